@@ -1,0 +1,43 @@
+# muniplan: two commands on a machine with only Python, pip and make.
+#   make run   sets itself up, prints the Bærum projection, imports it into the store and serves it
+#   make test  sets itself up and runs the whole suite (ruff, import-linter, pytest)
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test lint setup browser bench clean serve
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet
+	touch $@
+
+setup: $(VENV)/.synced
+
+run: setup
+	$(BIN)/muniplan project --summary
+	$(BIN)/muniplan db upgrade
+	$(BIN)/muniplan import --if-missing --status adopted
+	$(BIN)/muniplan serve --host $(HOST) --port $(PORT)
+
+lint: setup
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/lint-imports
+
+test: setup lint
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .pytest_cache test-output
