@@ -57,7 +57,7 @@ class PlanError(MuniplanError):
         if self.expected is not None:
             text += f" (expected {self.expected}"
             if self.found is not None:
-                text += f", found {self.found!r}" if not isinstance(self.found, str) else f", found {self.found!r}"
+                text += f", found {self.found!r}"
             text += ")"
         elif self.found is not None:
             text += f" (found {self.found!r})"

@@ -1,0 +1,526 @@
+"""The plan: a municipality's handlingsprogram med økonomiplan, as frozen pydantic models.
+
+Everything here is data the finance staff write (see DESIGN.md, "The plan"): money in whole
+kroner (the loader has already applied the file's ``amount_scale``), ratios as fractions,
+years as integers. Every figure carries its provenance — a ``source`` (the id of an entry
+in ``Plan.sources``, or a URL) or an ``assumption`` with its reason — so that any number on
+a page or in a report can be traced. The models validate what a single object can know;
+cross references (sector ids, source ids, years against the period) are checked by
+:func:`Plan.check_references`, which the loader calls and turns into located errors.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Year = Annotated[int, Field(ge=1900, le=2200)]
+Kroner = int
+Ratio = float
+
+INVESTMENT_CATEGORIES = (
+    "schools",
+    "kindergartens",
+    "nursing_homes",
+    "housing",
+    "sports",
+    "culture",
+    "digitalisation",
+    "maintenance",
+    "water_sewage",
+    "transport",
+    "climate",
+    "other",
+)
+"""Investment categories. The press release groups Bærum's programme by these."""
+
+CATEGORY_LABELS = {
+    "schools": "Skolebygg",
+    "kindergartens": "Barnehager",
+    "nursing_homes": "Sykehjem og bofellesskap",
+    "housing": "Boliger",
+    "sports": "Idrettsanlegg",
+    "culture": "Kultur",
+    "digitalisation": "Digitalisering",
+    "maintenance": "Formuesbevaring og vedlikehold",
+    "water_sewage": "Vann og avløp",
+    "transport": "Samferdsel",
+    "climate": "Klimatiltak",
+    "other": "Øvrige investeringer",
+}
+
+RULE_INDICATORS = {
+    "net_operating_result_ratio": "Netto driftsresultat i % av driftsinntekter",
+    "self_financing_share": "Egenfinansiering av ikke-rentable investeringer",
+    "buffer_fund": "Bufferfond",
+    "liquidity_reserve": "Likviditetsreserve",
+    "reserve_fund": "Disposisjonsfond i alt",
+    "reserve_fund_ratio": "Disposisjonsfond i % av driftsinntekter",
+    "debt_ratio": "Gjeldsgrad (lånegjeld i % av driftsinntekter)",
+    "investment_execution_rate": "Gjennomføringsgrad investeringer",
+}
+"""Indicators a financial rule (handlingsregel) can name, with their Norwegian labels."""
+
+RATIO_INDICATORS = {
+    "net_operating_result_ratio",
+    "self_financing_share",
+    "reserve_fund_ratio",
+    "debt_ratio",
+    "investment_execution_rate",
+}
+
+MEASURE_STATUSES = ("planned", "started", "ongoing", "completed", "postponed", "cancelled")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Provenance(_Frozen):
+    """Where a figure comes from: a source, or an assumption with its reason.
+
+    ``source`` names an entry of ``Plan.sources`` (or is a URL); ``assumption`` is the reason
+    a figure that no source gives was chosen. A figure may have both: a derived figure cites
+    its source and says how it was derived.
+    """
+
+    source: str | None = None
+    assumption: str | None = None
+
+    @model_validator(mode="after")
+    def _has_provenance(self) -> Provenance:
+        if not (self.source and self.source.strip()) and not (
+            self.assumption and self.assumption.strip()
+        ):
+            raise ValueError("every figure needs a 'source' or an 'assumption' with its reason")
+        return self
+
+
+class Source(_Frozen):
+    """A document, table or page figures are taken from."""
+
+    id: str
+    title: str
+    url: str | None = None
+    publisher: str | None = None
+    note: str | None = None
+
+
+class Municipality(_Frozen):
+    name: str = Field(min_length=1)
+    number: str = Field(pattern=r"^\d{4}$", description="kommunenummer, four digits")
+
+
+class Period(_Frozen):
+    """The økonomiplan period: at least four budget years (koml. 2018 § 14-4; 1992 § 44 nr. 2)."""
+
+    first: Year
+    last: Year
+
+    @model_validator(mode="after")
+    def _four_years(self) -> Period:
+        if self.last - self.first + 1 < 4:
+            raise ValueError(
+                f"an økonomiplan covers at least four years (kommuneloven § 14-4), "
+                f"found {self.first}–{self.last}"
+            )
+        return self
+
+    @property
+    def years(self) -> range:
+        return range(self.first, self.last + 1)
+
+
+class PriceBasis(_Frozen):
+    """Fixed (faste YEAR-kroner) or nominal (løpende) prices."""
+
+    kind: Literal["fixed", "nominal"]
+    year: Year | None = None
+
+    @model_validator(mode="after")
+    def _year_for_fixed(self) -> PriceBasis:
+        if self.kind == "fixed" and self.year is None:
+            raise ValueError("a fixed price basis names its year, e.g. 'fixed 2018'")
+        return self
+
+    def label(self) -> str:
+        return f"faste {self.year}-kroner" if self.kind == "fixed" else "løpende kroner"
+
+
+class Series(Provenance):
+    """A value per year. No silent carry-forward: a year outside it is an error unless the
+    series says how to extend (``hold`` keeps the last value; ``none`` refuses)."""
+
+    values: dict[Year, float]
+    extend: Literal["none", "hold"] = "none"
+    unit: Literal["ratio", "kroner", "index", "years"] = "ratio"
+
+    @field_validator("values")
+    @classmethod
+    def _not_empty(cls, v: dict[int, float]) -> dict[int, float]:
+        if not v:
+            raise ValueError("a series needs at least one year")
+        return dict(sorted(v.items()))
+
+    def at(self, year: int) -> float:
+        if year in self.values:
+            return self.values[year]
+        years = sorted(self.values)
+        if year < years[0]:
+            raise KeyError(f"no value for {year}: the series starts in {years[0]}")
+        if self.extend == "hold":
+            return self.values[max(y for y in years if y <= year)]
+        if year > years[-1]:
+            raise KeyError(
+                f"no value for {year}: the series ends in {years[-1]} and does not say how "
+                "to extend (extend: hold)"
+            )
+        # inside the span but missing: hold the previous value only if declared
+        raise KeyError(f"no value for {year}")
+
+    def covers(self, first: int, last: int) -> int | None:
+        """The first year in ``first..last`` the series cannot give, or None."""
+        for y in range(first, last + 1):
+            try:
+                self.at(y)
+            except KeyError:
+                return y
+        return None
+
+
+class Figure(Provenance):
+    """One number with its provenance (ratios as fractions, money in kroner)."""
+
+    value: float
+
+
+class Assumptions(_Frozen):
+    """Economic assumptions (forutsetninger). Growth rates are fractions per year.
+
+    The kommunal deflator is ``wage_weight × wage_growth + (1 − wage_weight) × price_growth``
+    (domain.md §5.4); tax, block grant and fees grow in real terms per inhabitant, so that the
+    nominal income of year t is base × population index × real index × price index.
+    """
+
+    wage_growth: Series
+    price_growth: Series
+    deflator_wage_weight: Series
+    interest_rate: Series
+    tax_growth: Series
+    block_grant_growth: Series
+    fee_growth: Series
+    other_income_growth: Series
+    population_index: Series | None = None
+    financial_income: Series | None = None
+
+
+class IncomeItem(Provenance):
+    """A kind of operating income in the base year, in fixed base-year kroner."""
+
+    id: Literal["tax", "block_grant", "property_tax", "fees", "other"]
+    name: str
+    amount: Kroner = Field(ge=0)
+    per_inhabitant: bool = True
+
+
+class Fund(Provenance):
+    """A disposisjonsfond at the opening of the plan (31 December before the first year).
+
+    ``role``: ``buffer`` (held, used only by decision), ``reserve`` (takes the surplus or
+    deficit of each year), ``other``.
+    """
+
+    id: str
+    name: str
+    amount: Kroner = Field(ge=0)
+    role: Literal["buffer", "reserve", "other"] = "other"
+
+
+class OpeningBalances(_Frozen):
+    """Balances at 31 December of the year before the plan."""
+
+    debt: Figure
+    depreciable_assets: Figure
+    depreciation: Figure
+    weighted_remaining_life: Figure
+    funds: tuple[Fund, ...]
+
+
+class ProgramArea(Provenance):
+    id: str
+    name: str
+    number: str | None = None
+    operating_frame: dict[Year, Kroner]
+
+    @field_validator("operating_frame")
+    @classmethod
+    def _non_negative(cls, v: dict[int, int]) -> dict[int, int]:
+        for year, amount in v.items():
+            if amount < 0:
+                raise ValueError(f"operating frame for {year} is negative ({amount})")
+        return dict(sorted(v.items()))
+
+
+class Sector(_Frozen):
+    """Sektor: a political committee's area, split into programområder with frames."""
+
+    id: str
+    name: str
+    program_areas: tuple[ProgramArea, ...]
+
+    def operating_frame(self) -> dict[int, int]:
+        total: dict[int, int] = {}
+        for area in self.program_areas:
+            for year, amount in area.operating_frame.items():
+                total[year] = total.get(year, 0) + amount
+        return dict(sorted(total.items()))
+
+
+class Investment(Provenance):
+    """An investment project (investeringsprosjekt), cost in kroner per year.
+
+    Financing shares are fractions of the cost: VAT compensation (momskompensasjon, 0.2 of a
+    cost including 25 % VAT when eligible), grants (tilskudd), sales (salg av anleggsmidler),
+    and ``loan`` when the plan fixes it; without ``loan`` the plan's self-financing rule
+    decides how the rest is split between transfer from operations and new loans.
+    ``operating_consequences`` is the yearly change in operating expenses from the year
+    after completion, in fixed base-year kroner.
+    """
+
+    id: str
+    name: str
+    category: str
+    sector: str
+    program_area: str | None = None
+    cost: dict[Year, Kroner]
+    completion_year: Year
+    vat_compensation: Ratio = Field(default=0.0, ge=0, le=0.2)
+    grants: Ratio = Field(default=0.0, ge=0, le=1)
+    sales: Ratio = Field(default=0.0, ge=0, le=1)
+    loan: Ratio | None = Field(default=None, ge=0, le=1)
+    rentable: bool = False
+    useful_life: int = Field(ge=1, le=100)
+    operating_consequences: Kroner = 0
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, v: str) -> str:
+        if v not in INVESTMENT_CATEGORIES:
+            raise ValueError(f"unknown category {v!r}; one of {', '.join(INVESTMENT_CATEGORIES)}")
+        return v
+
+    @field_validator("cost")
+    @classmethod
+    def _cost_non_negative(cls, v: dict[int, int]) -> dict[int, int]:
+        for year, amount in v.items():
+            if amount < 0:
+                raise ValueError(f"cost for {year} is negative ({amount})")
+        return dict(sorted(v.items()))
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Investment:
+        if self.cost and self.completion_year < min(self.cost):
+            raise ValueError(
+                f"completion_year {self.completion_year} is before the first cost year "
+                f"{min(self.cost)}"
+            )
+        shares = self.vat_compensation + self.grants + self.sales + (self.loan or 0.0)
+        if shares > 1 + 1e-9:
+            raise ValueError(f"financing shares add up to {shares:.3f}, more than the cost")
+        return self
+
+    @property
+    def total_cost(self) -> int:
+        return sum(self.cost.values())
+
+
+class Measure(Provenance):
+    """Tiltak. ``cost`` per year in kroner; negative for a savings measure.
+
+    ``in_frames``: the cost is already inside the sector frames (the usual case in a
+    handlingsprogram, where measures explain the frames); if false the engine adds it.
+    """
+
+    id: str
+    name: str
+    sector: str | None = None
+    cost: dict[Year, Kroner] = Field(default_factory=dict)
+    status: str = "planned"
+    in_frames: bool = True
+    kind: Literal["operating", "investment"] = "operating"
+    description: str | None = None
+
+    @field_validator("status")
+    @classmethod
+    def _known_status(cls, v: str) -> str:
+        if v not in MEASURE_STATUSES:
+            raise ValueError(f"unknown status {v!r}; one of {', '.join(MEASURE_STATUSES)}")
+        return v
+
+
+class Target(Provenance):
+    """Mål with an indicator and target values by year."""
+
+    id: str
+    name: str
+    indicator: str
+    unit: str
+    values: dict[Year, float]
+    baseline: float | None = None
+    baseline_year: Year | None = None
+
+
+class PriorityArea(_Frozen):
+    """Satsingsområde with its measures and targets."""
+
+    id: str
+    name: str
+    description: str | None = None
+    measures: tuple[Measure, ...] = ()
+    targets: tuple[Target, ...] = ()
+
+
+class Strategy(Provenance):
+    """A main lever of the plan (hovedgrep), e.g. forebygging og tidlig innsats."""
+
+    id: str
+    name: str
+    description: str | None = None
+
+
+class Rule(Provenance):
+    """A financial rule (handlingsregel / finansielt måltall, koml. 2018 § 14-2).
+
+    ``limit`` is in the indicator's unit: a fraction for ratios, kroner for funds.
+    ``applies``: ``annual`` or ``period_end`` (the last year of each four-year period).
+    ``projected``: false for follow-up indicators the projection cannot know (the share of
+    the investment budget actually spent); they are shown but not checked.
+    """
+
+    id: str
+    name: str
+    indicator: str
+    operator: Literal[">=", "<=", "=", ">", "<"]
+    limit: float
+    applies: Literal["annual", "period_end"] = "annual"
+    tolerance: float = Field(default=0.0, ge=0)
+    projected: bool = True
+
+    @field_validator("indicator")
+    @classmethod
+    def _known_indicator(cls, v: str) -> str:
+        if v not in RULE_INDICATORS:
+            raise ValueError(f"unknown indicator {v!r}; one of {', '.join(RULE_INDICATORS)}")
+        return v
+
+    def holds(self, value: float) -> bool:
+        op = self.operator
+        t = self.tolerance
+        if op == ">=":
+            return value >= self.limit - t
+        if op == "<=":
+            return value <= self.limit + t
+        if op == ">":
+            return value > self.limit - t
+        if op == "<":
+            return value < self.limit + t
+        return abs(value - self.limit) <= max(t, 1e-9)
+
+
+class AgeCoverage(_Frozen):
+    """Coverage (dekningsgrad) of a service in an age group, with an optional path of
+    changes — the plan's levers (forebygging, mestring) act here."""
+
+    ages: tuple[int, int]
+    coverage: Ratio = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AgeCoverage:
+        lo, hi = self.ages
+        if not (0 <= lo <= hi <= 105):
+            raise ValueError(f"age group {lo}-{hi} must lie within 0-105 and be ordered")
+        return self
+
+
+class Service(Provenance):
+    """An age-driven service for the demographic cost (TBU method, domain.md §4).
+
+    users = Σ population(age group) × coverage; cost = users × unit cost (fixed base-year
+    kroner). Without ``unit_cost`` the cost is calibrated from the base year: the program
+    areas' frame over the base-year users (marked so in every output).
+    ``coverage_change`` and ``unit_cost_change`` are yearly growth paths (fractions) — the
+    levers of the plan's strategies; both default to no change.
+    """
+
+    id: str
+    name: str
+    groups: tuple[AgeCoverage, ...]
+    program_areas: tuple[str, ...] = ()
+    unit_cost: Kroner | None = None
+    share_of_frame: Ratio = Field(default=1.0, ge=0, le=1)
+    coverage_change: Series | None = None
+    unit_cost_change: Series | None = None
+    strategy: str | None = None
+
+
+class FinancePolicy(_Frozen):
+    """How the plan finances and allocates: the self-financing rule and instalments."""
+
+    self_financing_share: Figure
+    extra_instalments: Figure | None = None
+    reserve_fund: str
+    demography_in_frames: bool = False
+
+
+class Plan(_Frozen):
+    """Handlingsprogram med økonomiplan (kommuneloven 2018 § 14-4; 1992 § 44; plan- og
+    bygningsloven § 11-1): a four-year plan on a longer horizon."""
+
+    schema_version: Literal[1] = 1
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    municipality: Municipality
+    period: Period
+    base_year: Year
+    horizon: Year
+    law_regime: Literal["1992", "2018"]
+    amount_scale: Literal[1, 1000, 1000000]
+    price_basis: PriceBasis
+    status: Literal["draft", "proposal", "alternative", "adopted"] = "draft"
+    adopted: str | None = None
+    sources: tuple[Source, ...]
+    assumptions: Assumptions
+    income: tuple[IncomeItem, ...]
+    opening: OpeningBalances
+    finance: FinancePolicy
+    sectors: tuple[Sector, ...]
+    investments: tuple[Investment, ...]
+    priority_areas: tuple[PriorityArea, ...] = ()
+    strategies: tuple[Strategy, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    services: tuple[Service, ...] = ()
+
+    @model_validator(mode="after")
+    def _years(self) -> Plan:
+        if not (self.period.first - 1 <= self.base_year <= self.period.first):
+            raise ValueError(
+                f"base_year {self.base_year} must be the first plan year {self.period.first} "
+                f"or the year before it"
+            )
+        if self.horizon < self.period.last:
+            raise ValueError(
+                f"horizon {self.horizon} ends before the plan period ({self.period.last})"
+            )
+        return self
+
+    @property
+    def years(self) -> range:
+        """Every projected year, from the first plan year to the horizon."""
+        return range(self.period.first, self.horizon + 1)
+
+    def source_ids(self) -> set[str]:
+        return {s.id for s in self.sources}
+
+    def program_area_ids(self) -> set[str]:
+        return {a.id for s in self.sectors for a in s.program_areas}

@@ -1,0 +1,80 @@
+"""YAML with line numbers: so that every error can name the line it comes from.
+
+PyYAML's safe loader builds plain Python data and forgets where it came from; here the node
+tree is walked once more to record the line of every key and list item, by path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from muniplan.plan.errors import PlanError
+
+Path_ = tuple[Any, ...]
+
+
+def load_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
+    """Parse ``text``; return the data and a map from key path to 1-based line."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or str(exc)
+        raise PlanError(
+            f"not valid YAML: {problem}", file=file, line=line
+        ) from None
+    except yaml.YAMLError as exc:
+        raise PlanError(f"not valid YAML: {exc}", file=file) from None
+    finally:
+        loader.dispose()
+    lines: dict[Path_, int] = {(): node.start_mark.line + 1}
+    _walk(node, (), lines, yaml.SafeLoader(""))
+    return data, lines
+
+
+def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], loader: yaml.SafeLoader) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            try:
+                key = loader.construct_object(key_node, deep=True)
+            except yaml.YAMLError:
+                continue
+            if isinstance(key, list | dict):
+                continue
+            sub = (*path, key)
+            lines[sub] = key_node.start_mark.line + 1
+            _walk(value_node, sub, lines, loader)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            sub = (*path, i)
+            lines[sub] = item.start_mark.line + 1
+            _walk(item, sub, lines, loader)
+
+
+def line_of(lines: dict[Path_, int], path: Path_) -> int | None:
+    """The line of ``path`` or of its nearest ancestor that has one."""
+    p = tuple(path)
+    while p:
+        if p in lines:
+            return lines[p]
+        p = p[:-1]
+    return lines.get(())
+
+
+def dotted(path: Path_) -> str:
+    """``('sectors', 0, 'name')`` → ``sectors[0].name``."""
+    out = ""
+    for part in path:
+        # list positions are small; year keys (2018) read better as .2018
+        if isinstance(part, int) and not isinstance(part, bool) and part < 1000 and out:
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
