@@ -21,7 +21,9 @@ One step from 1 January of ``t`` to 1 January of ``t + 1`` (rates of year ``t``)
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -111,13 +113,21 @@ class PopulationProjection:
         return int(year - self.years[0])
 
 
+CHUNK = 256
+"""Draws per chunk: small enough that a chunk's working arrays stay in the CPU cache."""
+
+THREADS = max(1, min(4, os.cpu_count() or 1))
+
+
 def project(model: DemographicModel, to_year: int, draws: int = 1,
             seed: int | np.random.SeedSequence | None = None,
             record_components: bool = False) -> PopulationProjection:
     """Project ``model`` from its base year to ``to_year``; see the module docstring.
 
     ``seed=None`` gives the deterministic (central) projection, every draw alike; a seed gives
-    ``draws`` stochastic paths with the model's spreads.
+    ``draws`` stochastic paths with the model's spreads. Draws are independent, so they are
+    computed in chunks of :data:`CHUNK` on up to :data:`THREADS` threads (numpy releases the
+    GIL); each draw's arithmetic is the same whatever the chunking, so results are too.
     """
     base = model.base_year
     steps = int(to_year) - base
@@ -125,64 +135,29 @@ def project(model: DemographicModel, to_year: int, draws: int = 1,
         raise ValueError(f"to_year {to_year} is before the base year {base}")
     if draws < 1:
         raise ValueError("draws must be at least 1")
-    mort, fert, mig = model.mortality, model.fertility, model.migration
     rate_years = base + np.arange(steps)
-    horizons = np.maximum(rate_years - mort.jump_year, 0)
+    horizons = np.maximum(rate_years - model.mortality.jump_year, 0)
     paths = draw_paths(model.uncertainty, steps, draws, horizons, seed)
 
     pop = np.empty((draws, steps + 1, 2, N_AGES), dtype=np.float64)
-    pop[:, 0] = model.base_population
-    if record_components:
-        comp_surv = np.zeros((draws, steps, 2, N_AGES))
-        comp_mig = np.zeros((draws, steps, 2, N_AGES))
-        comp_births = np.zeros((draws, steps, 2))
-
-    # working buffers, reused every step
-    mx = np.empty((draws, 2, N_AGES))
-    work = (np.empty_like(mx), np.empty_like(mx))
-    s_out = np.empty((draws, 2, N_AGES - 1))
-    migration = np.empty((draws, 2, N_AGES))
-    coef = np.empty((draws, 2))
-    fertile = np.flatnonzero(fert.asfr > 0)
-    lo, hi = (int(fertile[0]), int(fertile[-1]) + 1) if fertile.size else (0, 0)
-    asfr = fert.asfr[lo:hi]
-    share = np.array([1.0 - fert.male_share, fert.male_share])
-    log_level = np.log(fert.level) if fert.level > 0 else -np.inf
-    b = mort.b[None]
-
-    for j in range(steps):
-        p0 = pop[:, j]
-        p1 = pop[:, j + 1]
-        # mortality of the rate year: trend plus the draw's shock on the index k
-        np.add(mort.drift[None, :] * horizons[j], paths.k_shock[:, j, :], out=coef)
-        np.multiply(coef[:, :, None], b, out=mx)
-        np.exp(mx, out=mx)
-        mx *= mort.mx_jump
-        s, s_birth = survival(mx, out=s_out, work=work)
-        # survivors
-        np.multiply(p0[:, :, :104], s[:, :, :104], out=p1[:, :, 1:105])
-        np.multiply(p0[:, :, 104] + p0[:, :, 105], s[:, :, 104], out=p1[:, :, 105])
-        p1[:, :, 0] = 0.0
-        if record_components:
-            comp_surv[:, j] = p1
-        # net migration, cut where it would empty an age
-        np.multiply(paths.migration[:, j, None, None], mig.profile, out=migration)
-        migration += mig.net
-        p1[:, :, 1:] += migration[:, :, 1:]
-        np.maximum(p1, 0.0, out=p1)
-        # births from the mean of the year's women (start and end of the year)
-        women = p0[:, 0, lo:hi] + p1[:, 0, lo:hi]
-        births = (women @ asfr) * 0.5 * np.exp(log_level + paths.fertility[:, j])
-        age0 = births[:, None] * share * s_birth + migration[:, :, 0]
-        np.maximum(age0, 0.0, out=p1[:, :, 0])
-        if record_components:
-            comp_births[:, j] = births[:, None] * share * s_birth
-            comp_mig[:, j] = p1 - comp_surv[:, j]
-            comp_mig[:, j, :, 0] -= comp_births[:, j]
-
     components: dict[str, np.ndarray] = {}
     if record_components:
-        components = {"survivors": comp_surv, "births": comp_births, "migration": comp_mig}
+        components = {"survivors": np.zeros((draws, steps, 2, N_AGES)),
+                      "births": np.zeros((draws, steps, 2)),
+                      "migration": np.zeros((draws, steps, 2, N_AGES))}
+    chunks = [slice(i, min(i + CHUNK, draws)) for i in range(0, draws, CHUNK)]
+
+    def run(chunk: slice) -> None:
+        _project_chunk(model, horizons, paths.k_shock[chunk], paths.fertility[chunk],
+                       paths.migration[chunk], pop[chunk],
+                       {k: v[chunk] for k, v in components.items()})
+
+    if len(chunks) == 1 or THREADS == 1:
+        for chunk in chunks:
+            run(chunk)
+    else:
+        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+            list(pool.map(run, chunks))
     return PopulationProjection(
         years=np.arange(base, base + steps + 1),
         population=pop,
@@ -190,3 +165,60 @@ def project(model: DemographicModel, to_year: int, draws: int = 1,
         seed=seed if isinstance(seed, int) else None,
         components=components,
     )
+
+
+def _project_chunk(model: DemographicModel, horizons: np.ndarray, k_shock: np.ndarray,
+                   fert_dev: np.ndarray, mig_dev: np.ndarray, pop: np.ndarray,
+                   components: dict[str, np.ndarray]) -> None:
+    """The yearly loop for one chunk of draws, writing ``pop[draw, year, sex, age]``."""
+    mort, fert, mig = model.mortality, model.fertility, model.migration
+    draws = pop.shape[0]
+    steps = pop.shape[1] - 1
+    record = bool(components)
+    # state on 1 January (contiguous), next year's state, and working buffers
+    cur = np.empty((draws, 2, N_AGES))
+    cur[:] = model.base_population
+    pop[:, 0] = cur
+    nxt = np.empty_like(cur)
+    mx = np.empty_like(cur)
+    work = (np.empty_like(cur), np.empty_like(cur))
+    s_out = np.empty((draws, 2, N_AGES - 1))
+    migration = np.empty_like(cur)
+    coef = np.empty((draws, 2))
+    fertile = np.flatnonzero(fert.asfr > 0)
+    lo, hi = (int(fertile[0]), int(fertile[-1]) + 1) if fertile.size else (0, 0)
+    half_asfr = 0.5 * fert.asfr[lo:hi]
+    share = np.array([1.0 - fert.male_share, fert.male_share])
+    log_level = np.log(fert.level) if fert.level > 0 else -np.inf
+    b = mort.b[None]
+
+    for j in range(steps):
+        # mortality of the rate year: trend plus the draw's shock on the index k
+        np.add(mort.drift[None, :] * horizons[j], k_shock[:, j, :], out=coef)
+        np.multiply(coef[:, :, None], b, out=mx)
+        np.exp(mx, out=mx)
+        mx *= mort.mx_jump
+        s, s_birth = survival(mx, out=s_out, work=work)
+        # survivors
+        np.multiply(cur[:, :, :104], s[:, :, :104], out=nxt[:, :, 1:105])
+        np.multiply(cur[:, :, 104] + cur[:, :, 105], s[:, :, 104], out=nxt[:, :, 105])
+        nxt[:, :, 0] = 0.0
+        if record:
+            components["survivors"][:, j] = nxt
+        # net migration, cut where it would empty an age
+        np.multiply(mig_dev[:, j, None, None], mig.profile, out=migration)
+        migration += mig.net
+        nxt[:, :, 1:] += migration[:, :, 1:]
+        np.maximum(nxt, 0.0, out=nxt)
+        # births from the mean of the year's women (start and end of the year)
+        women = cur[:, 0, lo:hi] + nxt[:, 0, lo:hi]
+        women *= half_asfr
+        births = women.sum(axis=1) * np.exp(log_level + fert_dev[:, j])
+        age0 = births[:, None] * share * s_birth
+        np.maximum(age0 + migration[:, :, 0], 0.0, out=nxt[:, :, 0])
+        if record:
+            components["births"][:, j] = age0
+            components["migration"][:, j] = nxt - components["survivors"][:, j]
+            components["migration"][:, j, :, 0] -= age0
+        pop[:, j + 1] = nxt
+        cur, nxt = nxt, cur

@@ -289,6 +289,7 @@ def estimate(data: PopulationHistory, base_year: int, window: int = 5,
         migration=fit_ar1(totals),
         mortality_sd=k_sd,
         mortality_drift_sd=k_drift_sd,
+        mortality_df=max(int(mortality.years.size) - 2, 0),
     ) if uncertainty else Uncertainty()
     settings: dict[str, object] = {
         "window": window, "mortality_window": mortality_window, "smooth": smooth,

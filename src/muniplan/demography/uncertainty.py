@@ -38,9 +38,11 @@ class AR1:
     rho: float = 0.0
     sd: float = 0.0
     level_sd: float = 0.0
+    df: int = 0
+    """Degrees of freedom of the sd estimate (n - 1); 0: the spreads are taken as known."""
 
     def scaled(self, factor: float) -> AR1:
-        return AR1(self.rho, self.sd * factor, self.level_sd * factor)
+        return AR1(self.rho, self.sd * factor, self.level_sd * factor, self.df)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class Uncertainty:
     migration: AR1 = AR1()
     mortality_sd: tuple[float, float] = (0.0, 0.0)
     mortality_drift_sd: tuple[float, float] = (0.0, 0.0)
+    mortality_df: int = 0
 
     def scaled(self, factor: float) -> Uncertainty:
         """All spreads multiplied by ``factor`` (0 gives the deterministic model)."""
@@ -64,6 +67,7 @@ class Uncertainty:
             mortality_sd=(self.mortality_sd[0] * factor, self.mortality_sd[1] * factor),
             mortality_drift_sd=(self.mortality_drift_sd[0] * factor,
                                 self.mortality_drift_sd[1] * factor),
+            mortality_df=self.mortality_df,
         )
 
 
@@ -88,7 +92,20 @@ def fit_ar1(series: np.ndarray) -> AR1:
         rho = DEFAULT_RHO
     innovation = sd * float(np.sqrt(1.0 - rho * rho))
     level_sd = sd / float(np.sqrt(n)) * float(np.sqrt((1.0 + rho) / (1.0 - rho)))
-    return AR1(rho=rho, sd=innovation, level_sd=level_sd)
+    return AR1(rho=rho, sd=innovation, level_sd=level_sd, df=n - 1)
+
+
+def sd_factor(g: np.random.Generator | None, df: int, draws: int) -> np.ndarray:
+    """Per-draw multipliers of an estimated sd: ``sqrt(df / chi2_df)``, capped at 10.
+
+    A spread estimated from ``n`` values is itself uncertain; drawing it from its scaled
+    inverse-chi-square distribution turns a normal shock into Student's t with ``df = n - 1``
+    degrees of freedom, the honest predictive spread for short series. ``df = 0`` or no
+    generator: exactly 1.
+    """
+    if g is None or df <= 0:
+        return np.ones(draws)
+    return np.minimum(np.sqrt(df / g.chisquare(df, draws)), 10.0)
 
 
 def fit_random_walk(k: np.ndarray) -> tuple[float, float, float]:
@@ -121,13 +138,14 @@ class Paths:
     migration: np.ndarray
 
 
-def _ar1_path(z: np.ndarray, z_level: np.ndarray, p: AR1) -> np.ndarray:
+def _ar1_path(z: np.ndarray, z_level: np.ndarray, factor: np.ndarray, p: AR1) -> np.ndarray:
     out = np.empty_like(z)
     u = np.zeros(z.shape[0])
+    sd = p.sd * factor
     for j in range(z.shape[1]):
-        u = p.rho * u + p.sd * z[:, j]
+        u = p.rho * u + sd * z[:, j]
         out[:, j] = u
-    out += (p.level_sd * z_level)[:, None]
+    out += (p.level_sd * factor * z_level)[:, None]
     return out
 
 
@@ -141,6 +159,7 @@ def draw_paths(u: Uncertainty, steps: int, draws: int, horizons: np.ndarray,
     horizons = np.asarray(horizons, dtype=np.int64)
     h_max = int(horizons.max()) if horizons.size else 0
     if seed is None:
+        g_mort = g_fert = g_mig = None
         z_k = np.zeros((draws, max(h_max, 1)))
         z_kd = np.zeros(draws)
         z_f = np.zeros((draws, steps))
@@ -156,14 +175,18 @@ def draw_paths(u: Uncertainty, steps: int, draws: int, horizons: np.ndarray,
         z_fl = g_fert.standard_normal(draws)
         z_m = g_mig.standard_normal((draws, steps))
         z_ml = g_mig.standard_normal(draws)
+    f_mort = sd_factor(g_mort, u.mortality_df, draws)
+    f_fert = sd_factor(g_fert, u.fertility.df, draws)
+    f_mig = sd_factor(g_mig, u.migration.df, draws)
     walk = np.concatenate([np.zeros((draws, 1)), np.cumsum(z_k, axis=1)], axis=1)
     walk = walk[:, horizons]                                       # (draws, steps)
     sd = np.asarray(u.mortality_sd, dtype=np.float64)
     drift_sd = np.asarray(u.mortality_drift_sd, dtype=np.float64)
     k_shock = (walk[:, :, None] * sd[None, None, :]
                + (z_kd[:, None] * horizons[None, :])[:, :, None] * drift_sd[None, None, :])
+    k_shock *= f_mort[:, None, None]
     return Paths(
         k_shock=k_shock,
-        fertility=_ar1_path(z_f, z_fl, u.fertility),
-        migration=_ar1_path(z_m, z_ml, u.migration),
+        fertility=_ar1_path(z_f, z_fl, f_fert, u.fertility),
+        migration=_ar1_path(z_m, z_ml, f_mig, u.migration),
     )
