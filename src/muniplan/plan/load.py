@@ -18,8 +18,10 @@ row, the field, what was expected and what was found. Nothing is ever written.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from pydantic import ValidationError
 from muniplan.plan.errors import PlanError
 from muniplan.plan.model import RATIO_INDICATORS, Investment, Plan, ProgramArea
 from muniplan.plan.money import MoneyError, to_kroner
+from muniplan.plan.population import load_population_folder
 from muniplan.plan.yamlio import Path_, dotted, line_of, load_yaml
 
 EXAMPLES_DIR = Path(__file__).parent / "examples"
@@ -92,9 +95,32 @@ def load_plan(plan: str | Path | None = None) -> Plan:
 
 def load_files(files: Mapping[str, str], origin: str = ".") -> Plan:
     """Build a :class:`Plan` from a folder's files held in memory (from disk, the store or
-    an Excel workbook)."""
-    loader = _Loader(files, origin)
-    return loader.load()
+    an Excel workbook), with its population statistics when the folder has them."""
+    plan = _Loader(files, origin).load()
+    population = None
+    if any(name.startswith("population/") for name in files):
+        origin_path = Path(origin)
+        if (origin_path / "population").is_dir() and all(
+            (origin_path / n).is_file() for n in files if n.startswith("population/")
+        ):
+            population = load_population_folder(origin_path / "population", plan.base_year)
+        else:
+            with tempfile.TemporaryDirectory(prefix="muniplan-") as tmp:
+                for name, text in files.items():
+                    if name.startswith("population/"):
+                        target = Path(tmp) / name
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        target.write_text(text, encoding="utf-8")
+                population = load_population_folder(Path(tmp) / "population", plan.base_year)
+    return plan.model_copy(update={"population": population, "digest": digest(files)})
+
+
+def digest(files: Mapping[str, str]) -> str:
+    """SHA-256 over the folder's files (names and contents), independent of their order."""
+    h = hashlib.sha256()
+    for name in sorted(files):
+        h.update(name.encode() + b"\0" + files[name].encode("utf-8") + b"\0")
+    return h.hexdigest()
 
 
 class _Loader:

@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from muniplan.plan.population import PopulationData
+
 Year = Annotated[int, Field(ge=1900, le=2200)]
 Kroner = int
 Ratio = float
@@ -475,7 +477,13 @@ class FinancePolicy(_Frozen):
 
 class Plan(_Frozen):
     """Handlingsprogram med økonomiplan (kommuneloven 2018 § 14-4; 1992 § 44; plan- og
-    bygningsloven § 11-1): a four-year plan on a longer horizon."""
+    bygningsloven § 11-1): a four-year plan on a longer horizon.
+
+    ``population`` holds the folder's population statistics (arrays, not part of the JSON);
+    ``digest`` is the SHA-256 of the folder's files, the plan's identity in provenance.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
     schema_version: Literal[1] = 1
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -500,6 +508,8 @@ class Plan(_Frozen):
     strategies: tuple[Strategy, ...] = ()
     rules: tuple[Rule, ...] = ()
     services: tuple[Service, ...] = ()
+    population: PopulationData | None = Field(default=None, exclude=True, repr=False)
+    digest: str = Field(default="", exclude=True)
 
     @model_validator(mode="after")
     def _years(self) -> Plan:

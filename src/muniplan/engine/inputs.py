@@ -1,0 +1,178 @@
+"""The plan as arrays: what the finance model needs, year by year, in one place.
+
+Turning the plan's objects into arrays once keeps the yearly loop small and lets scenarios
+and Monte Carlo act on plain arrays (an override is a change to one of these). Axes:
+``(draw, year)`` for anything that may vary by draw, ``(project, year)`` for investments.
+Money is float64 kroner; ``*_fixed`` arrays are in fixed base-year kroner, the rest nominal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from muniplan.engine.deflator import deflator, price_index
+from muniplan.plan.model import Plan
+
+INCOME_KINDS = ("tax", "block_grant", "property_tax", "fees", "other")
+GROWTH_OF = {
+    "tax": "tax_growth",
+    "block_grant": "block_grant_growth",
+    "property_tax": "other_income_growth",
+    "fees": "fee_growth",
+    "other": "other_income_growth",
+}
+
+
+@dataclass(frozen=True)
+class FinanceInputs:
+    """Everything the yearly finance loop reads. Arrays with a draw axis broadcast."""
+
+    years: np.ndarray  # (Y,)
+    plan_years: np.ndarray  # bool (Y,), inside the økonomiplan period
+    period_end: np.ndarray  # bool (Y,), last year of a four-year period
+    law_regime: str
+    wage_growth: np.ndarray  # (D|1, Y)
+    price_growth: np.ndarray  # (D|1, Y)
+    wage_weight: np.ndarray  # (Y,)
+    interest_rate: np.ndarray  # (D|1, Y)
+    income_base: dict[str, float]  # fixed kroner in the base year
+    income_per_inhabitant: dict[str, bool]
+    income_real_growth: dict[str, np.ndarray]  # (D|1, Y)
+    income_shock: np.ndarray  # (D|1, Y) multiplicative factor on all income (stress tests)
+    financial_income: np.ndarray  # (Y,) nominal
+    sector_ids: tuple[str, ...]
+    sector_frames_fixed: np.ndarray  # (S, Y)
+    operating_consequences_fixed: np.ndarray  # (Y,)
+    measures_fixed: np.ndarray  # (Y,) measures not inside the frames
+    expense_adjustment_fixed: np.ndarray  # (Y,) scenario changes to expenses
+    investment_ids: tuple[str, ...]
+    investment_cost_fixed: np.ndarray  # (P, Y)
+    vat_share: np.ndarray  # (P,)
+    grant_share: np.ndarray
+    sale_share: np.ndarray
+    loan_share: np.ndarray  # (P,), NaN where the plan's rule decides
+    rentable: np.ndarray  # bool (P,)
+    useful_life: np.ndarray  # (P,)
+    completion_index: np.ndarray  # (P,) index into years (may exceed Y-1)
+    self_financing_share: float
+    extra_instalments: float
+    opening_debt: float
+    opening_assets: float
+    opening_depreciation: float
+    opening_remaining_life: float
+    fund_ids: tuple[str, ...]
+    fund_roles: tuple[str, ...]
+    fund_opening: np.ndarray  # (F,)
+    reserve_fund_index: int
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def with_changes(self, **changes: object) -> FinanceInputs:
+        return replace(self, **changes)
+
+    @property
+    def price_index(self) -> np.ndarray:
+        """(D|1, Y) cumulative price index, 1.0 in the first projected year."""
+        d = deflator(self.wage_growth, self.price_growth, self.wage_weight[None, :])
+        return price_index(np.asarray(d))
+
+
+def _series(series, years: np.ndarray) -> np.ndarray:
+    return np.array([series.at(int(y)) for y in years], dtype=float)
+
+
+def _period_ends(plan: Plan, years: np.ndarray) -> np.ndarray:
+    length = plan.period.last - plan.period.first + 1
+    return np.array([(int(y) - plan.period.last) % length == 0 and y >= plan.period.last
+                     for y in years])
+
+
+def finance_inputs(plan: Plan, to_year: int | None = None) -> FinanceInputs:
+    """Arrays for the years ``period.first .. to_year`` (default: the plan's horizon)."""
+    last = to_year or plan.horizon
+    years = np.arange(plan.period.first, last + 1)
+    y_count = len(years)
+    a = plan.assumptions
+
+    frames = np.zeros((len(plan.sectors), y_count))
+    for s, sector in enumerate(plan.sectors):
+        frame = sector.operating_frame()
+        last_frame_year = max(frame)
+        for i, y in enumerate(years):
+            frames[s, i] = frame[min(int(y), last_frame_year)]
+
+    opcons = np.zeros(y_count)
+    costs = np.zeros((len(plan.investments), y_count))
+    completion = np.zeros(len(plan.investments), dtype=int)
+    for p, inv in enumerate(plan.investments):
+        for y, amount in inv.cost.items():
+            if y <= last:
+                costs[p, y - plan.period.first] = amount
+        completion[p] = inv.completion_year - plan.period.first
+        opcons[years > inv.completion_year] += inv.operating_consequences
+
+    measures = np.zeros(y_count)
+    for area in plan.priority_areas:
+        for m in area.measures:
+            if m.in_frames or m.kind != "operating":
+                continue
+            for y, amount in m.cost.items():
+                if y <= last:
+                    measures[y - plan.period.first] += amount
+
+    fin = np.zeros(y_count)
+    if a.financial_income is not None:
+        fin = _series(a.financial_income, years)
+
+    funds = plan.opening.funds
+    reserve_index = next(i for i, f in enumerate(funds) if f.id == plan.finance.reserve_fund)
+    extra = plan.finance.extra_instalments.value if plan.finance.extra_instalments else 0.0
+
+    income_base = {k: 0.0 for k in INCOME_KINDS}
+    per_inh = {k: True for k in INCOME_KINDS}
+    for item in plan.income:
+        income_base[item.id] += item.amount
+        per_inh[item.id] = item.per_inhabitant
+    growth = {k: _series(getattr(a, GROWTH_OF[k]), years)[None, :] for k in INCOME_KINDS}
+
+    return FinanceInputs(
+        years=years,
+        plan_years=(years >= plan.period.first) & (years <= plan.period.last),
+        period_end=_period_ends(plan, years),
+        law_regime=plan.law_regime,
+        wage_growth=_series(a.wage_growth, years)[None, :],
+        price_growth=_series(a.price_growth, years)[None, :],
+        wage_weight=_series(a.deflator_wage_weight, years),
+        interest_rate=_series(a.interest_rate, years)[None, :],
+        income_base=income_base,
+        income_per_inhabitant=per_inh,
+        income_real_growth=growth,
+        income_shock=np.ones((1, y_count)),
+        financial_income=fin,
+        sector_ids=tuple(s.id for s in plan.sectors),
+        sector_frames_fixed=frames,
+        operating_consequences_fixed=opcons,
+        measures_fixed=measures,
+        expense_adjustment_fixed=np.zeros(y_count),
+        investment_ids=tuple(i.id for i in plan.investments),
+        investment_cost_fixed=costs,
+        vat_share=np.array([i.vat_compensation for i in plan.investments], dtype=float),
+        grant_share=np.array([i.grants for i in plan.investments], dtype=float),
+        sale_share=np.array([i.sales for i in plan.investments], dtype=float),
+        loan_share=np.array([np.nan if i.loan is None else i.loan for i in plan.investments],
+                            dtype=float),
+        rentable=np.array([i.rentable for i in plan.investments], dtype=bool),
+        useful_life=np.array([i.useful_life for i in plan.investments], dtype=float),
+        completion_index=completion,
+        self_financing_share=plan.finance.self_financing_share.value,
+        extra_instalments=extra,
+        opening_debt=plan.opening.debt.value,
+        opening_assets=plan.opening.depreciable_assets.value,
+        opening_depreciation=plan.opening.depreciation.value,
+        opening_remaining_life=plan.opening.weighted_remaining_life.value,
+        fund_ids=tuple(f.id for f in funds),
+        fund_roles=tuple(f.role for f in funds),
+        fund_opening=np.array([f.amount for f in funds], dtype=float),
+        reserve_fund_index=reserve_index,
+    )
