@@ -14,7 +14,7 @@ import numpy as np
 
 from muniplan.engine.finance import _holds, indicator_value, rule_applies
 from muniplan.engine.inputs import FinanceInputs
-from muniplan.plan.model import Rule
+from muniplan.plan.model import RATIO_INDICATORS, Rule
 
 BALANCE_RULE = "balanse"
 ROBEK_RULE = "robek"
@@ -31,11 +31,12 @@ class Check:
     limit: float | None
     operator: str
     ok: bool | None
+    unit: str = "ratio"
 
     def as_dict(self) -> dict[str, object]:
         return {"rule": self.rule, "name": self.name, "year": self.year,
                 "value": self.value, "limit": self.limit, "operator": self.operator,
-                "ok": self.ok}
+                "unit": self.unit, "ok": self.ok}
 
 
 def balance_name(law_regime: str) -> str:
@@ -49,11 +50,12 @@ def checks(rules: Sequence[Rule], inp: FinanceInputs, series: dict[str, np.ndarr
     """Every rule in every year it applies, then the balance requirement and ROBEK's 3 %."""
     out: list[Check] = []
     for rule in rules:
+        unit = "ratio" if rule.indicator in RATIO_INDICATORS else "kr"
         for i, year in enumerate(inp.years):
             if not rule.projected:
                 if inp.plan_years[i]:
                     out.append(Check(rule.id, rule.name, int(year), None, rule.limit,
-                                     rule.operator, None))
+                                     rule.operator, None, unit))
                 continue
             if not rule_applies(rule, inp, i):
                 continue
@@ -61,11 +63,11 @@ def checks(rules: Sequence[Rule], inp: FinanceInputs, series: dict[str, np.ndarr
             ok = bool(_holds(rule, np.array([value]))[0])
             out.append(Check(rule.id, rule.name, int(year),
                              None if np.isnan(value) else value, rule.limit, rule.operator,
-                             ok))
+                             ok, unit))
     for i, year in enumerate(inp.years):
         deficit = float(series["deficit"][draw, i])
         out.append(Check(BALANCE_RULE, balance_name(inp.law_regime), int(year), deficit, 0.0,
-                         "<=", deficit <= 0.5))
+                         "<=", deficit <= 0.5, "kr"))
     for i, year in enumerate(inp.years):
         share = float(series["accumulated_deficit"][draw, i]
                       / series["operating_income"][draw, i])

@@ -1,0 +1,57 @@
+"""What every command shares: the consoles, the PLAN argument, and error handling."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+import typer
+from rich.console import Console
+
+from muniplan.plan.errors import MuniplanError, PlanError
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+PLAN_HELP = (
+    "A plan folder, or the name of a built-in example (default: baerum-2018-2021)."
+)
+
+
+def plan_argument() -> Any:
+    return typer.Argument(None, help=PLAN_HELP, show_default=False)
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print a located error and stop with ``code`` (2 for bad input)."""
+    err_console.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def run_guarded(app: typer.Typer, argv: list[str]) -> int:
+    """Run the Typer app; bad input exits 2 with one message, no traceback."""
+    try:
+        rv = app(args=argv, prog_name="muniplan", standalone_mode=False)
+    except PlanError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+        return 2
+    except MuniplanError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+        return 2
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.exceptions.Abort:
+        err_console.print("aborted")
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return 2
+    except BrokenPipeError:  # `muniplan project | head`
+        return 0
+    return rv if isinstance(rv, int) else 0
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -1,0 +1,199 @@
+"""Commands on a plan: validate, show, project, population."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from enum import Enum
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from muniplan.cli.common import console, fail, plan_argument, print_json
+from muniplan.engine.projection import Projection, project
+from muniplan.plan.load import load_plan, resolve
+from muniplan.report.data import plan_to_dict, projection_to_dict, series_list
+from muniplan.report.formatting import SUMMARY_SERIES, figure, label, millions, percent
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ShowFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("validate")(validate)
+    app.command("show")(show)
+    app.command("project")(project_command)
+    app.command("population")(population_command)
+
+
+def validate(plan: str = plan_argument()) -> None:
+    """Check a plan folder; print what it holds, or the first problem with its file and line.
+
+    Exit code 0 when the plan is valid, 2 when it is not.
+    """
+    p = load_plan(plan)
+    total = sum(i.total_cost for i in p.investments)
+    console.print(
+        f"[green]ok[/] {resolve(plan)}: {p.title} — {p.municipality.name}, "
+        f"{p.period.first}–{p.period.last} (horizon {p.horizon}), "
+        f"{len(p.sectors)} sectors, {sum(len(s.program_areas) for s in p.sectors)} "
+        f"programområder, {len(p.investments)} investments ({millions(total, 0)} mill. kr), "
+        f"{len(p.priority_areas)} priority areas, {len(p.rules)} rules, "
+        f"{len(p.services)} services, "
+        + ("population data" if p.population is not None else "no population data")
+    )
+
+
+def show(plan: str = plan_argument(),
+         format: ShowFormat = typer.Option(ShowFormat.table, "--format", "-f",
+                                           help="table or json (whole kroner)")) -> None:
+    """Show the plan: sectors with frames, investments, priority areas, rules."""
+    p = load_plan(plan)
+    if format is ShowFormat.json:
+        print_json(plan_to_dict(p))
+        return
+    years = list(p.period.years)
+    t = Table(title=f"{p.title} — driftsrammer (mill. kr, {p.price_basis.label()})")
+    t.add_column("Sektor")
+    for y in years:
+        t.add_column(str(y), justify="right")
+    for s in p.sectors:
+        frame = s.operating_frame()
+        t.add_row(s.name, *(millions(frame.get(y), 1) for y in years))
+    console.print(t)
+    t = Table(title="Investeringer (mill. kr)")
+    for col in ("Prosjekt", "Kategori", "Ferdig", "Sum"):
+        t.add_column(col, justify="right" if col in ("Ferdig", "Sum") else "left")
+    for i in p.investments:
+        t.add_row(i.name, i.category, str(i.completion_year), millions(i.total_cost, 1))
+    t.add_row("[b]Sum[/]", "", "", f"[b]{millions(sum(i.total_cost for i in p.investments), 1)}[/]")
+    console.print(t)
+    for a in p.priority_areas:
+        console.print(f"[b]{a.name}[/]: " + "; ".join(m.name for m in a.measures))
+    for r in p.rules:
+        console.print(f"[b]{r.id}[/] {r.name}")
+
+
+def _run(plan: str | None, to: int | None, draws: int = 1, seed: int | None = None) -> Projection:
+    p = load_plan(plan)
+    if to is not None and not (p.period.last <= to <= 2100):
+        fail(f"--to: expected a year from the end of the plan period ({p.period.last}) "
+             f"to 2100, found {to}")
+    return project(p, to_year=to, draws=draws, seed=seed)
+
+
+def project_command(
+    plan: str = plan_argument(),
+    to: int = typer.Option(None, "--to", help="Last year to project (default: the plan's "
+                           "horizon)."),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv"),
+    summary: bool = typer.Option(False, "--summary", help="Only the key series and the "
+                                 "rule checks."),
+) -> None:
+    """Project the plan's finances year by year to the horizon: income, expenses, debt,
+    the net operating result, every rule checked, and the savings need."""
+    proj = _run(plan, to)
+    if format is Format.json:
+        print_json(projection_to_dict(proj))
+        return
+    if format is Format.csv:
+        _write_csv(proj)
+        return
+    _print_table(proj, SUMMARY_SERIES if summary else tuple(proj.series))
+    _print_checks(proj)
+
+
+def _write_csv(proj: Projection) -> None:
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(["series", *proj.years])
+    for name, arr in proj.series.items():
+        w.writerow([name, *series_list(name, arr)])
+    w.writerow(["savings_need", *series_list("savings_need", proj.savings_need)])
+
+
+def _print_table(proj: Projection, names: tuple[str, ...]) -> None:
+    years = list(proj.years)
+    shown = years if len(years) <= 8 else years[:4] + [y for y in years[4:] if y % 5 == 0]
+    if years[-1] not in shown:
+        shown.append(years[-1])
+    t = Table(title=f"{proj.municipality['name']}: framskrivning {years[0]}–{years[-1]} "
+              "(mill. løpende kr)")
+    t.add_column("")
+    for y in shown:
+        t.add_column(str(y), justify="right")
+    idx = [years.index(y) for y in shown]
+    for name in names:
+        if name not in proj.series:
+            continue
+        arr = proj.series[name]
+        t.add_row(label(name), *(figure(name, float(arr[i])) for i in idx))
+    t.add_row("[b]Innsparingsbehov[/]", *(f"[b]{millions(float(proj.savings_need[i]), 1)}[/]"
+                                          for i in idx))
+    console.print(t)
+
+
+def _print_checks(proj: Projection) -> None:
+    broken: dict[str, list[int]] = {}
+    names: dict[str, str] = {}
+    for c in proj.checks:
+        names[c.rule] = c.name
+        if c.ok is False:
+            broken.setdefault(c.rule, []).append(c.year)
+        else:
+            broken.setdefault(c.rule, [])
+    for rule, years in broken.items():
+        not_projected = all(c.ok is None for c in proj.checks if c.rule == rule)
+        if not_projected:
+            console.print(f"[dim]–[/] {names[rule]}: ikke framskrevet (oppfølgingsindikator)")
+        elif years:
+            console.print(f"[red]✗[/] {names[rule]}: brutt i {_spans(years)}")
+        else:
+            console.print(f"[green]✓[/] {names[rule]}: holdes i alle år")
+    need = proj.savings_need
+    if np.nanmax(need) > 0:
+        first = proj.years[int(np.argmax(need > 0))]
+        console.print(
+            f"Innsparingsbehov: første år {first}; {millions(float(need[-1]), 0)} mill. kr i "
+            f"{proj.years[-1]} ({percent(float(need[-1] / proj.series['operating_expenses'][-1]))}"
+            " av driftsutgiftene)."
+        )
+    else:
+        console.print("Innsparingsbehov: ingen — alle handlingsregler holdes i alle år.")
+
+
+def _spans(years: list[int]) -> str:
+    out, start, prev = [], years[0], years[0]
+    for y in years[1:] + [None]:
+        if y is not None and y == prev + 1:
+            prev = y
+            continue
+        out.append(str(start) if start == prev else f"{start}–{prev}")
+        if y is not None:
+            start = prev = y
+    return ", ".join(out)
+
+
+def population_command(
+    plan: str = plan_argument(),
+    from_year: int = typer.Option(None, "--from", help="Base year: its 1 January population "
+                                  "is the start and no later data is used (default: the "
+                                  "plan's base year)."),
+    to: int = typer.Option(None, "--to", help="Last year (default: the plan's horizon)."),
+    draws: int = typer.Option(1000, "--draws", help="Stochastic draws for the prediction "
+                              "intervals (1 = deterministic only; at most 100 000)."),
+    seed: int = typer.Option(1, "--seed", help="Seed of the random draws."),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv"),
+) -> None:
+    """Project the population by age and sex (cohort-component), with 90 % intervals."""
+    from muniplan.cli.population_view import population
+
+    population(plan, from_year, to, draws, seed, format.value)
