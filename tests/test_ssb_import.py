@@ -221,3 +221,16 @@ def test_write_population_csv(tmp_path, baerum):
     with pytest.raises(PlanError, match="JSON"):
         write_population_csv(broken, tmp_path / "other")
     assert not (tmp_path / "other").exists()
+
+
+def test_csv_several_regions_need_a_choice(tmp_path, baerum):
+    years, pop = baerum
+    text = csv_long(years, pop)
+    other = csv_long(years, pop + 1, region="3024 Bærum (2020-2023)").splitlines()[3:]
+    path = tmp_path / "07459.csv"
+    path.write_text(text + "\n".join(other) + "\n", encoding="utf-8")
+    with pytest.raises(PlanError, match="several regions") as info:
+        read_07459(path)
+    assert info.value.line == len(text.splitlines()) + 1
+    np.testing.assert_array_equal(read_07459(path, region="3024")[1], pop + 1)
+    np.testing.assert_array_equal(read_07459(path, region="0219")[1], pop)
