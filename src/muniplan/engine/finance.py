@@ -113,6 +113,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     """
     y_count = len(inp.years)
     shapes = [pop_ratio.shape[0], service_change_fixed.shape[0], inp.wage_growth.shape[0],
+              inp.cost_growth.shape[0],
               inp.price_growth.shape[0], inp.interest_rate.shape[0], inp.income_shock.shape[0],
               *(g.shape[0] for g in inp.income_real_growth.values())]
     d = draws or max(shapes)
@@ -130,8 +131,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     income = sum(income_by_kind.values())
 
     # --- operating expenses (excluding depreciation) -------------------------------------
-    sector_nominal = inp.sector_frames_fixed[None, :, :] * price[:, None, :]  # (D, S, Y)
-    services = _b(service_change_fixed, d) * price
+    real_cost = _b(_real_index(inp.cost_growth), d)
+    sector_nominal = inp.sector_frames_fixed[None, :, :] * (price * real_cost)[:, None, :]
+    services = _b(service_change_fixed, d) * price * real_cost
     other_fixed = (inp.operating_consequences_fixed + inp.measures_fixed
                    + inp.expense_adjustment_fixed)
     other = other_fixed[None, :] * price
@@ -280,6 +282,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         "deficit": deficit,
         "accumulated_deficit": accumulated_deficit,
         "price_index": price,
+        "cost_index": real_cost,
         "population_ratio": pop,
     }
     if solve_savings:

@@ -41,6 +41,7 @@ class FinanceInputs:
     income_per_inhabitant: dict[str, bool]
     income_real_growth: dict[str, np.ndarray]  # (D|1, Y)
     income_shock: np.ndarray  # (D|1, Y) multiplicative factor on all income (stress tests)
+    cost_growth: np.ndarray  # (D|1, Y) underlying real growth of operating expenses
     financial_income: np.ndarray  # (Y,) nominal
     sector_ids: tuple[str, ...]
     sector_frames_fixed: np.ndarray  # (S, Y)
@@ -82,6 +83,33 @@ def _series(series, years: np.ndarray) -> np.ndarray:
     return np.array([series.at(int(y)) for y in years], dtype=float)
 
 
+def _projects(plan: Plan, last: int) -> list[dict[str, object]]:
+    """The plan's projects, then the long-term investment level as one project per year
+    (split into a non-rentable and a rentable part), so both are financed and depreciated
+    by the same code."""
+    out: list[dict[str, object]] = [
+        {"id": i.id, "cost": i.cost, "completion_year": i.completion_year,
+         "operating_consequences": i.operating_consequences,
+         "vat_compensation": i.vat_compensation, "grants": i.grants, "sales": i.sales,
+         "loan": i.loan, "rentable": i.rentable, "useful_life": i.useful_life}
+        for i in plan.investments
+    ]
+    for lt in plan.long_term_investments:
+        for y in range(lt.first, min(lt.last, last) + 1):
+            for rentable, share in ((False, 1.0 - lt.rentable_share), (True, lt.rentable_share)):
+                if share <= 0:
+                    continue
+                out.append({
+                    "id": f"{lt.id}-{y}" + ("-rentable" if rentable else ""),
+                    "cost": {y: lt.amount * share}, "completion_year": y,
+                    "operating_consequences": 0,
+                    "vat_compensation": 0.0 if rentable else lt.vat_compensation,
+                    "grants": lt.grants, "sales": 0.0, "loan": None, "rentable": rentable,
+                    "useful_life": lt.useful_life,
+                })
+    return out
+
+
 def _period_ends(plan: Plan, years: np.ndarray) -> np.ndarray:
     length = plan.period.last - plan.period.first + 1
     return np.array([(int(y) - plan.period.last) % length == 0 and y >= plan.period.last
@@ -103,14 +131,15 @@ def finance_inputs(plan: Plan, to_year: int | None = None) -> FinanceInputs:
             frames[s, i] = frame[min(int(y), last_frame_year)]
 
     opcons = np.zeros(y_count)
-    costs = np.zeros((len(plan.investments), y_count))
-    completion = np.zeros(len(plan.investments), dtype=int)
-    for p, inv in enumerate(plan.investments):
-        for y, amount in inv.cost.items():
+    projects = _projects(plan, last)
+    costs = np.zeros((len(projects), y_count))
+    completion = np.zeros(len(projects), dtype=int)
+    for p, inv in enumerate(projects):
+        for y, amount in inv["cost"].items():
             if y <= last:
                 costs[p, y - plan.period.first] = amount
-        completion[p] = inv.completion_year - plan.period.first
-        opcons[years > inv.completion_year] += inv.operating_consequences
+        completion[p] = inv["completion_year"] - plan.period.first
+        opcons[years > inv["completion_year"]] += inv["operating_consequences"]
 
     measures = np.zeros(y_count)
     for area in plan.priority_areas:
@@ -121,6 +150,9 @@ def finance_inputs(plan: Plan, to_year: int | None = None) -> FinanceInputs:
                 if y <= last:
                     measures[y - plan.period.first] += amount
 
+    cost_growth = np.zeros(y_count)
+    if a.cost_growth is not None:
+        cost_growth = _series(a.cost_growth, years)
     fin = np.zeros(y_count)
     if a.financial_income is not None:
         fin = _series(a.financial_income, years)
@@ -155,16 +187,17 @@ def finance_inputs(plan: Plan, to_year: int | None = None) -> FinanceInputs:
         operating_consequences_fixed=opcons,
         measures_fixed=measures,
         expense_adjustment_fixed=np.zeros(y_count),
-        investment_ids=tuple(i.id for i in plan.investments),
+        investment_ids=tuple(i["id"] for i in projects),
         investment_cost_fixed=costs,
-        vat_share=np.array([i.vat_compensation for i in plan.investments], dtype=float),
-        grant_share=np.array([i.grants for i in plan.investments], dtype=float),
-        sale_share=np.array([i.sales for i in plan.investments], dtype=float),
-        loan_share=np.array([np.nan if i.loan is None else i.loan for i in plan.investments],
+        vat_share=np.array([i["vat_compensation"] for i in projects], dtype=float),
+        grant_share=np.array([i["grants"] for i in projects], dtype=float),
+        sale_share=np.array([i["sales"] for i in projects], dtype=float),
+        loan_share=np.array([np.nan if i["loan"] is None else i["loan"] for i in projects],
                             dtype=float),
-        rentable=np.array([i.rentable for i in plan.investments], dtype=bool),
-        useful_life=np.array([i.useful_life for i in plan.investments], dtype=float),
+        rentable=np.array([i["rentable"] for i in projects], dtype=bool),
+        useful_life=np.array([i["useful_life"] for i in projects], dtype=float),
         completion_index=completion,
+        cost_growth=cost_growth[None, :],
         self_financing_share=plan.finance.self_financing_share.value,
         extra_instalments=extra,
         opening_debt=plan.opening.debt.value,

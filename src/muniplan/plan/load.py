@@ -542,6 +542,16 @@ class _Loader:
                 path = ("services", i, "strategy")
                 raise PlanError("unknown strategy", file=py, line=line_of(lines, path),
                                 field=dotted(path), found=svc.strategy)
+        _unique([lt.id for lt in plan.long_term_investments], "long_term_investments", py, lines)
+        for i, lt in enumerate(plan.long_term_investments):
+            if lt.first <= plan.period.last or lt.last > plan.horizon:
+                path = ("long_term_investments", i)
+                raise PlanError(
+                    "long-term investments lie after the plan period and within the horizon",
+                    file=py, line=line_of(lines, path), field=dotted(path),
+                    expected=f"years {plan.period.last + 1}–{plan.horizon}",
+                    found=f"{lt.first}–{lt.last}",
+                )
         funds = {f.id for f in plan.opening.funds}
         if plan.finance.reserve_fund not in funds:
             path = ("finance", "reserve_fund")
@@ -574,6 +584,7 @@ _PLAN_MONEY: tuple[tuple[str, ...], ...] = (
     ("services", "*", "unit_cost"),
     ("finance", "extra_instalments", "value"),
     ("assumptions", "financial_income", "values", "*"),
+    ("long_term_investments", "*", "amount"),
 )
 
 
@@ -638,6 +649,8 @@ def _sources_in_yaml(plan: Plan) -> Iterable[tuple[Path_, str | None]]:
         yield ("strategies", i, "source"), strat.source
     for i, svc in enumerate(plan.services):
         yield ("services", i, "source"), svc.source
+    for i, lt in enumerate(plan.long_term_investments):
+        yield ("long_term_investments", i, "source"), lt.source
 
 
 def _clean(msg: str) -> str:

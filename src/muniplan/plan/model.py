@@ -215,6 +215,7 @@ class Assumptions(_Frozen):
     other_income_growth: Series
     population_index: Series | None = None
     financial_income: Series | None = None
+    cost_growth: Series | None = None
 
 
 class IncomeItem(Provenance):
@@ -335,6 +336,31 @@ class Investment(Provenance):
     @property
     def total_cost(self) -> int:
         return sum(self.cost.values())
+
+
+class LongTermInvestment(Provenance):
+    """The investment level beyond the projects, year by year (the long-term investment
+    plan, LDIP): ``amount`` per year in fixed base-year kroner for ``first..last``, with the
+    financing mix of a typical project."""
+
+    id: str
+    name: str
+    first: Year
+    last: Year
+    amount: Kroner = Field(ge=0)
+    vat_compensation: Ratio = Field(default=0.0, ge=0, le=0.2)
+    grants: Ratio = Field(default=0.0, ge=0, le=1)
+    rentable_share: Ratio = Field(default=0.0, ge=0, le=1)
+    useful_life: int = Field(ge=1, le=100)
+    category: str = "other"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LongTermInvestment:
+        if self.last < self.first:
+            raise ValueError(f"last {self.last} is before first {self.first}")
+        if self.category not in INVESTMENT_CATEGORIES:
+            raise ValueError(f"unknown category {self.category!r}")
+        return self
 
 
 class Measure(Provenance):
@@ -504,6 +530,7 @@ class Plan(_Frozen):
     finance: FinancePolicy
     sectors: tuple[Sector, ...]
     investments: tuple[Investment, ...]
+    long_term_investments: tuple[LongTermInvestment, ...] = ()
     priority_areas: tuple[PriorityArea, ...] = ()
     strategies: tuple[Strategy, ...] = ()
     rules: tuple[Rule, ...] = ()

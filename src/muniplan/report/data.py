@@ -18,7 +18,7 @@ from muniplan.plan.money import round_kroner
 
 RATIO_SERIES = {
     "net_operating_result_ratio", "debt_ratio", "self_financing_share", "price_index",
-    "population_ratio", "weighted_remaining_life",
+    "population_ratio", "weighted_remaining_life", "cost_index",
 }
 """Series that are not money (fractions, indices, years); everything else is kroner."""
 

@@ -55,6 +55,7 @@ SERIES_LABELS: dict[str, tuple[str, str]] = {
     "deficit": ("Merforbruk (udekket)", "Uncovered deficit"),
     "accumulated_deficit": ("Akkumulert merforbruk", "Accumulated deficit"),
     "price_index": ("Prisindeks (kommunal deflator)", "Price index (municipal deflator)"),
+    "cost_index": ("Underliggende utgiftsvekst, indeks", "Underlying cost growth, index"),
     "population_ratio": ("Befolkning, indeks", "Population index"),
     "savings": ("Innsparing", "Savings"),
     "savings_need": ("Innsparingsbehov", "Savings need"),
@@ -67,7 +68,7 @@ SUMMARY_SERIES = (
 )
 
 PERCENT_SERIES = {"net_operating_result_ratio", "debt_ratio", "self_financing_share"}
-INDEX_SERIES = {"price_index", "population_ratio", "weighted_remaining_life"}
+INDEX_SERIES = {"price_index", "population_ratio", "weighted_remaining_life", "cost_index"}
 
 
 def label(name: str, lang: str = "nb") -> str:
