@@ -139,38 +139,52 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     other = other_fixed[None, :] * price
     opex = sector_nominal.sum(axis=1) + services + other
 
-    # --- investments and financing (D, P, Y) ---------------------------------------------
-    cost = inp.investment_cost_fixed[None, :, :] * price[:, None, :]
-    vat = cost * inp.vat_share[None, :, None]
-    grants = cost * inp.grant_share[None, :, None]
-    sales = cost * inp.sale_share[None, :, None]
-    net = cost - vat - grants - sales
+    # --- investments and financing ------------------------------------------------------
+    # Financing is linear in each project's cost with per-project shares, and the price
+    # index is common to all projects, so every aggregate is a (D, Y) array: no
+    # (draw, project, year) tensors, which would not fit 10 000 draws in memory.
+    c = inp.investment_cost_fixed  # (P, Y) fixed kroner
     fixed_loan = ~np.isnan(inp.loan_share)
-    loan_share = np.where(fixed_loan, np.nan_to_num(inp.loan_share), 0.0)
     self_share = np.where(inp.rentable, 0.0, inp.self_financing_share)
-    loans = np.where(fixed_loan[None, :, None], cost * loan_share[None, :, None],
-                     net * (1.0 - self_share)[None, :, None])
-    self_fin = net - loans
+    net_share = 1.0 - inp.vat_share - inp.grant_share - inp.sale_share
+    loan_share = np.where(fixed_loan, np.nan_to_num(inp.loan_share), net_share * (1 - self_share))
+    cost = price * c.sum(axis=0)
+    vat = price * (inp.vat_share @ c)
+    grants = price * (inp.grant_share @ c)
+    sales = price * (inp.sale_share @ c)
+    new_loans = price * (loan_share @ c)
+    transfer = cost - vat - grants - sales - new_loans
     nonrent = ~inp.rentable
-    net_nonrent = net[:, nonrent, :].sum(axis=1)
+    net_nonrent = (net_share * nonrent) @ c
+    self_nonrent = ((net_share - loan_share) * nonrent) @ c
     with np.errstate(invalid="ignore", divide="ignore"):
-        sf_share = np.where(net_nonrent > 0, self_fin[:, nonrent, :].sum(axis=1) / net_nonrent,
-                            np.nan)
+        sf_share = np.broadcast_to(
+            np.where(net_nonrent > 0, self_nonrent / net_nonrent, np.nan), (d, y_count))
 
     # --- depreciation and depreciable assets ---------------------------------------------
-    capital = cost - vat  # booked without the compensated VAT
-    total_cap = capital.sum(axis=2)  # (D, P)
+    k = c * (1.0 - inp.vat_share)[:, None]  # booked without the compensated VAT, (P, Y)
+    total_cap = price @ k.T  # (D, P) nominal capital of each project
     idx = np.arange(y_count)
     comp = inp.completion_index[:, None]
     life = inp.useful_life[:, None]
-    active = (idx[None, :] > comp) & (idx[None, :] <= comp + life)  # (P, Y)
-    dep_new_p = (total_cap / inp.useful_life[None, :])[:, :, None] * active[None, :, :]
-    dep_new = dep_new_p.sum(axis=1)
-    completed = (idx[None, :] >= comp)  # (P, Y): in service at year end
-    book_new_p = np.cumsum(capital, axis=2) - np.cumsum(dep_new_p, axis=2)
-    book_new_completed = (book_new_p * completed[None]).sum(axis=1)
+    active = (idx[None, :] > comp) & (idx[None, :] <= comp + life)  # (P, Y) depreciating
+    rate_p = active / life  # share of the capital depreciated each year
+    cum_rate = np.cumsum(rate_p, axis=1)
+    completed = (idx[None, :] >= comp).astype(float)  # (P, Y): in service at year end
     years_used = np.clip(idx[None, :] - comp, 0, None)
-    remaining_new = np.where(completed, np.maximum(life - years_used, 1.0), life)  # (P, Y)
+    remaining = np.where(completed > 0, np.maximum(life - years_used, 1.0), life)  # (P, Y)
+    upto = np.triu(np.ones((y_count, y_count)))  # [y, t]: spent in year y <= t
+
+    def book(weight: np.ndarray) -> np.ndarray:
+        """Σ_p weight[p, t] × book value of project p at the end of year t, (D, Y)."""
+        spent = price @ ((k.T @ weight) * upto)
+        written_off = total_cap @ (weight * cum_rate)
+        return spent - written_off
+
+    dep_new = total_cap @ rate_p
+    book_new_completed = book(completed)
+    book_new_all = book(np.ones_like(completed))
+    book_new_life = book(remaining)
 
     dep_old = np.zeros(y_count)
     book_old = np.zeros(y_count)
@@ -184,14 +198,11 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     depreciation = dep_old[None, :] + dep_new
     assets_end = book_old[None, :] + book_new_completed  # depreciable assets at year end
     with np.errstate(invalid="ignore", divide="ignore"):
-        w_life_end = (book_old[None, :] * rem_old[None, :]
-                      + (book_new_p * remaining_new[None]).sum(axis=1)) / (
-            book_old[None, :] + book_new_p.sum(axis=1))
+        w_life_end = (book_old * rem_old)[None, :] + book_new_life
+        w_life_end = w_life_end / (book_old[None, :] + book_new_all)
 
     financial_income = np.broadcast_to(inp.financial_income[None, :], (d, y_count))
     rate = _b(inp.interest_rate, d)
-    transfer = self_fin.sum(axis=1)
-    new_loans = loans.sum(axis=1)
 
     # --- the yearly loop: debt, instalments, interest, result, funds -------------------
     debt = np.empty((d, y_count))
@@ -264,10 +275,10 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         "instalments": instal,
         "net_operating_result": ndr,
         "net_operating_result_ratio": ndr / income,
-        "investments": cost.sum(axis=1),
-        "vat_compensation": vat.sum(axis=1),
-        "grants": grants.sum(axis=1),
-        "sales": sales.sum(axis=1),
+        "investments": cost,
+        "vat_compensation": vat,
+        "grants": grants,
+        "sales": sales,
         "transfer_to_investment": transfer,
         "new_loans": new_loans,
         "self_financing_share": sf_share,
