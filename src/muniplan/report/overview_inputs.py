@@ -1,0 +1,285 @@
+"""From a plan and its projection to the line inputs of the mandatory overviews.
+
+The overview functions (:mod:`muniplan.report.overviews`) know the layouts; this module
+knows where each line's amount comes from in the projection, and says so in the notes
+printed under each overview. Amounts are nominal kroner (løpende kroner), as the projection
+gives them; the plan's frames and project costs in fixed kroner are uprated with the
+projection's price index so that 1B and 2B add up to 1A and 2A.
+
+The projection does not split operating expenses by kind (art); § 5-6 and the 1992
+økonomisk oversikt drift split them with the shares in ``expense_kinds.yaml``, whose source
+(Bærum's årsrapport 2016: wages and social costs about 66 % of operating expenses) and
+assumptions are printed with the overview.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+
+from muniplan.engine.projection import Projection
+from muniplan.plan.model import Plan
+from muniplan.report.overviews import (
+    AllocationRow,
+    Overview,
+    allocation,
+    bevilgningsoversikt_drift,
+    bevilgningsoversikt_investering,
+    budsjettskjema_1a,
+    budsjettskjema_2a,
+    okonomisk_oversikt_art,
+    okonomisk_oversikt_drift_1992,
+)
+
+KINDS_FILE = Path(__file__).with_name("expense_kinds.yaml")
+
+NOTE_UNIT = "Løpende kroner: planens faste priser er prisjustert med kommunal deflator."
+NOTE_FUNDS = ("Overskudd etter overføring til investering settes av til disposisjonsfond "
+              "(planens fond for årsresultat); underskudd dekkes av fondene.")
+
+
+@cache
+def expense_kinds() -> dict[str, Any]:
+    """The kind shares with their provenance (see ``expense_kinds.yaml``)."""
+    with KINDS_FILE.open(encoding="utf-8") as fh:
+        data: dict[str, Any] = yaml.safe_load(fh)
+    return data
+
+
+def kinds_note() -> str:
+    k = expense_kinds()
+    e = k["expenses"]
+    return (
+        "Fordeling på art er ikke en del av framskrivingen: lønn og sosiale utgifter er satt "
+        f"til {e['wages_and_social']['share']:.0%} av driftsutgiftene "
+        f"(kilde: {e['wages_and_social']['note']}). Forutsetninger: "
+        + " ".join(v["assumption"].strip() for g in ("expenses", "income")
+                   for v in k[g].values() if "assumption" in v)
+    ).replace("%", " %")
+
+
+def _idx(proj: Projection, years: list[int]) -> list[int]:
+    return [proj.year_index(y) for y in years]
+
+
+class _Series:
+    """The projection's series on the chosen years (0 where the projection has none)."""
+
+    def __init__(self, proj: Projection, years: list[int]) -> None:
+        self.proj = proj
+        self.i = _idx(proj, years)
+        self.n = len(years)
+
+    def __call__(self, name: str) -> np.ndarray:
+        s = self.proj.series.get(name)
+        if s is None:
+            return np.zeros(self.n)
+        return np.nan_to_num(np.asarray(s, dtype=float)[self.i])
+
+    def previous(self, name: str, opening: float) -> np.ndarray:
+        s = self.proj.series.get(name)
+        full = np.zeros(len(self.proj.years)) if s is None else np.nan_to_num(
+            np.asarray(s, dtype=float))
+        prev = np.concatenate([[opening], full[:-1]])
+        return prev[self.i]
+
+
+def plan_years(plan: Plan, proj: Projection) -> list[int]:
+    return [y for y in plan.period.years if y in proj.years]
+
+
+def operating_parts(plan: Plan, proj: Projection, years: list[int]) -> dict[str, np.ndarray]:
+    """The pieces every drift overview shares: income by kind, net appropriations, the
+    disposition of the result (funds, coverage of deficits)."""
+    s = _Series(proj, years)
+    opex_total = s("operating_expenses")
+    dep = s("depreciation")
+    fees, other = s("income_fees"), s("income_other")
+    funds_now = sum(s(f"fund_{f.id}") for f in plan.opening.funds)
+    funds_prev = sum(s.previous(f"fund_{f.id}", f.amount) for f in plan.opening.funds)
+    fund_change = np.asarray(funds_now - funds_prev, dtype=float)
+    deficit = s("deficit")
+    acc = s("accumulated_deficit")
+    acc_prev = s.previous("accumulated_deficit", 0.0)
+    cover = np.maximum(acc_prev + deficit - acc, 0.0)
+    return {
+        "tax": s("income_tax"), "block_grant": s("income_block_grant"),
+        "property_tax": s("income_property_tax"), "fees": fees, "other": other,
+        "opex_total": opex_total, "opex": opex_total - dep, "depreciation": dep,
+        "net_appropriations": opex_total - dep - fees - other,
+        "financial_income": s("financial_income"), "interest": s("interest"),
+        "instalments": s("instalments"), "transfer": s("transfer_to_investment"),
+        "to_funds": np.maximum(fund_change, 0.0), "from_funds": np.maximum(-fund_change, 0.0),
+        "cover": cover, "ndr": s("net_operating_result"),
+    }
+
+
+def allocation_rows(plan: Plan, proj: Projection, years: list[int]) -> list[AllocationRow]:
+    """Net appropriations by sector and programområde, nominal, with the items the plan
+    does not place in a sector (demographic cost, operating consequences, fees and refunds)
+    on their own rows; their sum is the net appropriation of 1A/§ 5-4."""
+    s = _Series(proj, years)
+    price = s("price_index")
+    rows: list[AllocationRow] = []
+    placed = np.zeros(len(years))
+    for sector in plan.sectors:
+        frame = sector.operating_frame()
+        rows.append(AllocationRow("", sector.name,
+                                  np.array([frame.get(y, 0) for y in years]) * price,
+                                  heading=True))
+        for a in sector.program_areas:
+            v = np.array([a.operating_frame.get(y, 0) for y in years], dtype=float) * price
+            placed = placed + v
+            rows.append(AllocationRow(a.number or "", a.name, v, indent=1))
+    parts = operating_parts(plan, proj, years)
+    extra = [
+        ("service_cost_change", "Demografikostnader og effekt av hovedgrepene (ikke fordelt)",
+         "Demographic cost and effect of the levers (not allocated)"),
+        ("operating_consequences", "Driftskonsekvenser av investeringer",
+         "Operating consequences of investments"),
+        ("measures_outside_frames", "Tiltak utenfor rammene", "Measures outside the frames"),
+    ]
+    for name, nb, en in extra:
+        v = s(name)
+        placed = placed + v
+        if np.any(np.abs(v) >= 0.5):
+            rows.append(AllocationRow("", nb, v, en=en))
+    rest = parts["opex"] - placed
+    if np.any(np.abs(rest) >= 0.5):
+        rows.append(AllocationRow("", "Underliggende kostnadsvekst og andre endringer",
+                                  rest, en="Underlying cost growth and other changes"))
+    rows.append(AllocationRow("", "Brukerbetalinger, salgs- og leieinntekter (ikke fordelt)",
+                              -parts["fees"], en="Fees, sales and rents (not allocated)"))
+    rows.append(AllocationRow("", "Refusjoner og andre overføringer (ikke fordelt)",
+                              -parts["other"], en="Refunds and other transfers (not allocated)"))
+    return rows
+
+
+def project_rows(plan: Plan, proj: Projection, years: list[int]) -> list[AllocationRow]:
+    """One row per investment project, nominal cost per year."""
+    s = _Series(proj, years)
+    price = s("price_index")
+    return [AllocationRow("", inv.name,
+                          np.array([inv.cost.get(y, 0) for y in years], dtype=float) * price)
+            for inv in plan.investments]
+
+
+def inputs_5_4(parts: dict[str, np.ndarray]) -> dict[int, np.ndarray]:
+    return {
+        1: parts["block_grant"], 2: parts["tax"], 3: parts["property_tax"],
+        6: parts["net_appropriations"], 7: parts["depreciation"],
+        10: parts["financial_income"], 13: parts["interest"], 14: parts["instalments"],
+        18: parts["transfer"], 21: parts["to_funds"], 22: -parts["from_funds"],
+        23: parts["cover"],
+    }
+
+
+def inputs_5_5(proj: Projection, years: list[int]) -> dict[int, np.ndarray]:
+    s = _Series(proj, years)
+    return {1: s("investments"), 7: s("vat_compensation"), 8: s("grants"), 9: s("sales"),
+            13: s("new_loans"), 20: s("transfer_to_investment")}
+
+
+def _kind_split(parts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    k = expense_kinds()
+    e, i = k["expenses"], k["income"]
+    wages_social = parts["opex_total"] * e["wages_and_social"]["share"]
+    social = wages_social * e["social_of_wages_and_social"]["share"]
+    rest = parts["opex_total"] - wages_social - parts["depreciation"]
+    purchases = rest * e["purchases_of_rest"]["share"]
+    charges = parts["fees"] * i["fees_user_charges"]["share"]
+    state = parts["other"] * i["other_from_state"]["share"]
+    return {"wages": wages_social - social, "social": social, "purchases": purchases,
+            "transfers": rest - purchases, "charges": charges, "sales": parts["fees"] - charges,
+            "state": state, "others": parts["other"] - state}
+
+
+def inputs_5_6(parts: dict[str, np.ndarray]) -> dict[int, np.ndarray]:
+    k = _kind_split(parts)
+    return {
+        1: parts["block_grant"], 2: parts["tax"], 3: parts["property_tax"],
+        5: k["state"], 6: k["others"], 7: k["charges"], 8: k["sales"],
+        10: k["wages"], 11: k["social"], 12: k["purchases"], 13: k["transfers"],
+        14: parts["depreciation"], 17: parts["financial_income"], 20: parts["interest"],
+        21: parts["instalments"], 25: parts["transfer"],
+        27: parts["to_funds"] - parts["from_funds"], 28: parts["cover"],
+    }
+
+
+def inputs_1a(parts: dict[str, np.ndarray], allocated: np.ndarray) -> dict[int, np.ndarray]:
+    return {
+        1: parts["tax"], 2: parts["block_grant"], 3: parts["property_tax"],
+        7: parts["financial_income"], 9: parts["interest"], 11: parts["instalments"],
+        13: parts["cover"], 14: parts["to_funds"], 17: parts["from_funds"],
+        20: parts["transfer"], 22: allocated,
+    }
+
+
+def inputs_2a(proj: Projection, years: list[int]) -> dict[int, np.ndarray]:
+    s = _Series(proj, years)
+    return {1: s("investments"), 8: s("new_loans"), 9: s("sales"), 10: s("grants"),
+            11: s("vat_compensation"), 15: s("transfer_to_investment")}
+
+
+def inputs_oko_1992(parts: dict[str, np.ndarray]) -> dict[int, np.ndarray]:
+    k = _kind_split(parts)
+    return {
+        1: k["charges"], 2: k["sales"], 3: k["others"], 4: parts["block_grant"],
+        5: k["state"], 7: parts["tax"], 8: parts["property_tax"],
+        11: k["wages"], 12: k["social"], 13: k["purchases"], 15: k["transfers"],
+        16: parts["depreciation"], 20: parts["financial_income"], 21: parts["interest"],
+        22: parts["instalments"],
+    }
+
+
+def overviews(plan: Plan, proj: Projection, years: list[int] | None = None
+              ) -> list[Overview]:
+    """The mandatory overviews of the plan's law regime, for the plan years (or ``years``)."""
+    ys = years if years is not None else plan_years(plan, proj)
+    parts = operating_parts(plan, proj, ys)
+    kinds = kinds_note()
+    fin = ("Finansinntekter (avkastning på plasserte midler) er vist som renteinntekter.")
+    if plan.law_regime == "2018":
+        second_drift = allocation(
+            allocation_rows(plan, proj, ys), ys, overview_id="5-4-2",
+            title_nb="Bevilgningsoversikt drift (§ 5-4 andre ledd)",
+            title_en="Operating appropriations (§ 5-4 second paragraph)",
+            total_nb="Sum bevilgninger drift, netto",
+            total_en="Total operating appropriations, net", notes=(NOTE_UNIT,))
+        second_inv = allocation(
+            project_rows(plan, proj, ys), ys, overview_id="5-5-2",
+            title_nb="Bevilgningsoversikt investering (§ 5-5 andre ledd)",
+            title_en="Investment appropriations (§ 5-5 second paragraph)",
+            total_nb="Sum investeringer i varige driftsmidler",
+            total_en="Total investments in fixed assets", notes=(NOTE_UNIT,))
+        return [
+            bevilgningsoversikt_drift(inputs_5_4(parts), ys, notes=(NOTE_UNIT, NOTE_FUNDS, fin)),
+            second_drift,
+            bevilgningsoversikt_investering(inputs_5_5(proj, ys), ys, notes=(NOTE_UNIT,)),
+            second_inv,
+            okonomisk_oversikt_art(inputs_5_6(parts), ys, notes=(NOTE_UNIT, kinds)),
+        ]
+    one_b = allocation(
+        allocation_rows(plan, proj, ys), ys, overview_id="1B",
+        title_nb="Budsjettskjema 1B – driftsbudsjettet fordelt på sektorer og programområder",
+        title_en="Budget schedule 1B – operating budget by sector and programme area",
+        total_nb="Sum fordelt til drift (til skjema 1A)",
+        total_en="Total allocated to operations (to schedule 1A)", notes=(NOTE_UNIT,))
+    two_b = allocation(
+        project_rows(plan, proj, ys), ys, overview_id="2B",
+        title_nb="Budsjettskjema 2B – investeringsprosjekter",
+        title_en="Budget schedule 2B – investment projects",
+        total_nb="Sum investeringer i anleggsmidler (til skjema 2A)",
+        total_en="Total investments in fixed assets (to schedule 2A)", notes=(NOTE_UNIT,))
+    return [
+        budsjettskjema_1a(inputs_1a(parts, one_b.total()), ys,
+                          notes=(NOTE_UNIT, NOTE_FUNDS, fin)),
+        one_b,
+        budsjettskjema_2a(inputs_2a(proj, ys), ys, notes=(NOTE_UNIT,)),
+        two_b,
+        okonomisk_oversikt_drift_1992(inputs_oko_1992(parts), ys, notes=(NOTE_UNIT, kinds)),
+    ]
