@@ -11,7 +11,7 @@ from rich.table import Table
 
 from muniplan.cli.common import console, fail, print_json
 from muniplan.demography import DEFAULT_GROUPS, estimate, project_population
-from muniplan.engine.projection import MIGRATION_WINDOW
+from muniplan.engine.demand import MIGRATION_WINDOW
 from muniplan.plan.load import load_plan
 from muniplan.plan.population import check_base_year
 from muniplan.report.formatting import number

@@ -16,12 +16,17 @@ program areas (times ``share_of_frame``) over its base-year users, and marked ca
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from muniplan.demography import DEFAULT_GROUPS, estimate, project_population
+from muniplan.engine.inputs import FinanceInputs
 from muniplan.plan.model import Plan
 
 N_AGES = 106
+MIGRATION_WINDOW = 5
+"""Years of history the residual net migration is averaged over (see docs/population.md)."""
 
 
 @dataclass(frozen=True)
@@ -68,21 +73,40 @@ def coverage_matrix(plan: Plan, years: range) -> tuple[np.ndarray, np.ndarray]:
     return base, base[:, None, :] * paths[:, :, None]
 
 
-def service_demand(plan: Plan, population: np.ndarray, years: range) -> ServiceDemand:
+def service_demand(plan: Plan, population: np.ndarray, years: range,
+                   coverage_factor: np.ndarray | None = None,
+                   unit_cost_factor: np.ndarray | None = None) -> ServiceDemand:
     """Users and costs of the plan's services from a population ``(draw, year, sex, age)``.
 
     ``years`` are the years of the population's year axis; the first is the base year.
+    ``coverage_factor`` and ``unit_cost_factor`` ``(service, year)`` are a scenario's levers
+    on top of the plan's own coverage and unit-cost paths.
     """
-    if population.ndim != 4 or population.shape[2] != 2 or population.shape[3] != N_AGES:
-        raise ValueError(f"population must be (draw, year, 2, {N_AGES}), got {population.shape}")
+    if population.ndim == 4 and population.shape[2] == 2 and population.shape[3] == N_AGES:
+        # (draw, year, sex·age) is a view; coverage is the same for both sexes, so it is
+        # repeated along the joined axis instead of summing the sexes into a new array
+        by_age = population.reshape(population.shape[0], population.shape[1], 2 * N_AGES)
+        sexes = 2
+    elif population.ndim == 3 and population.shape[2] == N_AGES:
+        by_age = population  # already both sexes
+        sexes = 1
+    else:
+        raise ValueError(f"population must be (draw, year, 2, {N_AGES}) or (draw, year, "
+                         f"{N_AGES}), got {population.shape}")
     if not plan.services:
-        d, y = population.shape[0], population.shape[1]
+        d, y = by_age.shape[0], by_age.shape[1]
         z = np.zeros((d, 0, y))
         return ServiceDemand((), (), z, z, z, z, np.zeros((0, y)), ())
-    by_age = population.sum(axis=2)  # (draw, year, age)
     base_cov, cov = coverage_matrix(plan, years)
-    users = np.einsum("dya,sya->dsy", by_age, cov)
-    users_base_cov = np.einsum("dya,sa->dsy", by_age, base_cov)
+    if coverage_factor is not None:
+        cov = cov * coverage_factor[:, :, None]
+    if sexes == 2:
+        base_cov = np.concatenate([base_cov, base_cov], axis=-1)
+        cov = np.concatenate([cov, cov], axis=-1)
+    # one matrix product per year (BLAS) instead of einsum: (Y, D, A) @ (Y, A, S)
+    by_year = by_age.transpose(1, 0, 2)
+    users = np.matmul(by_year, cov.transpose(1, 2, 0)).transpose(1, 2, 0)
+    users_base_cov = (by_year @ base_cov.T).transpose(1, 2, 0)
 
     frames = {a.id: a.operating_frame for s in plan.sectors for a in s.program_areas}
     unit0 = np.zeros(len(plan.services))
@@ -100,6 +124,8 @@ def service_demand(plan: Plan, population: np.ndarray, years: range) -> ServiceD
     unit_paths = np.stack([_path(svc.unit_cost_change, years, plan.base_year)
                            for svc in plan.services])
     unit = unit0[:, None] * unit_paths  # (service, year)
+    if unit_cost_factor is not None:
+        unit = unit * unit_cost_factor
     cost = users * unit[None]
     demographic = unit0[None, :, None] * (users_base_cov - users_base_cov[:, :, :1])
     lever = (cost - cost[:, :, :1]) - demographic
@@ -109,3 +135,55 @@ def service_demand(plan: Plan, population: np.ndarray, years: range) -> ServiceD
         users=users, cost=cost, demographic_cost=demographic, lever_effect=lever,
         unit_cost=unit, calibrated=tuple(calibrated),
     )
+
+
+def population_paths(plan: Plan, inp: FinanceInputs, draws: int = 1, seed: int | None = None
+                     ) -> tuple[np.ndarray, np.ndarray | None, dict[str, np.ndarray] | None]:
+    """Total-population ratio ``(D, Y)`` against the first projected year, the population
+    ``(D, Y, sex, age)`` on the projection's years (None without population data), and the
+    age groups of the deterministic path."""
+    first, last = int(inp.years[0]), int(inp.years[-1])
+    if plan.population is not None:
+        model = estimate(plan.population, base_year=plan.base_year,
+                         window=MIGRATION_WINDOW)
+        run = project_population(model, to_year=last, draws=draws,
+                                 seed=seed if draws > 1 else None)
+        offset = first - plan.base_year
+        pop = run.population[:, offset:offset + len(inp.years)]
+        total = pop.sum(axis=(2, 3))
+        groups = {k: v[0] for k, v in run.groups(DEFAULT_GROUPS).items()} if draws == 1 else None
+        if groups is not None:
+            groups = {k: v[offset:offset + len(inp.years)] for k, v in groups.items()}
+            groups["total"] = total[0]
+        return total / total[:, :1], pop, groups
+    if plan.assumptions.population_index is not None:
+        index = np.array([plan.assumptions.population_index.at(y) for y in range(first, last + 1)])
+        return (index / index[0])[None, :], None, None
+    return np.ones((1, len(inp.years))), None, None
+
+
+def service_change(plan: Plan, inp: FinanceInputs, pop: np.ndarray | None,
+                   ratio: np.ndarray, levers: Any = None
+                   ) -> tuple[np.ndarray, ServiceDemand | None]:
+    """The cost change of the age-driven services against the first year, fixed kroner
+    ``(D, Y)``; without population data, the frames grow with the population index."""
+    if pop is None or not plan.services:
+        frames = inp.sector_frames_fixed.sum(axis=0)
+        change = frames[0] * (ratio - 1.0)
+        if levers is not None and levers.unit_cost.size:
+            # without services the levers act on all frames alike (mean over services)
+            factor = (levers.coverage * levers.unit_cost).mean(axis=0)
+            change = (frames[0] + change) * factor - frames[0]
+        demand = None
+    else:
+        demand = service_demand(plan, pop, range(int(inp.years[0]), int(inp.years[-1]) + 1),
+                                levers.coverage if levers is not None else None,
+                                levers.unit_cost if levers is not None else None)
+        change = demand.cost_change
+    if plan.finance.demography_in_frames:
+        # the plan's frames already hold the demographic growth of the plan period
+        last = int(np.flatnonzero(inp.plan_years)[-1])
+        change = change - change[:, np.minimum(np.arange(change.shape[1]), last)]
+    return change, demand
+
+

@@ -67,6 +67,7 @@ class FinanceInputs:
     fund_roles: tuple[str, ...]
     fund_opening: np.ndarray  # (F,)
     reserve_fund_index: int
+    long_term_rows: tuple[bool, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def with_changes(self, **changes: object) -> FinanceInputs:
@@ -91,7 +92,8 @@ def _projects(plan: Plan, last: int) -> list[dict[str, object]]:
         {"id": i.id, "cost": i.cost, "completion_year": i.completion_year,
          "operating_consequences": i.operating_consequences,
          "vat_compensation": i.vat_compensation, "grants": i.grants, "sales": i.sales,
-         "loan": i.loan, "rentable": i.rentable, "useful_life": i.useful_life}
+         "loan": i.loan, "rentable": i.rentable, "useful_life": i.useful_life,
+         "long_term": False}
         for i in plan.investments
     ]
     for lt in plan.long_term_investments:
@@ -105,7 +107,7 @@ def _projects(plan: Plan, last: int) -> list[dict[str, object]]:
                     "operating_consequences": 0,
                     "vat_compensation": 0.0 if rentable else lt.vat_compensation,
                     "grants": lt.grants, "sales": 0.0, "loan": None, "rentable": rentable,
-                    "useful_life": lt.useful_life,
+                    "useful_life": lt.useful_life, "long_term": True,
                 })
     return out
 
@@ -197,6 +199,7 @@ def finance_inputs(plan: Plan, to_year: int | None = None) -> FinanceInputs:
         rentable=np.array([i["rentable"] for i in projects], dtype=bool),
         useful_life=np.array([i["useful_life"] for i in projects], dtype=float),
         completion_index=completion,
+        long_term_rows=tuple(bool(i["long_term"]) for i in projects),
         cost_growth=cost_growth[None, :],
         self_financing_share=plan.finance.self_financing_share.value,
         extra_instalments=extra,

@@ -16,16 +16,21 @@ from typing import Any
 import numpy as np
 
 from muniplan import __version__
-from muniplan.demography import DEFAULT_GROUPS, estimate, project_population
-from muniplan.engine.demand import ServiceDemand, service_demand
+from muniplan.engine.demand import (
+    ServiceDemand,
+    population_paths,
+    service_change,
+)
 from muniplan.engine.finance import FinanceResult, project_finances
 from muniplan.engine.inputs import FinanceInputs, finance_inputs
 from muniplan.engine.rules import Check, breach_probability, checks
-from muniplan.plan.model import Plan
+from muniplan.engine.scenario import Levers, apply_scenarios
+from muniplan.plan.errors import ScenarioError
+from muniplan.plan.model import Plan, Scenario
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
-MIGRATION_WINDOW = 5
-"""Years of history the residual net migration is averaged over (see docs/population.md)."""
+MAX_DRAWS = 100_000
+"""The largest Monte Carlo run a command accepts (about 4 GB of population arrays)."""
 
 
 @dataclass(frozen=True)
@@ -76,73 +81,46 @@ class Projection:
         return np.nanquantile(self.savings_samples, probability, axis=0)
 
 
-def population_paths(plan: Plan, inp: FinanceInputs, draws: int = 1, seed: int | None = None
-                     ) -> tuple[np.ndarray, np.ndarray | None, dict[str, np.ndarray] | None]:
-    """Total-population ratio ``(D, Y)`` against the first projected year, the population
-    ``(D, Y, sex, age)`` on the projection's years (None without population data), and the
-    age groups of the deterministic path."""
-    first, last = int(inp.years[0]), int(inp.years[-1])
-    if plan.population is not None:
-        model = estimate(plan.population, base_year=plan.base_year,
-                         window=MIGRATION_WINDOW)
-        run = project_population(model, to_year=last, draws=draws,
-                                 seed=seed if draws > 1 else None)
-        offset = first - plan.base_year
-        pop = run.population[:, offset:offset + len(inp.years)]
-        total = pop.sum(axis=(2, 3))
-        groups = {k: v[0] for k, v in run.groups(DEFAULT_GROUPS).items()} if draws == 1 else None
-        if groups is not None:
-            groups = {k: v[offset:offset + len(inp.years)] for k, v in groups.items()}
-            groups["total"] = total[0]
-        return total / total[:, :1], pop, groups
-    if plan.assumptions.population_index is not None:
-        index = np.array([plan.assumptions.population_index.at(y) for y in range(first, last + 1)])
-        return (index / index[0])[None, :], None, None
-    return np.ones((1, len(inp.years))), None, None
-
-
-def service_change(plan: Plan, inp: FinanceInputs, pop: np.ndarray | None,
-                   ratio: np.ndarray) -> tuple[np.ndarray, ServiceDemand | None]:
-    """The cost change of the age-driven services against the first year, fixed kroner
-    ``(D, Y)``; without population data, the frames grow with the population index."""
-    if pop is None or not plan.services:
-        frames = inp.sector_frames_fixed.sum(axis=0)
-        change = frames[0] * (ratio - 1.0)
-        demand = None
-    else:
-        demand = service_demand(plan, pop, range(int(inp.years[0]), int(inp.years[-1]) + 1))
-        change = demand.cost_change
-    if plan.finance.demography_in_frames:
-        # the plan's frames already hold the demographic growth of the plan period
-        last = int(np.flatnonzero(inp.plan_years)[-1])
-        change = change - change[:, np.minimum(np.arange(change.shape[1]), last)]
-    return change, demand
+def prepare(plan: Plan, to_year: int | None = None, scenarios: Sequence[Scenario] = (),
+            origin: str = "scenario") -> tuple[FinanceInputs, Levers]:
+    """The plan's arrays to ``to_year`` under ``scenarios`` (validated against the years)."""
+    last = to_year or plan.horizon
+    if not plan.period.last <= last <= 2100:
+        raise ScenarioError("projection end outside range", field="--to",
+                            expected=f"{plan.period.last}–2100", found=last)
+    return apply_scenarios(plan, finance_inputs(plan, last), scenarios, origin)
 
 
 def project(plan: Plan, *, to_year: int | None = None, draws: int = 1, seed: int | None = None,
-            inputs: FinanceInputs | None = None, scenario_names: Sequence[str] = (),
-            stochastic: Any = None) -> Projection:
-    """Project ``plan`` to ``to_year`` (default: its horizon).
+            scenarios: Sequence[Scenario] = (), uncertainty: Any = None) -> Projection:
+    """Project ``plan`` to ``to_year`` (default: its horizon) under ``scenarios``.
 
-    ``inputs`` lets a scenario pass changed arrays (see :mod:`muniplan.engine.scenario`);
-    ``stochastic`` (a :class:`muniplan.engine.montecarlo.FinanceUncertainty`) and ``draws``
-    turn on Monte Carlo.
+    ``draws > 1`` adds a Monte Carlo run (population and economy drawn, see
+    :mod:`muniplan.engine.montecarlo`; ``uncertainty`` overrides its default spreads) with
+    percentiles, breach probabilities and the savings need at 80 % and 95 %.
     """
-    inp = inputs if inputs is not None else finance_inputs(plan, to_year)
+    if draws < 1 or draws > MAX_DRAWS:
+        raise ScenarioError("draws out of range", field="--draws",
+                            expected=f"1–{MAX_DRAWS}", found=draws)
+    if draws > 1 and seed is None:
+        raise ScenarioError("a Monte Carlo run needs a seed", field="--seed",
+                            expected="an integer seed, so the run can be repeated")
+    inp, levers = prepare(plan, to_year, scenarios)
     ratio, pop, groups = population_paths(plan, inp)
-    change, demand = service_change(plan, inp, pop, ratio)
+    change, demand = service_change(plan, inp, pop, ratio, levers)
     base = project_finances(inp, ratio, change, plan.rules)
     solved = project_finances(inp, ratio, change, plan.rules, solve_savings=True)
     series = {k: v[0] for k, v in base.series.items()}
     _add_demand(series, demand, base)
     savings = solved.savings_need[0] if solved.savings_need is not None else np.zeros(
         len(inp.years))
+    scenario_names = [sc.id for sc in scenarios]
 
     samples = savings_samples = probability = pop_q = None
     if draws > 1:
         from muniplan.engine.montecarlo import run_draws
 
-        mc = run_draws(plan, inp, draws=draws, seed=seed, uncertainty=stochastic)
+        mc = run_draws(plan, inp, levers, draws=draws, seed=seed, uncertainty=uncertainty)
         samples = mc.series
         savings_samples = mc.savings
         probability = breach_probability(plan.rules, mc.inputs, mc.series)

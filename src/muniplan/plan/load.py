@@ -31,6 +31,7 @@ from pydantic import ValidationError
 from muniplan.plan.errors import PlanError
 from muniplan.plan.model import RATIO_INDICATORS, Investment, Plan, ProgramArea
 from muniplan.plan.money import MoneyError, to_kroner
+from muniplan.plan.parameters import parameter_unit
 from muniplan.plan.population import load_population_folder
 from muniplan.plan.yamlio import Path_, dotted, line_of, load_yaml
 
@@ -179,12 +180,20 @@ class _Loader:
         sectors = self._sectors()
         investments = self._investments()
         pr_raw, pr_lines = self._priorities()
+        sc_raw, sc_lines = self._scenarios(raw)
 
         data = {**raw, "sectors": sectors, "investments": investments,
-                "priority_areas": pr_raw}
+                "priority_areas": pr_raw, "scenarios": sc_raw}
         try:
             plan = Plan.model_validate(data)
         except ValidationError as exc:
+            first = exc.errors()[0]["loc"]
+            if first and first[0] == "scenarios":
+                err = exc.errors()[0]
+                loc = tuple(first)
+                raise PlanError(_clean(err["msg"]), file=self.fname("scenarios.yaml"),
+                                line=line_of(sc_lines, loc), field=dotted(loc),
+                                found=_found(err.get("input"))) from None
             raise self._located(exc, lines, pr_lines) from None
         self._check_references(plan, lines, pr_lines)
         return plan
@@ -302,6 +311,42 @@ class _Loader:
             )
         self._scale_yaml(raw, lines, name, [("priority_areas", "*", "measures", "*", "cost", "*")])
         return raw["priority_areas"], lines
+
+    # --- scenarios.yaml -----------------------------------------------------------------
+    def _scenarios(self, raw_plan: dict[str, Any]) -> tuple[list[Any], dict[Path_, int]]:
+        name = "scenarios.yaml"
+        text = self.text(name, required=False)
+        if text is None:
+            return [], {}
+        raw, lines = load_yaml(text, self.fname(name))
+        if raw is None:
+            return [], lines
+        if not isinstance(raw, dict) or not isinstance(raw.get("scenarios"), list):
+            raise PlanError("scenarios.yaml holds a list under 'scenarios'",
+                            file=self.fname(name), line=1, field="scenarios",
+                            expected="a list of scenarios")
+        service_ids = {s.get("id") for s in raw_plan.get("services") or []
+                       if isinstance(s, dict)}
+        for i, sc in enumerate(raw["scenarios"]):
+            if not isinstance(sc, dict):
+                continue
+            for j, ov in enumerate(sc.get("overrides") or []):
+                if not isinstance(ov, dict):
+                    continue
+                path = ("scenarios", i, "overrides", j)
+                try:
+                    unit = parameter_unit(str(ov.get("parameter")), service_ids)
+                except PlanError as exc:
+                    raise PlanError(exc.message, file=self.fname(name),
+                                    line=line_of(lines, (*path, "parameter")),
+                                    field=dotted((*path, "parameter")), expected=exc.expected,
+                                    found=exc.found) from None
+                if unit == "kroner" and ov.get("op", "set") != "scale":
+                    self._scale_yaml(raw, lines, name, [
+                        ("scenarios", str(i), "overrides", str(j), "value"),
+                        ("scenarios", str(i), "overrides", str(j), "ramp", "*"),
+                    ])
+        return raw["scenarios"], lines
 
     # --- CSV helpers -------------------------------------------------------------------
     def _csv(self, name: str, required: tuple[str, ...], optional: tuple[str, ...]

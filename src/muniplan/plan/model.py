@@ -492,6 +492,39 @@ class Service(Provenance):
     strategy: str | None = None
 
 
+class Override(_Frozen):
+    """One change a scenario makes: ``parameter`` in years ``first..last`` (default: every
+    projected year), by ``op`` — ``set`` replaces, ``add`` adds, ``scale`` multiplies — with
+    a constant ``value`` or a linear ``ramp`` from its first to its last value over the
+    years. Money values are in the plan's amount scale (converted by the loader)."""
+
+    parameter: str
+    op: Literal["set", "add", "scale"] = "set"
+    value: float | None = None
+    ramp: tuple[float, float] | None = None
+    first: Year | None = None
+    last: Year | None = None
+
+    @model_validator(mode="after")
+    def _one_value(self) -> Override:
+        if (self.value is None) == (self.ramp is None):
+            raise ValueError("an override has either a 'value' or a 'ramp: [from, to]'")
+        if self.first is not None and self.last is not None and self.last < self.first:
+            raise ValueError(f"last {self.last} is before first {self.first}")
+        return self
+
+
+class Scenario(Provenance):
+    """A named set of overrides (stress test, lever, alternative); scenarios compose in
+    the order given, the last one winning where two set the same thing."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    description: str | None = None
+    kind: Literal["stress", "lever", "alternative"] = "stress"
+    overrides: tuple[Override, ...]
+
+
 class FinancePolicy(_Frozen):
     """How the plan finances and allocates: the self-financing rule and instalments."""
 
@@ -535,6 +568,7 @@ class Plan(_Frozen):
     strategies: tuple[Strategy, ...] = ()
     rules: tuple[Rule, ...] = ()
     services: tuple[Service, ...] = ()
+    scenarios: tuple[Scenario, ...] = ()
     population: PopulationData | None = Field(default=None, exclude=True, repr=False)
     digest: str = Field(default="", exclude=True)
 
