@@ -8,12 +8,17 @@ from enum import Enum
 
 import numpy as np
 import typer
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from muniplan.cli.common import console, fail, plan_argument, print_json
-from muniplan.engine.projection import Projection, project
+from muniplan.cli.common import console, err_console, fail, plan_argument, print_json
+from muniplan.engine.compare import compare
+from muniplan.engine.montecarlo import STAGES as MC_STAGES
+from muniplan.engine.projection import MAX_DRAWS, Projection, project
 from muniplan.plan.load import load_plan, resolve
-from muniplan.report.data import plan_to_dict, projection_to_dict, series_list
+from muniplan.plan.model import Plan, Scenario
+from muniplan.plan.parameters import parse_set
+from muniplan.report.data import plan_to_dict, projection_to_dict, series_list, value
 from muniplan.report.formatting import SUMMARY_SERIES, figure, label, millions, percent
 
 
@@ -33,6 +38,7 @@ def register(app: typer.Typer) -> None:
     app.command("show")(show)
     app.command("project")(project_command)
     app.command("population")(population_command)
+    app.command("scenarios")(scenarios_command)
 
 
 def validate(plan: str = plan_argument()) -> None:
@@ -83,12 +89,45 @@ def show(plan: str = plan_argument(),
         console.print(f"[b]{r.id}[/] {r.name}")
 
 
-def _run(plan: str | None, to: int | None, draws: int = 1, seed: int | None = None) -> Projection:
+def _scenarios(p: Plan, names: list[str] | None, sets: list[str] | None) -> list[Scenario]:
+    """The named scenarios of the plan, then the command line's overrides, in order."""
+    known = {s.id: s for s in p.scenarios}
+    chosen: list[Scenario] = []
+    for name in names or []:
+        if name not in known:
+            fail(f"--scenario: unknown scenario {name!r} (expected one of "
+                 f"{', '.join(known) or 'none: the plan has no scenarios.yaml'})")
+        chosen.append(known[name])
+    if sets:
+        service_ids = {s.id for s in p.services}
+        overrides = tuple(parse_set(text, service_ids, p.amount_scale) for text in sets)
+        chosen.append(Scenario(id="kommandolinje", name="Endringer fra kommandolinjen",
+                               kind="alternative", assumption="given on the command line",
+                               overrides=overrides))
+    return chosen
+
+
+def _run(plan: str | None, to: int | None, draws: int = 1, seed: int | None = None,
+         scenarios: list[str] | None = None, sets: list[str] | None = None,
+         show_progress: bool = False) -> Projection:
     p = load_plan(plan)
     if to is not None and not (p.period.last <= to <= 2100):
         fail(f"--to: expected a year from the end of the plan period ({p.period.last}) "
              f"to 2100, found {to}")
-    return project(p, to_year=to, draws=draws, seed=seed)
+    if not 1 <= draws <= MAX_DRAWS:
+        fail(f"--draws: expected 1 to {MAX_DRAWS}, found {draws}")
+    chosen = _scenarios(p, scenarios, sets)
+    if draws > 1 and show_progress:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                      TimeElapsedColumn(), console=err_console, transient=True) as bar:
+            task = bar.add_task(f"{draws} trekninger", total=len(MC_STAGES))
+
+            def step(stage: str) -> None:
+                bar.update(task, description=f"{draws} trekninger: {stage}", advance=1)
+
+            return project(p, to_year=to, draws=draws, seed=seed, scenarios=chosen,
+                           progress=step)
+    return project(p, to_year=to, draws=draws, seed=seed, scenarios=chosen)
 
 
 def project_command(
@@ -98,10 +137,22 @@ def project_command(
     format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv"),
     summary: bool = typer.Option(False, "--summary", help="Only the key series and the "
                                  "rule checks."),
+    scenario: list[str] = typer.Option(None, "--scenario", "-s", help="A scenario of the "
+                                       "plan's scenarios.yaml; repeat to compose them."),
+    set_: list[str] = typer.Option(None, "--set", help="An override PARAM=VALUE, "
+                                   "PARAM+=VALUE or PARAM*=VALUE, optionally @FIRST-LAST, e.g. "
+                                   "assumptions.interest_rate+=0.02@2019-2040; repeatable."),
+    draws: int = typer.Option(1, "--draws", help=f"Monte Carlo draws (1 = deterministic; at "
+                              f"most {MAX_DRAWS})."),
+    seed: int = typer.Option(None, "--seed", help="Seed of a Monte Carlo run (required with "
+                             "--draws > 1)."),
 ) -> None:
     """Project the plan's finances year by year to the horizon: income, expenses, debt,
-    the net operating result, every rule checked, and the savings need."""
-    proj = _run(plan, to)
+    the net operating result, every rule checked, and the savings need; with --draws, the
+    percentile fans and the probability that each rule breaks."""
+    if draws > 1 and seed is None:
+        fail("--seed: a Monte Carlo run (--draws > 1) needs a seed so it can be repeated")
+    proj = _run(plan, to, draws, seed, scenario, set_, show_progress=format is Format.table)
     if format is Format.json:
         print_json(projection_to_dict(proj))
         return
@@ -110,6 +161,42 @@ def project_command(
         return
     _print_table(proj, SUMMARY_SERIES if summary else tuple(proj.series))
     _print_checks(proj)
+    if proj.samples is not None:
+        _print_fans(proj)
+
+
+def _print_fans(proj: Projection) -> None:
+    years = list(proj.years)
+    shown = [y for y in years if y in (years[0], proj.period[1]) or y % 5 == 0
+             or y == years[-1]]
+    idx = [years.index(y) for y in shown]
+    q = proj.quantiles(["net_operating_result_ratio", "debt_ratio", "reserve_fund"])
+    t = Table(title=f"Usikkerhet: {proj.provenance['draws']} trekninger, frø "
+              f"{proj.provenance['seed']} (5 / 50 / 95 persentil)")
+    t.add_column("", no_wrap=True)
+    for y in shown:
+        t.add_column(str(y), justify="right")
+    for name in ("net_operating_result_ratio", "debt_ratio", "reserve_fund", "savings_need"):
+        cells = []
+        for i in idx:
+            lo, mid, hi = (q[k][name][i] for k in ("0.05", "0.5", "0.95"))
+            cells.append(f"{figure(name, lo)}\n{figure(name, mid)}\n{figure(name, hi)}")
+        t.add_row(label(name), *cells)
+    console.print(t)
+    t = Table(title="Sannsynlighet for brudd på handlingsreglene")
+    t.add_column("Regel", no_wrap=True)
+    for y in shown:
+        t.add_column(str(y), justify="right")
+    for rule, p in (proj.breach_probability or {}).items():
+        t.add_row(rule, *(percent(float(p[i]), 0) for i in idx))
+    console.print(t)
+    for prob in (0.8, 0.95):
+        need = proj.savings_need_at(prob)
+        console.print(
+            f"Innsparingsbehov som holder alle regler med {prob:.0%} sannsynlighet: "
+            + ", ".join(f"{y}: {millions(float(need[years.index(y)]), 0)} mill."
+                        for y in shown)
+        )
 
 
 def _write_csv(proj: Projection) -> None:
@@ -180,6 +267,57 @@ def _spans(years: list[int]) -> str:
         if y is not None:
             start = prev = y
     return ", ".join(out)
+
+
+def scenarios_command(
+    plan: str = plan_argument(),
+    to: int = typer.Option(None, "--to", help="Last year (default: the plan's horizon)."),
+    format: ShowFormat = typer.Option(ShowFormat.table, "--format", "-f",
+                                      help="table or json"),
+) -> None:
+    """The plan's scenarios side by side: each stress test and lever alone, against the plan
+    as written — savings need, net operating result ratio, debt ratio, first breach."""
+    p = load_plan(plan)
+    results = compare(p, to_year=to)
+    years = list(results[0].projection.years)
+    marks = [y for y in (p.period.last, 2030, years[-1]) if y in years]
+    if format is ShowFormat.json:
+        print_json([
+            {"id": r.id, "name": r.name, "kind": r.kind, "first_breach": r.first_breach(),
+             "savings_need": {str(y): value("savings_need", float(s)) for y, s in
+                              zip(years, r.projection.savings_need, strict=True)},
+             "net_operating_result_ratio": series_list(
+                 "net_operating_result_ratio",
+                 r.projection.series["net_operating_result_ratio"]),
+             "debt_ratio": series_list("debt_ratio", r.projection.series["debt_ratio"])}
+            for r in results
+        ])
+        return
+    t = Table(title=f"Scenarier for {p.title} (innsparingsbehov i mill. løpende kr)")
+    t.add_column("Scenario", no_wrap=True)
+    for y in marks:
+        t.add_column(f"Innsparing {y}", justify="right")
+    t.add_column(f"NDR % {years[-1]}", justify="right")
+    t.add_column(f"Gjeldsgrad {years[-1]}", justify="right")
+    t.add_column("Første brudd", justify="right")
+    base = results[0].projection.savings_need
+    for r in results:
+        need = r.projection.savings_need
+        cells = []
+        for y in marks:
+            i = years.index(y)
+            diff = need[i] - base[i]
+            cells.append(millions(float(need[i]), 0)
+                         + ("" if r.id == "plan" else f" ({'+' if diff >= 0 else ''}"
+                            f"{millions(float(diff), 0)})"))
+        first = r.first_breach()
+        t.add_row(r.id, *cells,
+                  percent(float(r.projection.series["net_operating_result_ratio"][-1])),
+                  percent(float(r.projection.series["debt_ratio"][-1]), 0),
+                  str(first) if first else "–")
+    console.print(t)
+    for r in results[1:]:
+        console.print(f"[b]{r.id}[/]: {r.name}")
 
 
 def population_command(

@@ -29,6 +29,8 @@ from muniplan.engine.scenario import Levers
 from muniplan.plan.model import Plan
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+STAGES = ("befolkning", "økonomi", "tjenester", "finanser", "innsparingsbehov")
+"""The steps a run reports to its ``progress`` callback, in order."""
 KEPT_SERIES = (
     "operating_income", "operating_expenses", "gross_operating_result", "interest",
     "instalments", "net_operating_result", "net_operating_result_ratio", "investments",

@@ -92,7 +92,8 @@ def prepare(plan: Plan, to_year: int | None = None, scenarios: Sequence[Scenario
 
 
 def project(plan: Plan, *, to_year: int | None = None, draws: int = 1, seed: int | None = None,
-            scenarios: Sequence[Scenario] = (), uncertainty: Any = None) -> Projection:
+            scenarios: Sequence[Scenario] = (), uncertainty: Any = None,
+            progress: Any = None) -> Projection:
     """Project ``plan`` to ``to_year`` (default: its horizon) under ``scenarios``.
 
     ``draws > 1`` adds a Monte Carlo run (population and economy drawn, see
@@ -120,7 +121,8 @@ def project(plan: Plan, *, to_year: int | None = None, draws: int = 1, seed: int
     if draws > 1:
         from muniplan.engine.montecarlo import run_draws
 
-        mc = run_draws(plan, inp, levers, draws=draws, seed=seed, uncertainty=uncertainty)
+        mc = run_draws(plan, inp, levers, draws=draws, seed=seed, uncertainty=uncertainty,
+                       progress=progress)
         samples = mc.series
         savings_samples = mc.savings
         probability = breach_probability(plan.rules, mc.inputs, mc.series)
