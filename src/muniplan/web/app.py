@@ -1,0 +1,176 @@
+"""The web site's app factory: pages, charts, static files, the JSON API, error pages.
+
+``create_app(settings, store)`` builds a fresh app with all its state on ``app.state`` — no
+module globals — so tests can start as many as they like side by side. Everything a page needs
+comes from this origin: the CSS, the chart script and the vega-embed bundle, which is built
+from the vl-convert package at first use rather than committed or fetched from a CDN.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from muniplan.report import formatting
+from muniplan.web import charts as chartlib
+from muniplan.web.i18n import gettext_for, negotiate
+from muniplan.web.pages import routers
+from muniplan.web.pages.assets import router as assets_router
+from muniplan.web.pages.common import BadParameter
+from muniplan.web.security import SecurityHeaders
+from muniplan.web.source import BoundedCache, Loaded, NotFound, PlanSource
+
+HERE = Path(__file__).parent
+PREFERRED_PLAN = "baerum-2018-2021"
+
+
+@dataclass
+class WebState:
+    """What the pages share within one app: the store's plans, templates and caches."""
+
+    settings: Any
+    source: PlanSource
+    templates: jinja2.Environment
+    charts: BoundedCache = field(default_factory=lambda: BoundedCache(512))
+    svgs: BoundedCache = field(default_factory=lambda: BoundedCache(512))
+    _bundle: str | None = None
+    _bundle_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def chart(self, loaded: Loaded, name: str, lang: str) -> chartlib.Chart | None:
+        return self.charts.get((*loaded.key, name, lang), lambda: chartlib.build(
+            name, loaded.plan, loaded.projection, lang, gettext_for(lang)))
+
+    def svg(self, loaded: Loaded, chart: chartlib.Chart, lang: str) -> str:
+        return self.svgs.get((*loaded.key, chart.name, lang),
+                             lambda: chartlib.to_svg(chart, lang))
+
+    def vega_bundle(self) -> str:
+        """vega, vega-lite and vega-embed as one script, from the installed vl-convert."""
+        with self._bundle_lock:
+            if self._bundle is None:
+                import vl_convert
+
+                self._bundle = vl_convert.javascript_bundle()
+            return self._bundle
+
+
+def template_env() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+    )
+    env.globals.update(millions=formatting.millions, percent=formatting.percent,
+                       number=formatting.number, label=formatting.label,
+                       category_label=chartlib.category_label)
+    return env
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def error_page(request: Request, status: int, messages: list[str]) -> HTMLResponse:
+    q = request.query_params.get("lang")
+    lang = negotiate(q if q in ("nb", "en") else None, request.headers.get("accept-language"))
+    _ = gettext_for(lang)
+    titles = {404: _("Siden finnes ikke"), 422: _("Ugyldig adresse"),
+              500: _("Noe gikk galt")}
+    env = request.app.state.web.templates
+    html = env.get_template("error.html").render(
+        _=_, lang=lang, status=status, title=titles.get(status, _("Feil")), messages=messages)
+    return HTMLResponse(html, status_code=status)
+
+
+def _validation_messages(exc: RequestValidationError, _: Any) -> list[str]:
+    out = []
+    for err in exc.errors():
+        loc = [str(x) for x in err.get("loc", ()) if x not in ("query", "path")]
+        name = ".".join(loc) or "?"
+        found = err.get("input")
+        out.append(_("Parameteren «{name}»: {msg} (fikk «{found}»).").format(
+            name=name, msg=err.get("msg", ""), found=found))
+    return out
+
+
+def _mount_api(app: FastAPI, store: Any) -> None:
+    """The JSON API under /api, once its module exists (built alongside, by another part)."""
+    if importlib.util.find_spec("muniplan.web.api") is None:
+        return
+    from muniplan.web import api
+
+    app.include_router(api.api_router(store), prefix="/api")
+
+
+def create_app(settings: Any, store: Any) -> FastAPI:
+    """A new app serving ``store``'s plans. ``settings`` is kept on ``app.state``."""
+    app = FastAPI(title="muniplan", docs_url=None, redoc_url=None,
+                  description="Handlingsprogram med økonomiplan: nettsider og JSON-API.")
+    app.state.settings = settings
+    app.state.store = store
+    app.state.web = WebState(settings, PlanSource(store), template_env())
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request):
+            return await http_exception_handler(request, exc)
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        _ = gettext_for(negotiate(None, request.headers.get("accept-language")))
+        default = _("Finner ingenting på adressen {path}.").format(path=request.url.path)
+        msg = detail if detail and detail not in ("Not Found", "Method Not Allowed") else default
+        return error_page(request, exc.status_code, [msg])
+
+    @app.exception_handler(NotFound)
+    async def _not_found(request: Request, exc: NotFound) -> Response:
+        return error_page(request, 404, [str(exc)])
+
+    @app.exception_handler(BadParameter)
+    async def _bad_parameter(request: Request, exc: BadParameter) -> Response:
+        return error_page(request, 422, [str(exc)])
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if _is_api(request):
+            return await request_validation_exception_handler(request, exc)
+        q = request.query_params.get("lang")
+        lang = negotiate(q if q in ("nb", "en") else None,
+                         request.headers.get("accept-language"))
+        return error_page(request, 422, _validation_messages(exc, gettext_for(lang)))
+
+    @app.get("/", include_in_schema=False)
+    def home(request: Request) -> Response:
+        ids = [r.id for r in app.state.web.source.records()]
+        if not ids:
+            raise NotFound(gettext_for(negotiate(
+                None, request.headers.get("accept-language")))(
+                "Ingen planer er lagt inn ennå. Importer en plan med «muniplan import»."))
+        target = PREFERRED_PLAN if PREFERRED_PLAN in ids else ids[0]
+        query = ("?" + request.url.query) if request.url.query else ""
+        return RedirectResponse(f"/plan/{target}/{query}", status_code=307)
+
+    @app.get("/plan/{plan_id}", include_in_schema=False)
+    def plan_root(plan_id: str, request: Request) -> Response:
+        query = ("?" + request.url.query) if request.url.query else ""
+        return RedirectResponse(f"/plan/{plan_id}/{query}", status_code=308)
+
+    app.include_router(assets_router)
+    for router in routers():
+        app.include_router(router)
+    _mount_api(app, store)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(SecurityHeaders)
+    return app

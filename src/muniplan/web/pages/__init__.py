@@ -1,0 +1,12 @@
+"""The public pages, one module per topic; :func:`routers` lists them for the app."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def routers() -> list[APIRouter]:
+    from muniplan.web.pages import economy, investments, overview, priorities, sectors, sources
+
+    return [overview.router, sectors.router, investments.router, priorities.router,
+            economy.router, sources.router]

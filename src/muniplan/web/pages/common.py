@@ -1,0 +1,140 @@
+"""What every page shares: the strict query parameters, the plan behind the URL, rendering.
+
+Query parameters are typed and bounded, so FastAPI answers a wrong one with 422 (shown as an
+HTML page that names the parameter). The parameters a reader chose — language, version,
+horizon — stick to every link on the page, so switching pages keeps the same plan version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import Query, Request
+from fastapi.responses import HTMLResponse
+
+from muniplan.plan.model import Provenance
+from muniplan.web.charts import Chart, build
+from muniplan.web.i18n import gettext_for, negotiate
+from muniplan.web.source import Loaded
+
+Lang = Annotated[Literal["nb", "en"] | None, Query(
+    description="Språk: nb (bokmål, standard) eller en (English)")]
+Version = Annotated[int | None, Query(ge=1, le=1_000_000, description="Planversjon, fra 1")]
+ToYear = Annotated[int | None, Query(ge=1900, le=2200,
+                                     description="Siste år i framskrivingen")]
+
+
+class BadParameter(ValueError):
+    """A parameter that passed its type but not the plan (e.g. a year past the horizon)."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+
+
+@dataclass
+class Page:
+    """One request's page: language, plan version, links that keep the reader's choices."""
+
+    request: Request
+    lang: str
+    loaded: Loaded
+    sticky: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def _(self) -> Any:
+        return gettext_for(self.lang)
+
+    @property
+    def plan(self) -> Any:
+        return self.loaded.plan
+
+    @property
+    def proj(self) -> Any:
+        return self.loaded.projection
+
+    def url(self, suffix: str = "", **extra: Any) -> str:
+        """A link inside this plan's site, carrying the sticky parameters."""
+        base = f"/plan/{self.plan.id}/{suffix}"
+        params = {**self.sticky, **{k: v for k, v in extra.items() if v is not None}}
+        anchor = ""
+        if "#" in base:
+            base, anchor = base.split("#", 1)
+            anchor = "#" + anchor
+        return base + (("?" + urlencode(params)) if params else "") + anchor
+
+    def switch_lang(self, lang: str) -> str:
+        params = {**self.sticky, "lang": lang}
+        return self.request.url.path + "?" + urlencode(params)
+
+    def chart(self, name: str) -> Chart:
+        chart = self.request.app.state.web.chart(self.loaded, name, self.lang)
+        if chart is None:
+            raise LookupError(name)
+        return chart
+
+    def chart_url(self, name: str, ext: str) -> str:
+        return self.url(f"chart/{name}.{ext}")
+
+    def source_refs(self, obj: Provenance | None) -> list[tuple[str, str, bool]]:
+        """(text, href, external) for each source a figure names."""
+        if obj is None or not obj.source:
+            return []
+        known = {s.id: s for s in self.plan.sources}
+        out = []
+        for part in obj.source.split(";"):
+            ref = part.strip()
+            if not ref:
+                continue
+            if ref in known:
+                out.append((known[ref].title, self.url(f"kilder#src-{ref}"), False))
+            elif ref.startswith(("http://", "https://")):
+                out.append((ref, ref, True))
+            else:
+                out.append((ref, self.url("kilder"), False))
+        return out
+
+    def render(self, template: str, title: str, active: str, **context: Any) -> HTMLResponse:
+        state = self.request.app.state.web
+        body = state.templates.get_template(template).render(
+            page=self, _=self._, lang=self.lang, plan=self.plan, proj=self.proj,
+            title=title, active=active, **context)
+        return HTMLResponse(body)
+
+
+def open_page(request: Request, plan_id: str, lang: str | None, version: int | None,
+              to: int | None = None) -> Page:
+    """Resolve the URL's plan and version (404 via NotFound) and the reader's language."""
+    chosen = negotiate(lang, request.headers.get("accept-language"))
+    state = request.app.state.web
+    try:
+        loaded = state.source.load(plan_id, version, to)
+    except ValueError as exc:
+        if isinstance(exc, LookupError):
+            raise
+        raise BadParameter("to", str(exc)) from exc
+    sticky: dict[str, Any] = {}
+    if lang is not None:
+        sticky["lang"] = lang
+    if version is not None:
+        sticky["version"] = version
+    if to is not None:
+        sticky["to"] = to
+    return Page(request, chosen, loaded, sticky)
+
+
+def charts(page: Page, *names: str) -> list[Chart]:
+    """The charts of ``names`` this plan has (a plan without services has no demography)."""
+    out = []
+    for name in names:
+        try:
+            out.append(page.chart(name))
+        except LookupError:
+            continue
+    return out
+
+
+__all__ = ["BadParameter", "Lang", "Page", "ToYear", "Version", "build", "charts",
+           "open_page"]

@@ -1,0 +1,54 @@
+"""Økonomi og bærekraft: the projection to the horizon, every rule checked in every year,
+and the savings need — the numbers behind the overview's long-term warning."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from muniplan.report.formatting import figure
+from muniplan.web.pages.common import Lang, Page, ToYear, Version, charts, open_page
+
+router = APIRouter(include_in_schema=False)
+
+TABLE_SERIES = ("operating_income", "operating_expenses", "demographic_cost",
+                "net_operating_result", "net_operating_result_ratio", "investments",
+                "debt", "debt_ratio", "reserve_fund")
+
+
+def rule_matrix(page: Page) -> tuple[list[dict[str, Any]], list[int]]:
+    """One row per rule: its checks by year, and the years it breaks."""
+    proj, lang = page.proj, page.lang
+    rules: dict[str, dict[str, Any]] = {}
+    for c in proj.checks:
+        row = rules.setdefault(c.rule, {"id": c.rule, "name": c.name, "unit": c.unit,
+                                        "operator": c.operator, "limit": c.limit,
+                                        "checks": {}, "broken": []})
+        shown = "–" if c.value is None else (
+            figure("debt_ratio", c.value, lang) if c.unit == "ratio"
+            else figure("debt", c.value, lang))
+        row["checks"][c.year] = (c.ok, shown)
+        if c.ok is False:
+            row["broken"].append(c.year)
+    years = sorted({c.year for c in proj.checks})
+    return list(rules.values()), years
+
+
+@router.get("/plan/{plan_id}/okonomi", response_class=HTMLResponse)
+def economy(request: Request, plan_id: str, lang: Lang = None, version: Version = None,
+            to: ToYear = None) -> HTMLResponse:
+    page = open_page(request, plan_id, lang, version, to)
+    plan, proj = page.plan, page.proj
+    series = [n for n in TABLE_SERIES if n in proj.series]
+    rows = [(y, [(n, float(proj.series[n][i])) for n in series],
+             float(proj.savings_need[i])) for i, y in enumerate(proj.years)]
+    rules, rule_years = rule_matrix(page)
+    horizon_choices = list(range(plan.period.last, plan.horizon + 1))
+    return page.render(
+        "economy.html", page._("Økonomi og bærekraft"), "economy",
+        series=series, rows=rows, rules=rules, rule_years=rule_years,
+        horizon_choices=horizon_choices, figure=figure,
+        charts=charts(page, "net-operating-result-ratio", "debt-ratio", "demographic-cost",
+                      "savings-need"))
