@@ -8,6 +8,7 @@ from enum import Enum
 
 import numpy as np
 import typer
+from rich import box
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -19,7 +20,13 @@ from muniplan.plan.load import load_plan, resolve
 from muniplan.plan.model import Plan, Scenario
 from muniplan.plan.parameters import parse_set
 from muniplan.report.data import plan_to_dict, projection_to_dict, series_list, value
-from muniplan.report.formatting import SUMMARY_SERIES, figure, label, millions, percent
+from muniplan.report.formatting import (
+    SUMMARY_SERIES,
+    figure,
+    millions,
+    percent,
+    short_label,
+)
 
 
 class Format(str, Enum):
@@ -167,23 +174,20 @@ def project_command(
 
 def _print_fans(proj: Projection) -> None:
     years = list(proj.years)
-    shown = [y for y in years if y in (years[0], proj.period[1]) or y % 5 == 0
-             or y == years[-1]]
+    shown = _shown_years(proj)
     idx = [years.index(y) for y in shown]
     q = proj.quantiles(["net_operating_result_ratio", "debt_ratio", "reserve_fund"])
     t = Table(title=f"Usikkerhet: {proj.provenance['draws']} trekninger, frø "
-              f"{proj.provenance['seed']} (5 / 50 / 95 persentil)")
+              f"{proj.provenance['seed']} (persentiler; mill. kr)", box=box.SIMPLE_HEAD)
     t.add_column("", no_wrap=True)
     for y in shown:
-        t.add_column(str(y), justify="right")
+        t.add_column(str(y), justify="right", no_wrap=True)
     for name in ("net_operating_result_ratio", "debt_ratio", "reserve_fund", "savings_need"):
-        cells = []
-        for i in idx:
-            lo, mid, hi = (q[k][name][i] for k in ("0.05", "0.5", "0.95"))
-            cells.append(f"{figure(name, lo)}\n{figure(name, mid)}\n{figure(name, hi)}")
-        t.add_row(label(name), *cells)
+        for k in ("0.05", "0.5", "0.95"):
+            t.add_row(f"{short_label(name)} p{round(float(k) * 100)}",
+                      *(figure(name, q[k][name][i], decimals=0) for i in idx))
     console.print(t)
-    t = Table(title="Sannsynlighet for brudd på handlingsreglene")
+    t = Table(title="Sannsynlighet for brudd på handlingsreglene", box=box.SIMPLE_HEAD)
     t.add_column("Regel", no_wrap=True)
     for y in shown:
         t.add_column(str(y), justify="right")
@@ -193,9 +197,9 @@ def _print_fans(proj: Projection) -> None:
     for prob in (0.8, 0.95):
         need = proj.savings_need_at(prob)
         console.print(
-            f"Innsparingsbehov som holder alle regler med {prob:.0%} sannsynlighet: "
-            + ", ".join(f"{y}: {millions(float(need[years.index(y)]), 0)} mill."
-                        for y in shown)
+            f"Innsparingsbehov som holder alle regler med {round(prob * 100)} % "
+            "sannsynlighet (mill. kr): "
+            + ", ".join(f"{y}: {millions(float(need[years.index(y)]), 0)}" for y in shown)
         )
 
 
@@ -207,23 +211,31 @@ def _write_csv(proj: Projection) -> None:
     w.writerow(["savings_need", *series_list("savings_need", proj.savings_need)])
 
 
+def _shown_years(proj: Projection) -> list[int]:
+    """The plan years, then every tenth year and the horizon: fits 80 columns."""
+    years = list(proj.years)
+    first, last = proj.period
+    shown = [y for y in years if first <= y <= last or y % 5 == 0 or y == years[-1]]
+    if len(shown) > 7:
+        shown = [y for y in shown if y <= last or y == years[-1] or y % 10 == 0]
+    return shown
+
+
 def _print_table(proj: Projection, names: tuple[str, ...]) -> None:
     years = list(proj.years)
-    shown = years if len(years) <= 8 else years[:4] + [y for y in years[4:] if y % 5 == 0]
-    if years[-1] not in shown:
-        shown.append(years[-1])
+    shown = _shown_years(proj)
     t = Table(title=f"{proj.municipality['name']}: framskrivning {years[0]}–{years[-1]} "
-              "(mill. løpende kr)")
-    t.add_column("")
+              "(mill. løpende kr)", box=box.SIMPLE_HEAD)
+    t.add_column("", no_wrap=True)
     for y in shown:
-        t.add_column(str(y), justify="right")
+        t.add_column(str(y), justify="right", no_wrap=True)
     idx = [years.index(y) for y in shown]
     for name in names:
         if name not in proj.series:
             continue
         arr = proj.series[name]
-        t.add_row(label(name), *(figure(name, float(arr[i])) for i in idx))
-    t.add_row("[b]Innsparingsbehov[/]", *(f"[b]{millions(float(proj.savings_need[i]), 1)}[/]"
+        t.add_row(short_label(name), *(figure(name, float(arr[i]), decimals=0) for i in idx))
+    t.add_row("[b]Innsparingsbehov[/]", *(f"[b]{millions(float(proj.savings_need[i]), 0)}[/]"
                                           for i in idx))
     console.print(t)
 

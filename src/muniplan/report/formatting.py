@@ -61,6 +61,30 @@ SERIES_LABELS: dict[str, tuple[str, str]] = {
     "savings_need": ("Innsparingsbehov", "Savings need"),
 }
 
+SHORT_LABELS: dict[str, str] = {
+    "operating_income": "Driftsinntekter",
+    "operating_expenses": "Driftsutgifter",
+    "depreciation": "Avskrivninger",
+    "gross_operating_result": "Brutto driftsres.",
+    "interest": "Renteutgifter",
+    "instalments": "Avdrag",
+    "net_operating_result": "Netto driftsres.",
+    "net_operating_result_ratio": "Netto driftsres. %",
+    "demographic_cost": "Demografikostn.",
+    "investments": "Investeringer",
+    "new_loans": "Bruk av lån",
+    "debt": "Lånegjeld",
+    "debt_ratio": "Gjeldsgrad",
+    "reserve_fund": "Disposisjonsfond",
+    "savings_need": "Innsparingsbehov",
+}
+"""Labels short enough for an 80-column terminal table."""
+
+
+def short_label(name: str) -> str:
+    return SHORT_LABELS.get(name) or label(name)
+
+
 SUMMARY_SERIES = (
     "operating_income", "operating_expenses", "depreciation", "gross_operating_result",
     "interest", "instalments", "net_operating_result", "net_operating_result_ratio",
@@ -132,7 +156,7 @@ def percent(fraction: float | None, decimals: int = 1, lang: str = "nb") -> str:
     return number(100 * fraction, decimals, lang) + (NBSP + "%")
 
 
-def figure(name: str, x: float | None, lang: str = "nb") -> str:
+def figure(name: str, x: float | None, lang: str = "nb", decimals: int = 1) -> str:
     """A series value in its natural unit: percent, index, or million kroner."""
     if name in PERCENT_SERIES:
         return percent(x, 1, lang)
@@ -140,4 +164,4 @@ def figure(name: str, x: float | None, lang: str = "nb") -> str:
         return number(x, 3, lang)
     if name.startswith("users_"):
         return number(x, 0, lang)
-    return millions(x, 1, lang)
+    return millions(x, decimals, lang)
