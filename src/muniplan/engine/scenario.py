@@ -56,7 +56,7 @@ def _values(ov: Override, years: np.ndarray, mask: np.ndarray) -> np.ndarray:
 def _mask(ov: Override, years: np.ndarray, origin: str) -> np.ndarray:
     first = ov.first if ov.first is not None else int(years[0])
     last = ov.last if ov.last is not None else int(years[-1])
-    if first < years[0] or last > years[-1]:
+    if first < years[0] or last > years[-1] or first > last:
         raise ScenarioError(
             "years outside the projection", file=origin, field=ov.parameter,
             expected=f"years {years[0]}–{years[-1]}", found=f"{first}–{last}",
