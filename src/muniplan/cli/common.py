@@ -9,6 +9,7 @@ from typing import Any
 import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from muniplan.plan.errors import MuniplanError, PlanError
 
@@ -26,7 +27,7 @@ def plan_argument() -> Any:
 
 def fail(message: str, code: int = 2) -> None:
     """Print a located error and stop with ``code`` (2 for bad input)."""
-    err_console.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", markup=True, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -35,10 +36,10 @@ def run_guarded(app: typer.Typer, argv: list[str]) -> int:
     try:
         rv = app(args=argv, prog_name="muniplan", standalone_mode=False)
     except PlanError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
         return 2
     except MuniplanError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
         return 2
     except click.exceptions.Exit as exc:
         return exc.exit_code

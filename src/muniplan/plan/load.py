@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from muniplan.plan.errors import PlanError
-from muniplan.plan.model import RATIO_INDICATORS, Investment, Plan, ProgramArea
+from muniplan.plan.model import RATIO_INDICATORS, FieldError, Investment, Plan, ProgramArea
 from muniplan.plan.money import MoneyError, to_kroner
 from muniplan.plan.parameters import parameter_unit
 from muniplan.plan.population import load_population_folder
@@ -229,7 +229,7 @@ class _Loader:
                     expected="a unique id", found=pa,
                 )
             seen[pa] = line
-            frame = {y: self._amount(name, line, str(y), row[str(y)]) for y in years
+            frame = {y: self._amount(name, line, str(y), row[str(y)], minimum=0) for y in years
                      if row[str(y)] != ""}
             area = {"id": pa, "name": row["program_area_name"],
                     "number": row.get("program_area_number") or None,
@@ -267,7 +267,7 @@ class _Loader:
                     expected="a unique id", found=iid,
                 )
             seen[iid] = line
-            cost = {y: self._amount(name, line, str(y), row[str(y)]) for y in years
+            cost = {y: self._amount(name, line, str(y), row[str(y)], minimum=0) for y in years
                     if row[str(y)] != ""}
             item: dict[str, Any] = {
                 "id": iid, "name": row["name"], "category": row["category"],
@@ -356,7 +356,7 @@ class _Loader:
         try:
             header = next(reader)
         except StopIteration:
-            raise PlanError("empty file", file=self.fname(name), line=1,
+            raise PlanError("empty file", file=self.fname(name), line=1, field="header",
                             expected=f"a header with {', '.join(required)}") from None
         header = [h.strip() for h in header]
         for col in required:
@@ -391,10 +391,13 @@ class _Loader:
             if not any(v.strip() for v in values):
                 continue
             if len(values) != len(header):
+                # too few: the first column without a value; too many: after the last one
+                field = header[len(values)] if len(values) < len(header) else header[-1]
                 raise PlanError(
                     f"row has {len(values)} fields, the header has {len(header)}",
-                    file=self.fname(name), line=line,
-                    expected=f"{len(header)} comma-separated fields", found=len(values),
+                    file=self.fname(name), line=line, field=field,
+                    expected=f"{len(header)} comma-separated fields (a text with a comma "
+                    "needs quotes)", found=len(values),
                 )
             rows.append((line, {h: v.strip() for h, v in zip(header, values, strict=True)}))
         return rows, years
@@ -402,14 +405,19 @@ class _Loader:
     def _provenance(self, name: str, line: int, row: dict[str, str]) -> dict[str, Any]:
         return {"source": row.get("source") or None, "assumption": row.get("assumption") or None}
 
-    def _amount(self, name: str, line: int, field: str, text: str) -> int:
+    def _amount(self, name: str, line: int, field: str, text: str,
+                minimum: int | None = None) -> int:
         try:
-            return to_kroner(text, self.scale)
+            value = to_kroner(text, self.scale)
         except MoneyError:
             raise PlanError(
                 "not an amount", file=self.fname(name), line=line, field=field,
                 expected=f"a number in units of {self.scale} kr", found=text,
             ) from None
+        if minimum is not None and value < minimum:
+            raise PlanError("negative amount", file=self.fname(name), line=line, field=field,
+                            expected=f"an amount ≥ {minimum}", found=text)
+        return value
 
     def _int(self, name: str, line: int, field: str, text: str) -> int:
         try:
@@ -445,10 +453,13 @@ class _Loader:
         except ValidationError as exc:
             err = exc.errors()[0]
             loc = [str(p) for p in err["loc"] if str(p) not in ("function-after",)]
+            found = _found(err.get("input")) if loc else None
+            located = _field_error(err)
+            if located is not None:
+                loc, found = [*loc, located.field], located.found
             field = ".".join(loc) if loc else None
             raise PlanError(
-                _clean(err["msg"]), file=self.fname(name), line=line, field=field,
-                found=_found(err.get("input")) if loc else None,
+                _clean(err["msg"]), file=self.fname(name), line=line, field=field, found=found,
             ) from None
 
     # --- errors from the whole model ---------------------------------------------------
@@ -462,6 +473,9 @@ class _Loader:
         found = _found(err.get("input")) if err["type"] not in ("missing",) else None
         if err["type"] == "missing":
             msg = "required field missing"
+        located = _field_error(err)
+        if located is not None:
+            loc, found = (*loc, located.field), located.found
         if loc and loc[0] == "priority_areas":
             return PlanError(msg, file=self.fname("priorities.yaml"),
                              line=line_of(pr_lines, loc), field=dotted(loc), found=found)
@@ -696,6 +710,12 @@ def _sources_in_yaml(plan: Plan) -> Iterable[tuple[Path_, str | None]]:
         yield ("services", i, "source"), svc.source
     for i, lt in enumerate(plan.long_term_investments):
         yield ("long_term_investments", i, "source"), lt.source
+
+
+def _field_error(err: Any) -> FieldError | None:
+    """The :class:`FieldError` behind a pydantic error, if a whole-object check raised one."""
+    cause = (err.get("ctx") or {}).get("error")
+    return cause if isinstance(cause, FieldError) else None
 
 
 def _clean(msg: str) -> str:

@@ -75,6 +75,16 @@ RATIO_INDICATORS = {
 MEASURE_STATUSES = ("planned", "started", "ongoing", "completed", "postponed", "cancelled")
 
 
+class FieldError(ValueError):
+    """A check of a whole object that is about one of its fields: the loader adds ``field``
+    to the error's location (pydantic locates a model validator's error at the object)."""
+
+    def __init__(self, message: str, field: str, found: object = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.found = found
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -95,7 +105,8 @@ class Provenance(_Frozen):
         if not (self.source and self.source.strip()) and not (
             self.assumption and self.assumption.strip()
         ):
-            raise ValueError("every figure needs a 'source' or an 'assumption' with its reason")
+            raise FieldError("every figure needs a 'source' or an 'assumption' with its reason",
+                             field="source")
         return self
 
 
@@ -123,9 +134,9 @@ class Period(_Frozen):
     @model_validator(mode="after")
     def _four_years(self) -> Period:
         if self.last - self.first + 1 < 4:
-            raise ValueError(
+            raise FieldError(
                 f"an økonomiplan covers at least four years (kommuneloven § 14-4), "
-                f"found {self.first}–{self.last}"
+                f"found {self.first}–{self.last}", field="last",
             )
         return self
 
@@ -324,13 +335,14 @@ class Investment(Provenance):
     @model_validator(mode="after")
     def _consistent(self) -> Investment:
         if self.cost and self.completion_year < min(self.cost):
-            raise ValueError(
+            raise FieldError(
                 f"completion_year {self.completion_year} is before the first cost year "
-                f"{min(self.cost)}"
+                f"{min(self.cost)}", field="completion_year",
             )
         shares = self.vat_compensation + self.grants + self.sales + (self.loan or 0.0)
         if shares > 1 + 1e-9:
-            raise ValueError(f"financing shares add up to {shares:.3f}, more than the cost")
+            raise FieldError(f"financing shares add up to {shares:.3f}, more than the cost",
+                             field="vat_compensation+grants+sales+loan")
         return self
 
     @property
@@ -575,13 +587,14 @@ class Plan(_Frozen):
     @model_validator(mode="after")
     def _years(self) -> Plan:
         if not (self.period.first - 1 <= self.base_year <= self.period.first):
-            raise ValueError(
+            raise FieldError(
                 f"base_year {self.base_year} must be the first plan year {self.period.first} "
-                f"or the year before it"
+                f"or the year before it", field="base_year",
             )
         if self.horizon < self.period.last:
-            raise ValueError(
-                f"horizon {self.horizon} ends before the plan period ({self.period.last})"
+            raise FieldError(
+                f"horizon {self.horizon} ends before the plan period ({self.period.last})",
+                field="horizon",
             )
         return self
 

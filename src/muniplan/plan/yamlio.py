@@ -27,6 +27,13 @@ def load_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or str(exc)
+        context = exc.context or ""
+        if (context.startswith("while parsing a flow") and exc.context_mark is not None
+                and line is not None and exc.context_mark.line + 1 < line):
+            # an unclosed bracket shows up lines later: point at the bracket
+            kind = context.removeprefix("while parsing a ")
+            problem += f" on line {line}, in the {kind} opened here (a bracket not closed?)"
+            line = exc.context_mark.line + 1
         raise PlanError(
             f"not valid YAML: {problem}", file=file, line=line
         ) from None
