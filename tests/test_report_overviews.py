@@ -82,7 +82,7 @@ def test_unknown_or_sum_line_as_input_is_refused():
 
 
 @pytest.fixture(scope="module")
-def baerum():
+def baerum_run():
     plan = load_plan()
     return plan, project(plan)
 
@@ -97,8 +97,8 @@ def _by_id(ovs):
     return {o.id: o for o in ovs}
 
 
-def test_1992_identities_every_plan_year(baerum):
-    plan, proj = baerum
+def test_1992_identities_every_plan_year(baerum_run):
+    plan, proj = baerum_run
     ovs = _by_id(overviews(plan, proj))
     assert list(ovs) == ["1A", "1B", "2A", "2B", "okonomisk-oversikt-drift"]
     a, b, c, d = ovs["1A"], ovs["1B"], ovs["2A"], ovs["2B"]

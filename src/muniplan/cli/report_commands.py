@@ -1,9 +1,109 @@
-"""Commands of the report layer (registered by muniplan.cli)."""
+"""Commands of the report layer: the document, Excel in and out, open data.
+
+    muniplan report [PLAN] --out DIR [--pdf] [--lang nb|en]
+    muniplan excel export [PLAN] FILE.xlsx
+    muniplan excel import FILE.xlsx DIR
+    muniplan export [PLAN] --format fdp DIR
+
+Each builds its output in memory and writes it atomically (muniplan.report.output), so a
+bad input exits 2 with a located message and leaves nothing half-written.
+"""
 
 from __future__ import annotations
 
+import time
+from enum import Enum
+from pathlib import Path
+
 import typer
+
+from muniplan.cli.common import console, fail, plan_argument
+from muniplan.engine.projection import project
+from muniplan.plan.load import load_plan
+
+
+class Lang(str, Enum):
+    nb = "nb"
+    en = "en"
+
+
+class ExportFormat(str, Enum):
+    fdp = "fdp"
+
+
+excel_app = typer.Typer(help="Excel workbooks: export a plan to work in, import one back.",
+                        no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    app.command("report")(report)
+
+
+def report(
+    plan: str = plan_argument(),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder to write handlingsprogram.html "
+                             "(and .pdf) into."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also write handlingsprogram.pdf (A4)."),
+    lang: Lang = typer.Option(Lang.nb, "--lang", help="nb (bokmål) or en."),
+) -> None:
+    """Write the action programme as a document: HTML, and with --pdf a PDF."""
+    from muniplan.report.document import build_html, build_pdf
+    from muniplan.report.output import write_files
+
+    p = load_plan(plan)
+    proj = project(p)
+    t0 = time.perf_counter()
+    files: dict[str, bytes | str] = {"handlingsprogram.html": build_html(p, proj, lang.value)}
+    if pdf:
+        files["handlingsprogram.pdf"] = build_pdf(p, proj, lang.value)
+    written = write_files(out, files)
+    for path in written:
+        console.print(f"[green]wrote[/] {path} ({path.stat().st_size:,} bytes)")
+    console.print(f"built in {time.perf_counter() - t0:.1f} s")
+
+
+def export(
+    plan: str = plan_argument(),
+    out: Path = typer.Argument(..., help="Folder for the data package."),
+    format: ExportFormat = typer.Option(ExportFormat.fdp, "--format", "-f",
+                                        help="fdp: Fiscal Data Package (datapackage.json + "
+                                        "CSV)."),
+) -> None:
+    """Export the budget and the projection as open data (Fiscal Data Package)."""
+    from muniplan.report.fdp import export_package
+
+    p = load_plan(plan)
+    path = export_package(p, project(p), out)
+    console.print(f"[green]wrote[/] {path}")
+
+
+def excel_export(
+    plan: str = plan_argument(),
+    file: Path = typer.Argument(..., help="The workbook to write (.xlsx)."),
+) -> None:
+    """Write the plan and its projection as an Excel workbook."""
+    from muniplan.report.excel import export_workbook
+    from muniplan.report.output import write_file
+
+    if file.suffix.lower() != ".xlsx":
+        fail(f"{file}: the workbook must end in .xlsx")
+    p = load_plan(plan)
+    write_file(file, export_workbook(p, project(p)))
+    console.print(f"[green]wrote[/] {file}")
+
+
+def excel_import(
+    file: Path = typer.Argument(..., help="A workbook written by 'muniplan excel export'."),
+    out: Path = typer.Argument(..., help="The plan folder to write."),
+) -> None:
+    """Read a workbook back into a plan folder (validated before anything is written)."""
+    from muniplan.report.excel import import_workbook
+    from muniplan.report.output import write_files
+
+    if not file.is_file():
+        fail(f"{file}: no such workbook")
+    files = import_workbook(file.read_bytes(), origin=str(file))
+    written = write_files(out, files)
+    console.print(f"[green]wrote[/] {out} ({len(written)} files); "
+                  f"check it with: muniplan validate {out}")

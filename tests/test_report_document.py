@@ -1,0 +1,134 @@
+"""The document: HTML sections and figures, the PDF through poppler (pages, text, PNGs)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from muniplan.cli import app
+from muniplan.cli.common import run_guarded
+from muniplan.engine.projection import project
+from muniplan.plan.load import load_plan
+from muniplan.report.document import build_html
+
+REQUIRE = os.environ.get("MUNIPLAN_REQUIRE_BROWSER") == "1"
+
+
+def _poppler(tool: str) -> str:
+    path = shutil.which(tool)
+    if path is None:
+        if REQUIRE:
+            pytest.fail(f"{tool} (poppler-utils) is required when MUNIPLAN_REQUIRE_BROWSER=1")
+        pytest.skip(f"{tool} (poppler-utils) not installed")
+    return path
+
+
+@pytest.fixture(scope="module")
+def run():
+    plan = load_plan()
+    return plan, project(plan)
+
+
+@pytest.fixture(scope="module")
+def html(run) -> str:
+    return build_html(*run)
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ")
+
+
+def test_html_has_the_handlingsprogram_structure(html):
+    text = _text(html)
+    for heading in ("Del 1 – Hovedoversikter", "Hovedoversikt drift", "Nøkkeltall",
+                    "Endringer i sektorenes rammer", "Investeringer – samlet prosjektoversikt",
+                    "Budsjettskjema 1A – drift", "Budsjettskjema 1B", "Budsjettskjema 2A",
+                    "Budsjettskjema 2B", "Del 2 – Rådmannens forslag", "Økonomi",
+                    "Satsingsområder", "Klimaklok kommune", "Sektor barn og unge",
+                    "Langsiktig bærekraft", "Innsparingsbehov", "Demografikostnader",
+                    "Vedlegg – kilder og forutsetninger", "Tallenes opphav", "Kilder"):
+        assert heading in text, heading
+    assert "Tallene er avrundet; summer kan avvike." in text
+    # the 2018 frames (9.4 bn) and the investment programme in 1000 kr
+    assert "9 400 000" in text
+    assert "Sum investeringer" in text
+
+
+def test_html_is_self_contained(html):
+    assert "<svg" in html
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+    assert "<link" not in html and "<script" not in html
+
+
+def test_key_figures_match_the_projection(run, html):
+    _, proj = run
+    ndr = proj.series["net_operating_result_ratio"][0]
+    expected = f"{100 * ndr:.1f}".replace(".", ",") + "\u00a0%"
+    assert expected in html
+
+
+def test_english_labels(run):
+    text = _text(build_html(*run, lang="en"))
+    for heading in ("Part 1 – Main overviews", "Key figures", "Budget schedule 1A – operations",
+                    "Available for operations", "Long-term sustainability",
+                    "Appendix – sources and assumptions"):
+        assert heading in text, heading
+
+
+def test_2018_regime_document_has_the_regulation_overviews(run):
+    plan, _ = run
+    p2 = plan.model_copy(update={"law_regime": "2018"})
+    text = _text(build_html(p2, project(p2)))
+    assert "Bevilgningsoversikt drift (§ 5-4 første ledd)" in text
+    assert "Bevilgningsoversikt investering (§ 5-5 andre ledd)" in text
+    assert "Økonomisk oversikt etter art – drift (§ 5-6)" in text
+    assert "årsrapport 2016" in text.lower()
+
+
+@pytest.fixture(scope="module")
+def pdf_dir(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report") / "hp"
+    assert run_guarded(app, ["report", "--out", str(out), "--pdf"]) == 0
+    return out
+
+
+def test_cli_writes_html_and_pdf(pdf_dir):
+    assert (pdf_dir / "handlingsprogram.html").stat().st_size > 50_000
+    pdf = pdf_dir / "handlingsprogram.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    assert not [p for p in pdf_dir.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_pdf_pages_text_and_images(pdf_dir, tmp_path):
+    pdf = pdf_dir / "handlingsprogram.pdf"
+    info = subprocess.run([_poppler("pdfinfo"), str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert 12 <= pages <= 60
+    assert "A4" in info or "595.28 x 841.89" in info
+    text = subprocess.run([_poppler("pdftotext"), "-layout", str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    flat = re.sub(r"\s+", " ", text.replace("\u00a0", " "))
+    for heading in ("Innhold", "Del 1 – Hovedoversikter", "Budsjettskjema 1A – drift",
+                    "Nøkkeltall", "Langsiktig bærekraft", "Tallenes opphav"):
+        assert heading in flat, heading
+    assert "9 400 000" in flat
+    # the table of contents carries page numbers (target-counter)
+    assert re.search(r"Nøkkeltall \.{3,} ?\d+", flat)
+    subprocess.run([_poppler("pdftoppm"), "-png", "-r", "50", "-f", "1", "-l", "3", str(pdf),
+                    str(tmp_path / "page")], check=True)
+    pngs = sorted(tmp_path.glob("page*.png"))
+    assert len(pngs) == 3 and all(p.stat().st_size > 2_000 for p in pngs)
+
+
+def test_failure_writes_nothing(tmp_path):
+    out = tmp_path / "never"
+    code = run_guarded(app, ["report", str(tmp_path / "no-such-plan"), "--out", str(out)])
+    assert code == 2
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
