@@ -19,7 +19,7 @@ from muniplan.engine.projection import Projection
 from muniplan.plan.model import CATEGORY_LABELS, Plan
 from muniplan.report.formatting import label, millions, number, percent
 
-SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
+SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"
 WIDTH = 640
 PALETTE = ["#1f5c99", "#c0581b", "#2e7d32", "#a4262c", "#6b4c9a", "#7a5c12", "#00707a",
            "#4d4d4d", "#b0306b", "#3b6e8f", "#5c7a1f", "#8a4f2a"]

@@ -13,12 +13,10 @@
         var live = document.createElement("div");
         live.className = "chart-live";
         img.parentNode.insertBefore(live, img);
-        var options = { renderer: "svg", actions: false, defaultStyle: false,
+        // ast: vega-embed evaluates expressions with its bundled interpreter instead of
+        // new Function(), which the Content-Security-Policy (no 'unsafe-eval') forbids.
+        var options = { renderer: "svg", actions: false, defaultStyle: false, ast: true,
                         tooltip: { disableDefaultStyle: true } };
-        if (window.vega && window.vega.expressionInterpreter) {
-          options.ast = true;
-          options.expr = window.vega.expressionInterpreter;
-        }
         return window.vegaEmbed(live, spec, options).then(function () {
           img.hidden = true;
           figure.classList.add("is-live");
@@ -27,7 +25,10 @@
           throw err;
         });
       })
-      .catch(function () { /* keep the static chart */ });
+      .catch(function (err) {
+        // keep the static chart; say why for whoever looks at the console
+        if (window.console) { window.console.warn("chart stays static:", err); }
+      });
   }
   function start() {
     var figures = document.querySelectorAll("figure.chart[data-spec]");

@@ -1,0 +1,105 @@
+"""Browser fixtures: the app on a free loopback port (uvicorn in a thread) and Debian's
+chromium driven by Playwright. No browser is downloaded: without /usr/bin/chromium the tests
+skip, unless MUNIPLAN_REQUIRE_BROWSER=1 makes that a failure (as in CI)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from web_helpers import make_settings, make_store
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+
+
+def _need_browser() -> None:
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("MUNIPLAN_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{CHROMIUM} is missing and MUNIPLAN_REQUIRE_BROWSER=1")
+    pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site on 127.0.0.1, in a uvicorn server thread of this test process."""
+    import uvicorn
+
+    from muniplan.web.app import create_app
+
+    tmp = tmp_path_factory.mktemp("browser-store")
+    app = create_app(make_settings(tmp), make_store(tmp))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url + "/static/site.css", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        pytest.fail("the web app did not start")
+    yield url
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture()
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
+    p = context.new_page()
+    p.console_messages = []  # type: ignore[attr-defined]
+    p.on("console", lambda m: p.console_messages.append(m))  # type: ignore[attr-defined]
+    yield p
+    context.close()
+
+
+@pytest.fixture()
+def nojs_page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  java_script_enabled=False, locale="nb-NO")
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
