@@ -51,8 +51,9 @@ def test_every_page_answers_in_bokmaal(client: TestClient, page: str) -> None:
 
 def test_overview_shows_the_frame_investments_and_long_term(client: TestClient) -> None:
     t = text(client.get(PLAN).text)
-    assert "9 400,0 mill. kr" in t  # driftsramme 2018 (press release: about 9.4 bn)
-    assert "9 200,0 mill. kr" in t  # investments 2018–2021 (press release: 9.2 bn)
+    assert "9 400 mill. kr" in t  # driftsramme 2018 (press release: about 9.4 bn)
+    assert "9 200 mill. kr" in t  # investments 2018–2021 (press release: 9.2 bn)
+    assert "9 400,0" in t  # the data table beside the chart, one decimal
     assert "Det lange bildet" in t
     assert "Netto driftsresultat 2018" in t and "Gjeldsgrad 2021" in t
     assert "Innsparingsbehov" in t
@@ -141,7 +142,7 @@ def test_language_switch(client: TestClient) -> None:
     r = client.get(PLAN + "?lang=en")
     assert '<html lang="en">' in r.text
     t = text(r.text)
-    assert "Overview" in t and "9,400.0" in t
+    assert "Overview" in t and "9,400 NOK million" in t
     assert f'href="{PLAN}investeringer?lang=en"' in r.text
     r = client.get(PLAN, headers={"Accept-Language": "en-GB,en;q=0.9"})
     assert '<html lang="en">' in r.text

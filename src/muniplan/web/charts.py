@@ -207,7 +207,7 @@ def investment_timeline(plan: Plan, proj: Projection, lang: str, _: Gettext) -> 
         "mark": {"type": "bar", "cornerRadius": 2},
         "encoding": {
             "y": {"field": "project", "type": "nominal", "sort": None, "title": None,
-                  "axis": {"labelLimit": 300}},
+                  "axis": {"labelLimit": 380}},
             "x": {"field": "start", "type": "quantitative", "title": _("År"),
                   "scale": {"zero": False, "nice": False},
                   "axis": {"format": "d", "tickMinStep": 1}},

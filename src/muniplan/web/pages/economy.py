@@ -18,6 +18,28 @@ TABLE_SERIES = ("operating_income", "operating_expenses", "demographic_cost",
                 "debt", "debt_ratio", "reserve_fund")
 
 
+def year_ranges(years: list[int]) -> str:
+    """``[2024, 2025, 2026, 2029]`` → ``2024–2026, 2029``: a long list of years, readable."""
+    parts: list[str] = []
+    run: list[int] = []
+    for y in sorted(years):
+        if run and y != run[-1] + 1:
+            parts.append(_run(run))
+            run = []
+        run.append(y)
+    if run:
+        parts.append(_run(run))
+    return ", ".join(parts)
+
+
+def _run(run: list[int]) -> str:
+    if len(run) == 1:
+        return str(run[0])
+    if len(run) == 2:
+        return f"{run[0]}, {run[1]}"
+    return f"{run[0]}–{run[-1]}"
+
+
 def rule_matrix(page: Page) -> tuple[list[dict[str, Any]], list[int]]:
     """One row per rule: its checks by year, and the years it breaks."""
     proj, lang = page.proj, page.lang
@@ -49,6 +71,6 @@ def economy(request: Request, plan_id: str, lang: Lang = None, version: Version 
     return page.render(
         "economy.html", page._("Økonomi og bærekraft"), "economy",
         series=series, rows=rows, rules=rules, rule_years=rule_years,
-        horizon_choices=horizon_choices, figure=figure,
+        horizon_choices=horizon_choices, figure=figure, year_ranges=year_ranges,
         charts=charts(page, "net-operating-result-ratio", "debt-ratio", "demographic-cost",
                       "savings-need"))

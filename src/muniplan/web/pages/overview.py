@@ -13,9 +13,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from muniplan.report.formatting import millions, percent
 from muniplan.web.pages.common import Lang, Page, ToYear, Version, charts, open_page
 
 router = APIRouter(include_in_schema=False)
+NBSP = "\u00a0"
 
 
 @dataclass(frozen=True)
@@ -66,14 +68,13 @@ def key_figures(page: Page) -> list[KeyFigure]:
     i_first = proj.year_index(first)
     i_last = proj.year_index(last)
     total_inv = sum(i.total_cost for i in plan.investments)
-    from muniplan.report.formatting import millions, percent
     need = proj.savings_need
     return [
         KeyFigure(_("Driftsramme {year}").format(year=first),
-                  millions(frame_total(plan, first), 1, lang) + " " + _("mill. kr"),
+                  millions(frame_total(plan, first), 0, lang) + NBSP + _("mill. kr"),
                   _("Sum av sektorenes rammer"), "fig-frames"),
         KeyFigure(_("Investeringer {first}–{last}").format(first=first, last=last),
-                  millions(total_inv, 1, lang) + " " + _("mill. kr"),
+                  millions(total_inv, 0, lang) + NBSP + _("mill. kr"),
                   _("{n} prosjekter").format(n=len(plan.investments)), "fig-investments"),
         KeyFigure(_("Netto driftsresultat {year}").format(year=first),
                   percent(proj.series["net_operating_result_ratio"][i_first], 1, lang),
@@ -84,7 +85,7 @@ def key_figures(page: Page) -> list[KeyFigure]:
                   percent(proj.series["debt_ratio"][i_last], 1, lang),
                   _("lånegjeld i % av driftsinntektene"), "fig-projection"),
         KeyFigure(_("Innsparingsbehov {year}").format(year=proj.years[-1]),
-                  millions(need[-1], 1, lang) + " " + _("mill. kr"),
+                  millions(need[-1], 0, lang) + NBSP + _("mill. kr"),
                   _("for å holde handlingsreglene"), "fig-projection"),
     ]
 
