@@ -38,6 +38,10 @@ excel_app = typer.Typer(help="Excel workbooks: export a plan to work in, import 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
     app.command("report")(report)
+    app.command("export")(export)
+    app.add_typer(excel_app, name="excel")
+    excel_app.command("export")(excel_export)
+    excel_app.command("import")(excel_import)
 
 
 def report(
@@ -63,9 +67,21 @@ def report(
     console.print(f"built in {time.perf_counter() - t0:.1f} s")
 
 
+def _plan_and_target(args: list[str], what: str) -> tuple[str | None, Path]:
+    """``[PLAN] TARGET``: an optional plan before a required target (click cannot express
+    an optional positional before a required one)."""
+    if len(args) == 1:
+        return None, Path(args[0])
+    if len(args) == 2:
+        return args[0], Path(args[1])
+    fail(f"expected [PLAN] {what}, found {len(args)} arguments")
+    raise AssertionError  # fail() exits
+
+
 def export(
-    plan: str = plan_argument(),
-    out: Path = typer.Argument(..., help="Folder for the data package."),
+    args: list[str] = typer.Argument(..., metavar="[PLAN] DIR",
+                                     help="A plan (default: the Bærum example) and the folder "
+                                     "for the data package."),
     format: ExportFormat = typer.Option(ExportFormat.fdp, "--format", "-f",
                                         help="fdp: Fiscal Data Package (datapackage.json + "
                                         "CSV)."),
@@ -73,23 +89,28 @@ def export(
     """Export the budget and the projection as open data (Fiscal Data Package)."""
     from muniplan.report.fdp import export_package
 
+    plan, out = _plan_and_target(args, "DIR")
     p = load_plan(plan)
     path = export_package(p, project(p), out)
     console.print(f"[green]wrote[/] {path}")
 
 
 def excel_export(
-    plan: str = plan_argument(),
-    file: Path = typer.Argument(..., help="The workbook to write (.xlsx)."),
+    args: list[str] = typer.Argument(..., metavar="[PLAN] FILE.xlsx",
+                                     help="A plan (default: the Bærum example) and the "
+                                     "workbook to write."),
 ) -> None:
     """Write the plan and its projection as an Excel workbook."""
+    from muniplan.plan.load import read_folder, resolve
     from muniplan.report.excel import export_workbook
     from muniplan.report.output import write_file
 
+    plan, file = _plan_and_target(args, "FILE.xlsx")
     if file.suffix.lower() != ".xlsx":
         fail(f"{file}: the workbook must end in .xlsx")
     p = load_plan(plan)
-    write_file(file, export_workbook(p, project(p)))
+    # the folder's own files, so the workbook keeps their amount scale (1000 kr)
+    write_file(file, export_workbook(p, project(p), read_folder(resolve(plan))))
     console.print(f"[green]wrote[/] {file}")
 
 

@@ -26,6 +26,7 @@ def write_files(out_dir: Path, files: Mapping[str, bytes | str]) -> list[Path]:
     parent = out_dir.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=parent))
+    os.chmod(tmp, 0o755)  # mkdtemp makes it private; the result is an ordinary folder
     try:
         for name, content in files.items():
             target = tmp / name
@@ -55,6 +56,7 @@ def write_file(path: Path, content: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(content)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
