@@ -1,9 +1,197 @@
-"""Commands of the store layer (registered by muniplan.cli)."""
+"""Commands of the store layer: db upgrade/current, import, plans, versions, serve.
+
+The store is found through :class:`muniplan.store.Settings` (``MUNIPLAN_DATABASE_URL``, else
+``$MUNIPLAN_DATA_DIR/muniplan.db``, else ``./data/muniplan.db``). Store errors — unreachable,
+not upgraded, unknown plan — are :class:`muniplan.plan.errors.MuniplanError` and end the
+command with one message and exit code 2 (see :func:`muniplan.cli.common.run_guarded`).
+"""
 
 from __future__ import annotations
 
+from enum import Enum
+
 import typer
+from rich.table import Table
+
+from muniplan.cli.common import console, fail, plan_argument, print_json
+from muniplan.plan.load import DEFAULT_PLAN, load_files, read_folder, resolve
+from muniplan.store import NotFoundError, Settings, Store, VersionRecord
+
+
+class Status(str, Enum):
+    draft = "draft"
+    proposal = "proposal"
+    alternative = "alternative"
+    adopted = "adopted"
+
+
+STATUS_LABELS = {  # the Norwegian words for a version's status
+    "draft": "utkast",
+    "proposal": "forslag",
+    "alternative": "alternativt budsjett",
+    "adopted": "vedtatt",
+}
+
+
+class ListFormat(str, Enum):
+    table = "table"
+    json = "json"
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to ``app``."""
+    db = typer.Typer(name="db", help="The database: create or migrate its tables.",
+                     no_args_is_help=True)
+    db.command("upgrade")(db_upgrade)
+    db.command("current")(db_current)
+    app.add_typer(db)
+    app.command("import")(import_command)
+    app.command("plans")(plans_command)
+    app.command("versions")(versions_command)
+    app.command("serve")(serve)
+
+
+def open_store() -> Store:
+    return Store.from_settings(Settings())
+
+
+def db_upgrade() -> None:
+    """Create the store's tables, or migrate them to this version of muniplan."""
+    with open_store() as store:
+        before, head = store.revisions()
+        store.upgrade()
+    if before == head:
+        console.print(f"database already at schema {head}: {store.location}")
+    else:
+        console.print(f"[green]upgraded[/] {before or 'empty database'} → {head}: {store.location}")
+
+
+def db_current() -> None:
+    """Show the database's schema revision. Exit code 0 when it is current, 1 when it
+    needs `muniplan db upgrade`."""
+    with open_store() as store:
+        current, head = store.revisions()
+    if current == head:
+        console.print(f"schema {current} (current): {store.location}")
+        return
+    found = current or "none (empty database)"
+    console.print(f"schema {found}, expected {head}: {store.location}\n"
+                  "run `muniplan db upgrade`")
+    raise typer.Exit(1)
+
+
+def import_command(
+    plan: str = plan_argument(),
+    status: Status = typer.Option(Status.draft, "--status", "-s",
+                                  help="draft, proposal, alternative or adopted."),
+    author: str = typer.Option(None, "--author", help="Who made this version."),
+    message: str = typer.Option(None, "--message", "-m", help="What changed, and why."),
+    if_missing: bool = typer.Option(False, "--if-missing",
+                                    help="Import only if the store has no version of this "
+                                    "plan yet (for scripts such as `make run`)."),
+) -> None:
+    """Import a plan folder into the store as the plan's next version, in one transaction.
+
+    The plan is validated first; a plan with errors is not imported. Importing the same
+    files again makes no new version.
+    """
+    folder = resolve(plan)
+    files = read_folder(folder)
+    with open_store() as store:
+        if if_missing:
+            plan_id = load_files(files, origin=str(folder)).id
+            try:
+                existing = store.versions(plan_id)
+            except NotFoundError:
+                existing = []
+            if existing:
+                console.print(f"{plan_id} is already in the store (version "
+                              f"{existing[-1].number}); nothing imported")
+                return
+        version, created = store.import_files(
+            files, status=status.value, author=author, message=message, origin=str(folder))
+    if created:
+        parent = f", parent {version.parent}" if version.parent is not None else ""
+        console.print(f"[green]imported[/] {version.plan_id} version {version.number} "
+                      f"({STATUS_LABELS[version.status]}{parent}, {version.digest[:12]})")
+    else:
+        console.print(f"unchanged: {version.plan_id} version {version.number} "
+                      f"({STATUS_LABELS[version.status]}) has the same files; "
+                      "no new version made")
+
+
+def plans_command(
+    format: ListFormat = typer.Option(ListFormat.table, "--format", "-f",
+                                      help="table or json"),
+) -> None:
+    """List the plans in the store with their newest version."""
+    with open_store() as store:
+        plans = store.plans()
+    if format is ListFormat.json:
+        print_json([{"id": p.id, "title": p.title,
+                     "municipality": {"name": p.municipality, "number": p.number},
+                     "latest_version": p.latest_version, "latest_status": p.latest_status}
+                    for p in plans])
+        return
+    if not plans:
+        console.print("no plans in the store yet (import one with `muniplan import`)")
+        return
+    t = Table(title="Handlingsprogram i databasen")
+    for col in ("Plan", "Tittel", "Kommune", "Siste versjon", "Status"):
+        t.add_column(col, justify="right" if col == "Siste versjon" else "left")
+    for p in plans:
+        t.add_row(p.id, p.title, f"{p.municipality} ({p.number})", str(p.latest_version),
+                  STATUS_LABELS[p.latest_status])
+    console.print(t)
+
+
+def version_dict(v: VersionRecord) -> dict[str, object]:
+    return {"plan_id": v.plan_id, "number": v.number, "status": v.status, "parent": v.parent,
+            "author": v.author, "message": v.message,
+            "created_at": v.created_at.isoformat(), "digest": v.digest}
+
+
+def versions_command(
+    plan_id: str = typer.Argument(DEFAULT_PLAN, help="The plan's id (its plan.yaml `id`)."),
+    format: ListFormat = typer.Option(ListFormat.table, "--format", "-f",
+                                      help="table or json"),
+) -> None:
+    """List a plan's versions in the store, oldest first."""
+    with open_store() as store:
+        versions = store.versions(plan_id)
+        default = store.version(plan_id).number
+    if format is ListFormat.json:
+        print_json([version_dict(v) for v in versions])
+        return
+    t = Table(title=f"Versjoner av {plan_id} (* = den som vises som gjeldende)")
+    for col in ("Versjon", "Status", "Forrige", "Laget (UTC)", "Av", "Melding", "Innhold"):
+        t.add_column(col, justify="right" if col in ("Versjon", "Forrige") else "left")
+    for v in versions:
+        t.add_row(f"{v.number}{'*' if v.number == default else ''}",
+                  STATUS_LABELS[v.status], "" if v.parent is None else str(v.parent),
+                  v.created_at.strftime("%Y-%m-%d %H:%M"), v.author or "", v.message or "",
+                  v.digest[:12])
+    console.print(t)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+) -> None:
+    """Serve the web pages and the JSON API (/api) from the store."""
+    try:
+        from muniplan.web.app import create_app
+    except ImportError as exc:
+        fail(f"the web app cannot be loaded ({exc})")
+    import uvicorn
+
+    settings = Settings()
+    store = Store.from_settings(settings)
+    if not store.is_current():
+        store.dispose()
+        fail(f"the database {store.location} is not at the current schema: "
+             "run `muniplan db upgrade`")
+    try:
+        uvicorn.run(create_app(settings, store), host=host, port=port)
+    finally:
+        store.dispose()
