@@ -31,6 +31,7 @@ from muniplan.web.i18n import gettext_for, negotiate
 from muniplan.web.pages import routers
 from muniplan.web.pages.assets import router as assets_router
 from muniplan.web.pages.common import BadParameter
+from muniplan.web.pages.downloads import Documents
 from muniplan.web.security import SecurityHeaders
 from muniplan.web.source import BoundedCache, Loaded, NotFound, PlanSource
 
@@ -47,6 +48,7 @@ class WebState:
     templates: jinja2.Environment
     charts: BoundedCache = field(default_factory=lambda: BoundedCache(512))
     svgs: BoundedCache = field(default_factory=lambda: BoundedCache(512))
+    pages: BoundedCache = field(default_factory=lambda: BoundedCache(512))
     _bundle: str | None = None
     _bundle_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -123,6 +125,7 @@ def create_app(settings: Any, store: Any) -> FastAPI:
     app.state.settings = settings
     app.state.store = store
     app.state.web = WebState(settings, PlanSource(store), template_env())
+    app.state.documents = Documents()
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -6,7 +6,15 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from muniplan.web.pages import economy, investments, overview, priorities, sectors, sources
+    from muniplan.web.pages import (
+        downloads,
+        economy,
+        investments,
+        overview,
+        priorities,
+        sectors,
+        sources,
+    )
 
     return [overview.router, sectors.router, investments.router, priorities.router,
-            economy.router, sources.router]
+            economy.router, sources.router, downloads.router]

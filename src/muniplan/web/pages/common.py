@@ -97,10 +97,14 @@ class Page:
         return out
 
     def render(self, template: str, title: str, active: str, **context: Any) -> HTMLResponse:
+        """Render once per plan version, page, language and reader's choices; a version
+        never changes, so neither does its page (the cache is bounded)."""
         state = self.request.app.state.web
-        body = state.templates.get_template(template).render(
+        key = (*self.loaded.key, template, self.request.url.path, self.lang,
+               tuple(sorted(self.sticky.items())))
+        body = state.pages.get(key, lambda: state.templates.get_template(template).render(
             page=self, _=self._, lang=self.lang, plan=self.plan, proj=self.proj,
-            title=title, active=active, **context)
+            title=title, active=active, **context))
         return HTMLResponse(body)
 
 

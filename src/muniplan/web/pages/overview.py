@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from muniplan.report.formatting import millions, percent
 from muniplan.web.pages.common import Lang, Page, ToYear, Version, charts, open_page
+from muniplan.web.pages.downloads import available
 
 router = APIRouter(include_in_schema=False)
 NBSP = "\u00a0"
@@ -99,6 +100,6 @@ def overview(request: Request, plan_id: str, lang: Lang = None, version: Version
     return page.render(
         "overview.html", page._("Oversikt"), "overview",
         figures=key_figures(page), long=long_term(page), sectors=sectors,
-        frame_first=frame_total(plan, plan.period.first),
+        frame_first=frame_total(plan, plan.period.first), downloads=available(),
         charts=charts(page, "frames-by-sector", "demographic-cost",
                       "net-operating-result-ratio", "investments-by-year", "debt-ratio"))
