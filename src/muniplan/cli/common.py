@@ -49,6 +49,20 @@ def run_guarded(app: typer.Typer, argv: list[str]) -> int:
     except click.ClickException as exc:
         exc.show()
         return 2
+    except typer.Abort:
+        err_console.print("aborted")
+        return 130
+    except typer.TyperException as exc:
+        # typer vendors its own click: its usage errors (a bad option value, an unknown
+        # option) are not click's classes and would otherwise end in a traceback
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        else:
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True,
+                              soft_wrap=True)
+        code = getattr(exc, "exit_code", 2)
+        return code if isinstance(code, int) and code else 2
     except BrokenPipeError:  # `muniplan project | head`
         return 0
     return rv if isinstance(rv, int) else 0
