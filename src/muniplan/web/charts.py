@@ -301,10 +301,11 @@ def _demography(name: str, title: str, plan: Plan, proj: Projection, lang: str, 
               for s in present for i, y in enumerate(years)]
     spec = _base(values, lang)
     spec.update({
-        "mark": {"type": "area", "line": True},
+        # lines, not a stacked area: a service's cost can fall below the first year's
+        "mark": {"type": "line", "point": {"size": 16}},
         "encoding": {
             "x": _year_axis(_),
-            "y": {"field": "value", "type": "quantitative", "stack": True,
+            "y": {"field": "value", "type": "quantitative",
                   "title": _("Mill. kr (løpende)"), "axis": {"format": ",.0f"}},
             "color": {"field": "service", "type": "nominal", "title": _("Tjeneste")},
             "tooltip": [{"field": "year", "title": _("År"), "format": "d"},
@@ -314,8 +315,8 @@ def _demography(name: str, title: str, plan: Plan, proj: Projection, lang: str, 
     })
     total = sum(proj.series[f"demographic_cost_{s}"] for s in present) if present else np.zeros(
         len(years))
-    alt = _("Stablet arealdiagram: demografikostnader per tjeneste fra {first} til {last}, "
-            "som vokser til {end} mill. kr i {last}.").format(
+    alt = _("Linjediagram: demografikostnader per tjeneste fra {first} til {last}, "
+            "til sammen {end} mill. kr i {last}.").format(
         first=years[0], last=years[-1], end=millions(total[-1], 1, lang))
     step_years = [y for y in years if (y - years[0]) % 2 == 0 or y == years[-1]]
     table = Table(_("Demografikostnader per tjeneste, mill. kr (løpende)"),
@@ -412,7 +413,54 @@ def sector_demography(plan: Plan, proj: Projection, sector_id: str, lang: str,
                        sector_services(plan, sector_id))
 
 
-PLAN_CHARTS: dict[str, Callable[[Plan, Projection, str, Gettext], Chart]] = {
+def population(plan: Plan, proj: Projection, lang: str, _: Gettext) -> Chart | None:
+    """Age groups as an index (first year = 100): who the growth is among."""
+    if not proj.population:
+        return None
+    years = list(proj.years)
+    groups = [g for g in proj.population if g != "total"]
+    values = [{"year": y, "group": _("{g} år").format(g=g),
+               "value": round(100 * float(proj.population[g][i]) / float(
+                   proj.population[g][0]), 1)}
+              for g in groups for i, y in enumerate(years)]
+    spec = _base(values, lang)
+    spec.update({
+        "mark": {"type": "line", "point": {"size": 20}},
+        "encoding": {
+            "x": _year_axis(_),
+            "y": {"field": "value", "type": "quantitative", "scale": {"zero": False},
+                  "title": _("Indeks, {year} = 100").format(year=years[0])},
+            "color": {"field": "group", "type": "nominal", "title": _("Aldersgruppe"),
+                      "sort": None},
+            "tooltip": [{"field": "year", "title": _("År"), "format": "d"},
+                        {"field": "group", "title": _("Aldersgruppe")},
+                        {"field": "value", "title": _("Indeks"), "format": ",.1f"}],
+        },
+    })
+    growth = {g: float(proj.population[g][-1]) / float(proj.population[g][0]) - 1
+              for g in groups}
+    fastest = max(growth, key=growth.__getitem__)
+    alt = _("Linjediagram: befolkningen per aldersgruppe som indeks fra {first} til {last}. "
+            "Raskest vokser gruppen {g} år, med {p}.").format(
+        first=years[0], last=years[-1], g=fastest, p=percent(growth[fastest], 0, lang))
+    step_years = [y for y in years if (y - years[0]) % 5 == 0 or y == years[-1]]
+    table = Table(_("Innbyggere per aldersgruppe"),
+                  [_("Aldersgruppe"), *[str(y) for y in step_years], _("Endring")],
+                  [[_("{g} år").format(g=g), *[number(proj.population[g][years.index(y)], 0,
+                                                      lang) for y in step_years],
+                    percent(growth[g], 0, lang)] for g in groups]
+                  + [[_("I alt"), *[number(proj.population["total"][years.index(y)], 0, lang)
+                                    for y in step_years],
+                      percent(float(proj.population["total"][-1]) / float(
+                          proj.population["total"][0]) - 1, 0, lang)]]
+                  if "total" in proj.population else [],
+                  [False, *[True] * (len(step_years) + 1)])
+    return Chart("population", _("Befolkningen fram mot {year}").format(year=years[-1]), alt,
+                 spec, table)
+
+
+PLAN_CHARTS: dict[str, Callable[[Plan, Projection, str, Gettext], Chart | None]] = {
+    "population": population,
     "frames-by-sector": frames_by_sector,
     "investments-by-year": investments_by_year,
     "investments-by-category": investments_by_category,

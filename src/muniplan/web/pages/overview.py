@@ -101,5 +101,5 @@ def overview(request: Request, plan_id: str, lang: Lang = None, version: Version
         "overview.html", page._("Oversikt"), "overview",
         figures=key_figures(page), long=long_term(page), sectors=sectors,
         frame_first=frame_total(plan, plan.period.first), downloads=available(),
-        charts=charts(page, "frames-by-sector", "demographic-cost",
+        charts=charts(page, "frames-by-sector", "population", "demographic-cost",
                       "net-operating-result-ratio", "investments-by-year", "debt-ratio"))
