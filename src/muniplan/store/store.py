@@ -243,8 +243,9 @@ def _version_row(session: Session, plan_id: str, number: int | None) -> PlanVers
                                    .where(PlanVersionRow.plan_id == plan_id))
             if count is None:
                 raise _no_plan(plan_id)
-            raise NotFoundError(f"plan {plan_id!r} has no version {number} "
-                                f"(it has versions 1–{count})", plan_id=plan_id, number=number)
+            have = "only version 1" if count == 1 else f"versions 1–{count}"
+            raise NotFoundError(f"plan {plan_id!r} has no version {number} (it has {have})",
+                                plan_id=plan_id, number=number)
         return row
     by_number = PlanVersionRow.number.desc()
     row = session.scalars(stmt.where(PlanVersionRow.status == "adopted")
