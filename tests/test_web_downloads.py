@@ -56,3 +56,22 @@ def test_html_document_in_english(client: TestClient) -> None:
 def test_unknown_format_is_404(client: TestClient) -> None:
     r = client.get(PLAN + "dokument.docx")
     assert r.status_code == 404 and "docx" in r.text
+
+
+def test_workbook_and_data_package(client: TestClient) -> None:
+    exts = {f.ext for f in available()}
+    if "xlsx" in exts:
+        r = client.get(PLAN + "dokument.xlsx")
+        assert r.status_code == 200 and r.content[:2] == b"PK"
+        assert 'filename="baerum-2018-2021-v1.xlsx"' in r.headers["content-disposition"]
+    if "zip" in exts:
+        import io
+        import json
+        import zipfile
+
+        r = client.get(PLAN + "dokument.zip")
+        assert r.status_code == 200
+        with zipfile.ZipFile(io.BytesIO(r.content)) as z:
+            names = z.namelist()
+            assert "baerum-2018-2021-v1/datapackage.json" in names
+            assert json.loads(z.read("baerum-2018-2021-v1/datapackage.json"))["resources"]

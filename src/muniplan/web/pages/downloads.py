@@ -1,4 +1,5 @@
-"""Downloads: the plan as a document (PDF and standalone HTML) from ``muniplan.report``.
+"""Downloads from ``muniplan.report``: the document (PDF, standalone HTML), the Excel
+workbook and the open-data package (Fiscal Data Package, zipped).
 
 A document takes seconds to build (WeasyPrint lays out every page), so each one is built once
 per plan version and language and kept; a per-key lock makes concurrent readers wait for that
@@ -9,7 +10,9 @@ offered (:func:`available`), so the page never links to something that is not th
 from __future__ import annotations
 
 import importlib
+import io
 import threading
+import zipfile
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -23,29 +26,79 @@ from muniplan.web.source import BoundedCache, NotFound
 router = APIRouter(include_in_schema=False)
 
 
+def _document(function: str) -> Callable[..., Any] | None:
+    module = _module("muniplan.report.document")
+    build = getattr(module, function, None) if module else None
+    if build is None:
+        return None
+    return lambda loaded, lang, store: build(loaded.plan, loaded.projection, lang)
+
+
+def _workbook() -> Callable[..., Any] | None:
+    module = _module("muniplan.report.excel")
+    build = getattr(module, "export_workbook", None) if module else None
+    if build is None:
+        return None
+
+    def make(loaded: Any, lang: str, store: Any) -> bytes:
+        files = None
+        if hasattr(store, "files"):  # the version's own files, comments and all
+            files = store.files(loaded.plan.id, loaded.version.number)
+        return build(loaded.plan, loaded.projection, files)
+
+    return make
+
+
+def _data_package() -> Callable[..., Any] | None:
+    module = _module("muniplan.report.fdp")
+    build = getattr(module, "package_files", None) if module else None
+    if build is None:
+        return None
+
+    def make(loaded: Any, lang: str, store: Any) -> bytes:
+        buf = io.BytesIO()
+        folder = f"{loaded.plan.id}-v{loaded.version.number}"
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for name, content in sorted(build(loaded.plan, loaded.projection).items()):
+                z.writestr(f"{folder}/{name}", content)
+        return buf.getvalue()
+
+    return make
+
+
+def _module(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
 @dataclass(frozen=True)
 class Format:
     key: str
     label: str
     ext: str
     media_type: str
-    module: str
-    function: str
+    find: Callable[[], Callable[..., Any] | None]
 
     def builder(self) -> Callable[..., Any] | None:
-        try:
-            module = importlib.import_module(self.module)
-        except ImportError:
-            return None
-        return getattr(module, self.function, None)
+        return self.find()
 
 
 FORMATS = (
     Format("pdf", "Handlingsprogrammet som PDF (A4)", "pdf", "application/pdf",
-           "muniplan.report.document", "build_pdf"),
+           lambda: _document("build_pdf")),
     Format("html", "Handlingsprogrammet som én HTML-fil", "html", "text/html; charset=utf-8",
-           "muniplan.report.document", "build_html"),
+           lambda: _document("build_html")),
+    Format("xlsx", "Planen og framskrivingen som Excel-arbeidsbok", "xlsx",
+           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _workbook),
+    Format("zip", "Åpne data: Fiscal Data Package (CSV og datapackage.json)", "zip",
+           "application/zip", _data_package),
 )
+
+
+LANGUAGE_FORMATS = {"pdf", "html"}
+"""Formats written in the reader's language; the workbook and the data are the same in both."""
 
 
 def available() -> list[Format]:
@@ -78,9 +131,11 @@ def document(request: Request, plan_id: str, ext: str, lang: Lang = None,
     assert builder is not None
     loaded = page.loaded
     docs: Documents = request.app.state.documents
-    content = docs.get((*loaded.key, fmt.key, page.lang),
-                       lambda: builder(loaded.plan, loaded.projection, page.lang))
-    name = f"{loaded.plan.id}-v{loaded.version.number}-{page.lang}.{fmt.ext}"
+    store = request.app.state.store
+    lang = page.lang if fmt.key in LANGUAGE_FORMATS else None
+    content = docs.get((*loaded.key, fmt.key, lang),
+                       lambda: builder(loaded, page.lang, store))
+    name = f"{loaded.plan.id}-v{loaded.version.number}{'-' + lang if lang else ''}.{fmt.ext}"
     return Response(content, media_type=fmt.media_type, headers={
         "Content-Disposition": f'attachment; filename="{name}"',
         "Cache-Control": "public, max-age=300"})
