@@ -178,3 +178,22 @@ def test_version_and_horizon_stick_to_links(client: TestClient) -> None:
     assert r.status_code == 200
     assert f'href="{PLAN}kilder?version=1&amp;to=2030"' in r.text
     assert "2031" not in text(r.text).split("Framskrivingen")[-1]
+
+
+def test_head_is_answered_like_get(client: TestClient) -> None:
+    r = client.head(PLAN + "okonomi")
+    assert r.status_code == 200 and r.headers["content-security-policy"]
+
+
+def test_json_api_is_mounted_with_json_errors(client: TestClient) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec("muniplan.web.api") is None:
+        pytest.skip("the JSON API is not there yet")
+    r = client.get("/api/plans")
+    assert r.status_code == 200 and r.json()[0]["id"] == "baerum-2018-2021"
+    r = client.get("/api/plans/finnes-ikke")
+    assert r.status_code == 404 and r.headers["content-type"] == "application/json"
+    assert r.headers["x-content-type-options"] == "nosniff"
+    paths = client.get("/openapi.json").json()["paths"]
+    assert all(p.startswith("/api/") for p in paths)

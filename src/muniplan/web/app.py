@@ -32,7 +32,7 @@ from muniplan.web.pages import routers
 from muniplan.web.pages.assets import router as assets_router
 from muniplan.web.pages.common import BadParameter
 from muniplan.web.pages.downloads import Documents
-from muniplan.web.security import SecurityHeaders
+from muniplan.web.security import HeadAsGet, SecurityHeaders
 from muniplan.web.source import BoundedCache, Loaded, NotFound, PlanSource
 
 HERE = Path(__file__).parent
@@ -175,5 +175,6 @@ def create_app(settings: Any, store: Any) -> FastAPI:
         app.include_router(router)
     _mount_api(app, store)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     return app
