@@ -51,6 +51,11 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
 
 
+def say(message: str) -> None:
+    """One line of output, never hard-wrapped, so scripts can grep it."""
+    console.print(message, soft_wrap=True)
+
+
 def open_store() -> Store:
     return Store.from_settings(Settings())
 
@@ -61,9 +66,9 @@ def db_upgrade() -> None:
         before, head = store.revisions()
         store.upgrade()
     if before == head:
-        console.print(f"database already at schema {head}: {store.location}")
+        say(f"database already at schema {head}: {store.location}")
     else:
-        console.print(f"[green]upgraded[/] {before or 'empty database'} → {head}: {store.location}")
+        say(f"[green]upgraded[/] {before or 'empty database'} → {head}: {store.location}")
 
 
 def db_current() -> None:
@@ -72,11 +77,10 @@ def db_current() -> None:
     with open_store() as store:
         current, head = store.revisions()
     if current == head:
-        console.print(f"schema {current} (current): {store.location}")
+        say(f"schema {current} (current): {store.location}")
         return
     found = current or "none (empty database)"
-    console.print(f"schema {found}, expected {head}: {store.location}\n"
-                  "run `muniplan db upgrade`")
+    say(f"schema {found}, expected {head}: {store.location}\nrun `muniplan db upgrade`")
     raise typer.Exit(1)
 
 
@@ -105,19 +109,18 @@ def import_command(
             except NotFoundError:
                 existing = []
             if existing:
-                console.print(f"{plan_id} is already in the store (version "
-                              f"{existing[-1].number}); nothing imported")
+                say(f"{plan_id} is already in the store (version {existing[-1].number}); "
+                    "nothing imported")
                 return
         version, created = store.import_files(
             files, status=status.value, author=author, message=message, origin=str(folder))
     if created:
         parent = f", parent {version.parent}" if version.parent is not None else ""
-        console.print(f"[green]imported[/] {version.plan_id} version {version.number} "
-                      f"({STATUS_LABELS[version.status]}{parent}, {version.digest[:12]})")
+        say(f"[green]imported[/] {version.plan_id} version {version.number} "
+            f"({STATUS_LABELS[version.status]}{parent}, {version.digest[:12]})")
     else:
-        console.print(f"unchanged: {version.plan_id} version {version.number} "
-                      f"({STATUS_LABELS[version.status]}) has the same files; "
-                      "no new version made")
+        say(f"unchanged: {version.plan_id} version {version.number} "
+            f"({STATUS_LABELS[version.status]}) has the same files; no new version made")
 
 
 def plans_command(
@@ -134,7 +137,7 @@ def plans_command(
                     for p in plans])
         return
     if not plans:
-        console.print("no plans in the store yet (import one with `muniplan import`)")
+        say("no plans in the store yet (import one with `muniplan import`)")
         return
     t = Table(title="Handlingsprogram i databasen")
     for col in ("Plan", "Tittel", "Kommune", "Siste versjon", "Status"):
