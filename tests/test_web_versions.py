@@ -1,0 +1,54 @@
+"""Which version a page shows: the newest adopted one by default, any other by ``?version``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from web_helpers import add_draft, make_settings, make_store
+
+from muniplan.web.app import create_app
+
+PLAN = "/plan/baerum-2018-2021/"
+
+
+def test_adopted_version_is_the_default_and_drafts_are_reachable(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    client = TestClient(create_app(make_settings(tmp_path), store))
+    draft = add_draft(store, "Utkast til nytt handlingsprogram")
+    assert draft.number == 2
+    adopted = client.get(PLAN).text
+    assert "Rigge kommunen for langsiktig bærekraft" in adopted
+    assert "Utkast til nytt handlingsprogram" not in adopted
+    shown = client.get(PLAN + "?version=2").text
+    assert "Utkast til nytt handlingsprogram" in shown
+    assert "Versjon 2 (utkast)" in shown
+    assert f'href="{PLAN}okonomi?version=2"' in shown
+    assert client.get(PLAN + "chart/frames-by-sector.svg?version=2").status_code == 200
+    assert client.get(PLAN + "?version=3").status_code == 404
+
+
+def test_a_new_adopted_version_shows_at_once(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    client = TestClient(create_app(make_settings(tmp_path), store))
+    assert "Rigge kommunen" in client.get(PLAN).text  # fills the caches with version 1
+    files_title = "Revidert handlingsprogram"
+    add_draft(store, files_title)
+    assert files_title not in client.get(PLAN).text
+    from muniplan.plan.load import read_folder, resolve
+
+    files = read_folder(resolve(None))
+    files["plan.yaml"] = files["plan.yaml"].replace(
+        'title: "Handlingsprogram 2018–2021: Rigge kommunen for langsiktig bærekraft"',
+        'title: "Vedtatt revisjon"', 1)
+    store.import_files(files, status="adopted")
+    assert "Vedtatt revisjon" in client.get(PLAN).text
+
+
+def test_no_plans_gives_a_page_that_says_so(tmp_path: Path) -> None:
+    from muniplan.store import Store
+
+    store = Store.from_settings(make_settings(tmp_path))
+    store.upgrade()
+    r = TestClient(create_app(make_settings(tmp_path), store)).get("/")
+    assert r.status_code == 404 and "muniplan import" in r.text
