@@ -45,7 +45,7 @@ def test_every_page_answers_in_bokmaal(client: TestClient, page: str) -> None:
     assert r.headers["content-type"].startswith("text/html")
     assert '<html lang="nb">' in r.text
     assert 'href="#main"' in r.text and 'id="main"' in r.text
-    assert "<h1>" in r.text
+    assert re.search(r"<h1[ >]", r.text)
     assert "Statistisk sentralbyrå (SSB)" in r.text  # data credits in the footer
 
 
@@ -142,7 +142,7 @@ def test_language_switch(client: TestClient) -> None:
     r = client.get(PLAN + "?lang=en")
     assert '<html lang="en">' in r.text
     t = text(r.text)
-    assert "Overview" in t and "9,400 NOK million" in t
+    assert "Overview" in t and "9,400 million NOK" in t
     assert f'href="{PLAN}investeringer?lang=en"' in r.text
     r = client.get(PLAN, headers={"Accept-Language": "en-GB,en;q=0.9"})
     assert '<html lang="en">' in r.text

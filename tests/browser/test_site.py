@@ -78,7 +78,7 @@ def test_language_switch(page: Any, base_url: str, screenshots: Path) -> None:
     page.get_by_role("link", name="English").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert "9,400 NOK million" in visible_text(page)
+    assert "9,400 million NOK" in visible_text(page)
     page.get_by_role("link", name="Investments", exact=True).click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert "lang=en" in page.url
