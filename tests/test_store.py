@@ -185,6 +185,9 @@ def test_unknown_plan_and_version_are_not_found(store, baerum_files):
         store.version(PLAN_ID, 2)
     with pytest.raises(NotFoundError):
         store.load(PLAN_ID, 9)
+    for number in (0, -1, 2**31, 10**20):
+        with pytest.raises(NotFoundError, match="numbered from 1"):
+            store.version(PLAN_ID, number)
     assert issubclass(NotFoundError, StoreError) and issubclass(StoreError, MuniplanError)
 
 

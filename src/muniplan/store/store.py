@@ -34,6 +34,9 @@ from muniplan.store.schema import (
 )
 from muniplan.store.settings import Settings
 
+MAX_NUMBER = 2**31 - 1
+"""The largest version number an INTEGER column holds on every backend."""
+
 IMPORT_ATTEMPTS = 3
 """A concurrent import of the same new plan loses the race on the primary key; retrying
 then finds the winner's version and returns it."""
@@ -237,6 +240,9 @@ def _import(session: Session, plan: Plan, files: dict[str, str], status: str,
 def _version_row(session: Session, plan_id: str, number: int | None) -> PlanVersionRow:
     stmt = select(PlanVersionRow).where(PlanVersionRow.plan_id == plan_id)
     if number is not None:
+        if not 1 <= number <= MAX_NUMBER:  # outside the column's range: asking would fail
+            raise NotFoundError(f"plan {plan_id!r} has no version {number} (versions are "
+                                "numbered from 1)", plan_id=plan_id, number=number)
         row = session.scalars(stmt.where(PlanVersionRow.number == number)).first()
         if row is None:
             count = session.scalar(select(func.max(PlanVersionRow.number))
