@@ -87,7 +87,8 @@ def db_current() -> None:
 def import_command(
     plan: str = plan_argument(),
     status: Status = typer.Option(Status.draft, "--status", "-s",
-                                  help="draft, proposal, alternative or adopted."),
+                                  help="draft (utkast), proposal (forslag), alternative "
+                                  "(alternativt budsjett) or adopted (vedtatt)."),
     author: str = typer.Option(None, "--author", help="Who made this version."),
     message: str = typer.Option(None, "--message", "-m", help="What changed, and why."),
     if_missing: bool = typer.Option(False, "--if-missing",
