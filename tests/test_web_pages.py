@@ -91,10 +91,19 @@ def test_sources_page_has_anchors_for_every_source(client: TestClient) -> None:
 def test_figures_link_to_their_sources(client: TestClient) -> None:
     html = client.get(PLAN + "investeringer").text
     assert f'href="{PLAN}kilder#fig-inv-emma-hjorth-barneskole"' in html
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_source_link_lands_on_an_anchor(client: TestClient, page: str) -> None:
+    html = client.get(PLAN + page).text
     targets = set(re.findall(r'href="/plan/baerum-2018-2021/kilder#([^"]+)"', html))
+    assert targets, "the page's figures link to no source"
     sources = client.get(PLAN + "kilder").text
     for anchor in targets:
         assert f'id="{anchor}"' in sources, anchor
+    internal = set(re.findall(r'href="(#[^"]+)"', html)) - {"#main"}
+    for anchor in internal:
+        assert f'id="{anchor[1:]}"' in html, anchor
 
 
 @pytest.mark.parametrize("page", PAGES)
