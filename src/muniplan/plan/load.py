@@ -91,20 +91,22 @@ def read_folder(path: Path) -> dict[str, str]:
 def load_plan(plan: str | Path | None = None) -> Plan:
     """Load and validate the plan folder (or built-in example) ``plan``."""
     path = resolve(plan)
-    return load_files(read_folder(path), origin=str(path))
+    return load_files(read_folder(path), origin=str(path), folder=path)
 
 
-def load_files(files: Mapping[str, str], origin: str = ".") -> Plan:
+def load_files(files: Mapping[str, str], origin: str = ".", folder: Path | None = None
+               ) -> Plan:
     """Build a :class:`Plan` from a folder's files held in memory (from disk, the store or
-    an Excel workbook), with its population statistics when the folder has them."""
+    an Excel workbook), with its population statistics when the folder has them.
+
+    ``folder``: the folder on disk the files were read from, so that errors in the
+    population files name their real path; without it they are read from ``files``.
+    """
     plan = _Loader(files, origin).load()
     population = None
     if any(name.startswith("population/") for name in files):
-        origin_path = Path(origin)
-        if (origin_path / "population").is_dir() and all(
-            (origin_path / n).is_file() for n in files if n.startswith("population/")
-        ):
-            population = load_population_folder(origin_path / "population", plan.base_year)
+        if folder is not None:
+            population = load_population_folder(folder / "population", plan.base_year)
         else:
             with tempfile.TemporaryDirectory(prefix="muniplan-") as tmp:
                 for name, text in files.items():
@@ -172,9 +174,11 @@ class _Loader:
             raw["price_basis"] = _price_basis(raw["price_basis"], self.fname("plan.yaml"),
                                               line_of(lines, ("price_basis",)))
         self._scale_yaml(raw, lines, "plan.yaml", _PLAN_MONEY)
-        for i, rule in enumerate(raw.get("rules") or []):
+        rules = raw.get("rules")
+        for i, rule in enumerate(rules if isinstance(rules, list) else []):
             # fund limits are amounts in the file's scale; ratio limits are fractions
-            if isinstance(rule, dict) and rule.get("indicator") not in RATIO_INDICATORS:
+            if isinstance(rule, dict) and isinstance(rule.get("indicator"), str) \
+                    and rule["indicator"] not in RATIO_INDICATORS:
                 self._scale_yaml(raw, lines, "plan.yaml", [("rules", str(i), "limit")])
 
         sectors = self._sectors()
@@ -325,7 +329,8 @@ class _Loader:
             raise PlanError("scenarios.yaml holds a list under 'scenarios'",
                             file=self.fname(name), line=1, field="scenarios",
                             expected="a list of scenarios")
-        service_ids = {s.get("id") for s in raw_plan.get("services") or []
+        services = raw_plan.get("services")
+        service_ids = {str(s.get("id")) for s in (services if isinstance(services, list) else [])
                        if isinstance(s, dict)}
         for i, sc in enumerate(raw["scenarios"]):
             if not isinstance(sc, dict):
