@@ -52,3 +52,12 @@ def test_no_plans_gives_a_page_that_says_so(tmp_path: Path) -> None:
     store.upgrade()
     r = TestClient(create_app(make_settings(tmp_path), store)).get("/")
     assert r.status_code == 404 and "muniplan import" in r.text
+
+
+def test_sources_page_lists_every_version(tmp_path: Path) -> None:
+    store = make_store(tmp_path)
+    add_draft(store, "Et utkast")
+    html = TestClient(create_app(make_settings(tmp_path), store)).get(PLAN + "kilder").text
+    assert 'id="versions"' in html
+    assert f'href="{PLAN}?version=2"' in html and f'href="{PLAN}?version=1"' in html
+    assert "Utkast" in html and "Vedtatt" in html
