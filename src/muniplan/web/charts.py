@@ -494,5 +494,3 @@ def to_svg(chart: Chart, lang: str) -> str:
 
     return vl_convert.vegalite_to_svg(chart.spec, format_locale=LOCALES[lang])
 
-
-__all__ = ["PLAN_CHARTS", "Chart", "Table", "build", "number", "to_svg"]

@@ -15,7 +15,7 @@ from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 
 from muniplan.plan.model import Provenance
-from muniplan.web.charts import Chart, build
+from muniplan.web.charts import Chart
 from muniplan.web.i18n import gettext_for, negotiate
 from muniplan.web.source import Loaded
 
@@ -139,6 +139,3 @@ def charts(page: Page, *names: str) -> list[Chart]:
             continue
     return out
 
-
-__all__ = ["BadParameter", "Lang", "Page", "ToYear", "Version", "build", "charts",
-           "open_page"]
