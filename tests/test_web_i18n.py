@@ -11,14 +11,14 @@ import pytest
 from muniplan.web.i18n import gettext_for, negotiate
 
 WEB = Path(__file__).resolve().parents[1] / "src" / "muniplan" / "web"
-SAME_IN_ENGLISH = {"Start", "Status", "Data:", "for"}
+SAME_IN_ENGLISH = {"Start", "Status", "Data:", "for", "Median", "Scenario"}
 
 
 def message_ids() -> set[str]:
     """The ``_("…")`` calls in the templates and the page code (adjacent literals joined)."""
     ids: set[str] = set()
     files = [*(WEB / "templates").glob("*.html"), *(WEB / "pages").glob("*.py"),
-             WEB / "charts.py", WEB / "app.py"]
+             *WEB.glob("*.py")]
     for path in files:
         text = path.read_text(encoding="utf-8")
         for m in re.finditer(r"""_\(((?:\s*(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'))+)\s*[),]""",

@@ -15,7 +15,7 @@ from muniplan.web.app import create_app
 PLAN = "/plan/baerum-2018-2021/"
 PAGES = ["", "sektorer/", "sektorer/barn-og-unge", "sektorer/bistand-og-omsorg",
          "sektorer/miljo-idrett-og-kultur", "sektorer/organisasjon-styring-og-utvikling",
-         "investeringer", "satsingsomrader", "okonomi", "kilder"]
+         "investeringer", "satsingsomrader", "okonomi", "baerekraft", "kilder"]
 NBSP = "\u00a0"
 
 

@@ -19,6 +19,7 @@ PAGES = {
     "investeringer": "investeringer",
     "satsingsomrader": "satsingsomrader",
     "okonomi": "okonomi",
+    "baerekraft": "baerekraft",
     "kilder": "kilder",
 }
 EXPECTED = {
@@ -28,6 +29,7 @@ EXPECTED = {
     "investeringer": "9 200,0",
     "satsingsomrader": "Klimaklok kommune",
     "okonomi": "Netto driftsresultat minst 4 %",
+    "baerekraft": "Holder med 95 % sannsynlighet",
     "kilder": "Handlingsprogram 2018–2021: Rigge kommunen",
 }
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -59,7 +61,7 @@ def test_page_loads_with_figures_and_live_charts(page: Any, base_url: str, name:
     assert not errors, errors
 
 
-@pytest.mark.parametrize("name", ["oversikt", "investeringer", "okonomi"])
+@pytest.mark.parametrize("name", ["oversikt", "investeringer", "okonomi", "baerekraft"])
 def test_charts_without_javascript(nojs_page: Any, base_url: str, name: str,
                                    screenshots: Path) -> None:
     nojs_page.goto(base_url + PLAN + PAGES[name], wait_until="networkidle")

@@ -96,5 +96,14 @@ def breaches(rules: Sequence[Rule], inp: FinanceInputs, series: dict[str, np.nda
 
 def breach_probability(rules: Sequence[Rule], inp: FinanceInputs,
                        series: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Share of draws in which each rule breaks, per year."""
-    return {k: v.mean(axis=0) for k, v in breaches(rules, inp, series).items()}
+    """Share of draws in which each rule breaks, per year; NaN in the years a rule does
+    not apply (a period-end rule between period ends)."""
+    out = {}
+    by_id = {r.id: r for r in rules}
+    for k, v in breaches(rules, inp, series).items():
+        p = v.mean(axis=0)
+        if k in by_id:
+            applies = np.array([rule_applies(by_id[k], inp, i) for i in range(len(inp.years))])
+            p = np.where(applies, p, np.nan)
+        out[k] = p
+    return out

@@ -177,8 +177,9 @@ def projection_to_dict(proj: Projection, names: list[str] | None = None) -> dict
             for q, per in proj.quantiles().items()
         }
     if proj.breach_probability is not None:
-        out["breach_probability"] = {k: [round(float(x), 4) for x in v]
-                                     for k, v in proj.breach_probability.items()}
+        out["breach_probability"] = {
+            k: [None if np.isnan(x) else round(float(x), 4) for x in v]
+            for k, v in proj.breach_probability.items()}
         out["savings_need_probability"] = {
             f"{p:g}": {str(y): value("savings_need", s) for y, s in
                        zip(proj.years, proj.savings_need_at(p), strict=True)}

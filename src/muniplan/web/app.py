@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from muniplan.report import formatting
 from muniplan.web import charts as chartlib
+from muniplan.web import risk as risklib
 from muniplan.web.i18n import gettext_for, negotiate
 from muniplan.web.pages import routers
 from muniplan.web.pages.assets import router as assets_router
@@ -49,12 +50,20 @@ class WebState:
     charts: BoundedCache = field(default_factory=lambda: BoundedCache(512))
     svgs: BoundedCache = field(default_factory=lambda: BoundedCache(512))
     pages: BoundedCache = field(default_factory=lambda: BoundedCache(512))
+    risks: BoundedCache = field(default_factory=lambda: BoundedCache(16))
     _bundle: str | None = None
     _bundle_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def chart(self, loaded: Loaded, name: str, lang: str) -> chartlib.Chart | None:
+        if risklib.is_risk_chart(name):
+            return self.charts.get((*loaded.key, name, lang), lambda: risklib.build(
+                name, loaded.plan, self.risk(loaded), lang, gettext_for(lang)))
         return self.charts.get((*loaded.key, name, lang), lambda: chartlib.build(
             name, loaded.plan, loaded.projection, lang, gettext_for(lang)))
+
+    def risk(self, loaded: Loaded) -> risklib.Risk:
+        """The version's Monte Carlo run and scenarios, computed once."""
+        return self.risks.get(loaded.key, lambda: risklib.compute(loaded.plan, loaded.to_year))
 
     def svg(self, loaded: Loaded, chart: chartlib.Chart, lang: str) -> str:
         return self.svgs.get((*loaded.key, chart.name, lang),

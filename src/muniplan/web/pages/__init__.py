@@ -14,7 +14,8 @@ def routers() -> list[APIRouter]:
         priorities,
         sectors,
         sources,
+        sustainability,
     )
 
     return [overview.router, sectors.router, investments.router, priorities.router,
-            economy.router, sources.router, downloads.router]
+            economy.router, sustainability.router, sources.router, downloads.router]
