@@ -22,17 +22,21 @@ as printed; null when the error can name none), ``message`` (a fragment).
 
 from __future__ import annotations
 
+import copy
 import re
 import shutil
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import yaml
 
 from muniplan.cli import main
+from muniplan.engine.finance import project_finances
+from muniplan.engine.inputs import finance_inputs
 from muniplan.plan.errors import PlanError
-from muniplan.plan.load import EXAMPLES_DIR, load_plan
+from muniplan.plan.load import EXAMPLES_DIR, load_files, load_plan, read_folder
 
 EXAMPLE = EXAMPLES_DIR / "baerum-2018-2021"
 CASES: list[dict[str, Any]] = yaml.safe_load(
@@ -146,3 +150,49 @@ def test_broken_plan(case: dict[str, Any], tmp_path: Path,
         load_plan(folder)
     assert info.value.line == line
     assert info.value.field == exp.get("field")
+
+
+# --- no input crashes the loader: every value of every key in plan.yaml ------------------------
+
+ODD_VALUES = ("text", -1, None, [1, 2], {"a": 1}, True, 1e308, "")
+
+
+def _key_paths(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [path] if path else []
+    if isinstance(data, dict):
+        for k, v in data.items():
+            out += _key_paths(v, (*path, k))
+    elif isinstance(data, list) and data:
+        out += _key_paths(data[0], (*path, 0))
+    return out
+
+
+@pytest.mark.parametrize("section", ["assumptions", "income", "opening", "finance", "rules",
+                                     "services", "long_term_investments", "period",
+                                     "municipality"])
+def test_any_value_anywhere_is_a_plan_error(section: str):
+    # in memory and without the population files, so that hundreds of variants stay fast
+    files = {k: v for k, v in read_folder(EXAMPLE).items() if not k.startswith("population/")}
+    raw = yaml.safe_load(files["plan.yaml"])
+    tried = 0
+    for i, path in enumerate(_key_paths(raw[section], (section,))):
+        # four of the odd values per key, rotating, so every value meets many keys
+        for value in (ODD_VALUES + ODD_VALUES)[i % len(ODD_VALUES):][:4]:
+            data = copy.deepcopy(raw)
+            parent = data
+            for key in path[:-1]:
+                parent = parent[key]
+            if parent[path[-1]] == value:
+                continue
+            parent[path[-1]] = value
+            changed = {**files, "plan.yaml": yaml.safe_dump(data, allow_unicode=True)}
+            tried += 1
+            try:
+                plan = load_files(changed, origin="fuzz")
+            except PlanError:
+                continue
+            # accepted: then the engine must run on it
+            inputs = finance_inputs(plan)
+            ones = np.ones((1, len(inputs.years)))
+            project_finances(inputs, ones, 0 * ones, plan.rules)
+    assert tried >= 4 * len(_key_paths(raw[section], (section,))) > 0

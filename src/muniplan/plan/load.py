@@ -727,7 +727,7 @@ def _clean(msg: str) -> str:
     for prefix in ("Value error, ", "Assertion failed, "):
         if msg.startswith(prefix):
             msg = msg[len(prefix):]
-    return msg
+    return msg.replace("a valid tuple", "a list")  # tuples in the model, lists in a file
 
 
 def _found(value: Any) -> Any:

@@ -228,6 +228,14 @@ class Assumptions(_Frozen):
     financial_income: Series | None = None
     cost_growth: Series | None = None
 
+    @field_validator("deflator_wage_weight")
+    @classmethod
+    def _weight_is_a_fraction(cls, v: Series) -> Series:
+        for year, w in v.values.items():
+            if not 0 <= w <= 1:
+                raise ValueError(f"the wage weight for {year} is {w}, not a fraction from 0 to 1")
+        return v
+
 
 class IncomeItem(Provenance):
     """A kind of operating income in the base year, in fixed base-year kroner."""

@@ -12,6 +12,9 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 ALLOWED_SCALES = (1, 1000, 1_000_000)
+MAX_KRONER = 10**15
+"""No municipal figure comes near a quadrillion kroner; a larger one is a typing error (and
+would not convert to float64 exactly)."""
 
 
 class MoneyError(ValueError):
@@ -33,7 +36,7 @@ def to_kroner(value: object, scale: int) -> int:
     if isinstance(value, bool):
         raise MoneyError(f"expected an amount, found {value!r}")
     if isinstance(value, int):
-        return value * scale
+        return _bounded(value * scale, value)
     if isinstance(value, float):
         text = repr(value)
     elif isinstance(value, str):
@@ -51,7 +54,14 @@ def to_kroner(value: object, scale: int) -> int:
         raise MoneyError(
             f"{value!r} × {scale} is {amount} kr, not whole kroner"
         )
-    return int(amount)
+    return _bounded(int(amount), value)
+
+
+def _bounded(kroner: int, value: object) -> int:
+    if abs(kroner) > MAX_KRONER:
+        raise MoneyError(f"{value!r} is a {len(str(abs(kroner)))}-digit amount of kroner, "
+                         f"more than {MAX_KRONER:.0e} kr")
+    return kroner
 
 
 def round_kroner(value: float, unit: int = 1) -> int:
