@@ -114,3 +114,20 @@ def test_cli_bad_monte_carlo_and_scenario_input(capsys, args, fragment) -> None:
     err = capsys.readouterr().err
     assert fragment in err
     assert "Traceback" not in err
+
+
+def test_a_year_no_cut_can_rescue_is_nan_and_later_years_stay_finite(baerum) -> None:
+    from muniplan.plan.model import Override, Scenario
+
+    # income falls by 90 % in 2030: half the income cannot restore the rules that year
+    crash = Scenario(id="krasj", name="krasj", assumption="test", overrides=(
+        Override(parameter="income.shortfall", value=0.9, first=2030, last=2030),))
+    p = project(baerum, scenarios=[crash])
+    i = p.years.index(2030)
+    assert np.isnan(p.savings_need[i])
+    # the year is carried on uncut: balances stay numbers, and no later year reads as
+    # "no need" while the 2030 deficit is uncovered
+    for name in ("net_operating_result", "reserve_fund", "accumulated_deficit"):
+        assert np.all(np.isfinite(p.series[name])), name
+    later = p.savings_need[i + 1:]
+    assert np.all(np.isnan(later) | (later > 0))

@@ -242,6 +242,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
                 s = _solve_savings(applicable, surplus0, ndr0, income[:, i], funds_prev,
                                    acc_prev, roles, inp.reserve_fund_index)
         savings[:, i] = s
+        # a year no cut of up to half the income can rescue has no savings need (NaN); it
+        # is carried on uncut, so its deficit shows in the balances of the years after it
+        s = np.nan_to_num(s, nan=0.0)
         ndr[:, i] = ndr0 + s
         new_funds, dfc, acc = _dispose(funds_prev, acc_prev, surplus0 + s, roles,
                                        inp.reserve_fund_index)
