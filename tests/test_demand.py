@@ -124,3 +124,13 @@ def test_population_bad_input(capsys, args, fragment) -> None:
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert fragment in err and "Traceback" not in err
+
+
+def test_projection_json_marks_calibrated_unit_costs(capsys) -> None:
+    with pytest.raises(SystemExit):
+        main(["project", "--format", "json", "--to", "2025"])
+    out = json.loads(capsys.readouterr().out)
+    services = {s["id"]: s for s in out["services"]}
+    assert services["grunnskole"]["unit_cost_basis"].startswith("calibrated")
+    assert services["grunnskole"]["unit_cost"] > 0
+    assert len(services["pleie-og-omsorg"]["users"]) == len(out["years"])

@@ -171,6 +171,15 @@ def projection_to_dict(proj: Projection, names: list[str] | None = None) -> dict
     if proj.population is not None:
         out["population"] = {k: [round(float(x), 1) for x in v]
                              for k, v in proj.population.items()}
+    if proj.demand is not None:
+        d = proj.demand
+        out["services"] = [
+            {"id": sid, "name": name, "unit_cost": round_kroner(float(d.unit_cost[s, 0])),
+             "unit_cost_basis": "calibrated from the base year's frame over its users"
+             if d.calibrated[s] else "given in the plan",
+             "users": [round(float(x), 1) for x in d.users[0, s]]}
+            for s, (sid, name) in enumerate(zip(d.service_ids, d.service_names, strict=True))
+        ]
     if proj.samples is not None:
         out["quantiles"] = {
             q: {k: series_list(k, v) for k, v in per.items()}
