@@ -17,7 +17,7 @@ from muniplan.engine.compare import compare
 from muniplan.engine.montecarlo import STAGES as MC_STAGES
 from muniplan.engine.projection import MAX_DRAWS, Projection, project
 from muniplan.plan.load import load_plan, resolve
-from muniplan.plan.model import Plan, Scenario
+from muniplan.plan.model import CATEGORY_LABELS, Plan, Scenario
 from muniplan.plan.parameters import parse_set
 from muniplan.report.data import plan_to_dict, projection_to_dict, series_list, value
 from muniplan.report.formatting import (
@@ -87,7 +87,8 @@ def show(plan: str = plan_argument(),
     for col in ("Prosjekt", "Kategori", "Ferdig", "Sum"):
         t.add_column(col, justify="right" if col in ("Ferdig", "Sum") else "left")
     for i in p.investments:
-        t.add_row(i.name, i.category, str(i.completion_year), millions(i.total_cost, 1))
+        t.add_row(i.name, CATEGORY_LABELS.get(i.category, i.category), str(i.completion_year),
+                  millions(i.total_cost, 1))
     t.add_row("[b]Sum[/]", "", "", f"[b]{millions(sum(i.total_cost for i in p.investments), 1)}[/]")
     console.print(t)
     for a in p.priority_areas:
