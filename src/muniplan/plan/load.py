@@ -226,13 +226,7 @@ class _Loader:
         seen: dict[str, int] = {}
         for line, row in rows:
             pa = row["program_area_id"]
-            if pa in seen:
-                raise PlanError(
-                    f"duplicate programområde id (first on line {seen[pa]})",
-                    file=self.fname(name), line=line, field="program_area_id",
-                    expected="a unique id", found=pa,
-                )
-            seen[pa] = line
+            self._first_time(seen, pa, name, line, "program_area_id", "programområde")
             frame = {y: self._amount(name, line, str(y), row[str(y)], minimum=0) for y in years
                      if row[str(y)] != ""}
             area = {"id": pa, "name": row["program_area_name"],
@@ -264,13 +258,7 @@ class _Loader:
         seen: dict[str, int] = {}
         for line, row in rows:
             iid = row["id"]
-            if iid in seen:
-                raise PlanError(
-                    f"duplicate project id (first on line {seen[iid]})",
-                    file=self.fname(name), line=line, field="id",
-                    expected="a unique id", found=iid,
-                )
-            seen[iid] = line
+            self._first_time(seen, iid, name, line, "id", "project")
             cost = {y: self._amount(name, line, str(y), row[str(y)], minimum=0) for y in years
                     if row[str(y)] != ""}
             item: dict[str, Any] = {
@@ -354,6 +342,15 @@ class _Loader:
         return raw["scenarios"], lines
 
     # --- CSV helpers -------------------------------------------------------------------
+    def _first_time(self, seen: dict[str, int], key: str, name: str, line: int, field: str,
+                    what: str) -> None:
+        """Record ``key`` at ``line``; a second row with the same id is an error."""
+        if key in seen:
+            raise PlanError(f"duplicate {what} id (first on line {seen[key]})",
+                            file=self.fname(name), line=line, field=field,
+                            expected="a unique id", found=key)
+        seen[key] = line
+
     def _csv(self, name: str, required: tuple[str, ...], optional: tuple[str, ...]
              ) -> tuple[list[tuple[int, dict[str, str]]], list[int]]:
         text = self.text(name) or ""

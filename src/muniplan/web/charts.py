@@ -77,6 +77,26 @@ def _year_axis(_: Gettext, title: bool = False) -> dict[str, Any]:
             "axis": {"format": "d", "tickMinStep": 1, "labelOverlap": True}}
 
 
+def _stacked_bars(values: list[dict[str, Any]], lang: str, _: Gettext, part: str,
+                  part_title: str) -> dict[str, Any]:
+    """Bars per year in million kroner, stacked by ``part`` (category, program area)."""
+    spec = _base(values, lang)
+    spec.update({
+        "mark": {"type": "bar"},
+        "encoding": {
+            "x": {"field": "year", "type": "ordinal", "title": _("År"),
+                  "axis": {"labelAngle": 0}},
+            "y": {"field": "value", "type": "quantitative", "stack": True,
+                  "title": _("Mill. kr"), "axis": {"format": ",.0f"}},
+            "color": {"field": part, "type": "nominal", "title": part_title},
+            "tooltip": [{"field": "year", "title": _("År")},
+                        {"field": part, "title": part_title},
+                        {"field": "value", "title": _("Mill. kr"), "format": ",.1f"}],
+        },
+    })
+    return spec
+
+
 def category_label(cat: str, _: Gettext) -> str:
     return _(CATEGORY_LABELS.get(cat, cat))
 
@@ -126,20 +146,7 @@ def investments_by_year(plan: Plan, proj: Projection, lang: str, _: Gettext) -> 
             sums[(i.category, y)] += v
     values = [{"year": str(y), "category": category_label(c, _), "value": _mill(sums[(c, y)])}
               for c in cats for y in years]
-    spec = _base(values, lang)
-    spec.update({
-        "mark": {"type": "bar"},
-        "encoding": {
-            "x": {"field": "year", "type": "ordinal", "title": _("År"),
-                  "axis": {"labelAngle": 0}},
-            "y": {"field": "value", "type": "quantitative", "stack": True,
-                  "title": _("Mill. kr"), "axis": {"format": ",.0f"}},
-            "color": {"field": "category", "type": "nominal", "title": _("Kategori")},
-            "tooltip": [{"field": "year", "title": _("År")},
-                        {"field": "category", "title": _("Kategori")},
-                        {"field": "value", "title": _("Mill. kr"), "format": ",.1f"}],
-        },
-    })
+    spec = _stacked_bars(values, lang, _, "category", _("Kategori"))
     per_year = {y: sum(sums[(c, y)] for c in cats) for y in years}
     total = sum(per_year.values())
     alt = _("Stablet stolpediagram: investeringer per år og kategori, i alt {total} mill. kr "
@@ -371,20 +378,7 @@ def sector_frames(plan: Plan, sector_id: str, lang: str, _: Gettext) -> Chart:
     years = list(plan.period.years)
     values = [{"year": str(y), "area": a.name, "value": _mill(a.operating_frame.get(y, 0))}
               for a in sector.program_areas for y in years]
-    spec = _base(values, lang)
-    spec.update({
-        "mark": {"type": "bar"},
-        "encoding": {
-            "x": {"field": "year", "type": "ordinal", "title": _("År"),
-                  "axis": {"labelAngle": 0}},
-            "y": {"field": "value", "type": "quantitative", "stack": True,
-                  "title": _("Mill. kr"), "axis": {"format": ",.0f"}},
-            "color": {"field": "area", "type": "nominal", "title": _("Programområde")},
-            "tooltip": [{"field": "year", "title": _("År")},
-                        {"field": "area", "title": _("Programområde")},
-                        {"field": "value", "title": _("Mill. kr"), "format": ",.1f"}],
-        },
-    })
+    spec = _stacked_bars(values, lang, _, "area", _("Programområde"))
     total = sector.operating_frame()
     alt = _("Stablet stolpediagram: driftsramme for {sector} per programområde og år, "
             "{first} mill. kr i {y0} og {last} mill. kr i {y1}.").format(
