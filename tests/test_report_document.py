@@ -132,3 +132,14 @@ def test_failure_writes_nothing(tmp_path):
     assert code == 2
     assert not out.exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_report_renders_under_the_other_law(tmp_path) -> None:
+    from muniplan.cli import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["report", "--law", "2018", "--out", str(tmp_path / "doc")])
+    assert exit_.value.code == 0
+    html = (tmp_path / "doc" / "handlingsprogram.html").read_text(encoding="utf-8")
+    assert "§ 5-4" in html and "§ 5-5" in html and "§ 5-6" in html
+    assert "Budsjettskjema 1A" not in html

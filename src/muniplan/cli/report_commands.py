@@ -27,6 +27,11 @@ class Lang(str, Enum):
     en = "en"
 
 
+class LawRegime(str, Enum):
+    law_1992 = "1992"
+    law_2018 = "2018"
+
+
 class ExportFormat(str, Enum):
     fdp = "fdp"
 
@@ -50,12 +55,19 @@ def report(
                              "(and .pdf) into."),
     pdf: bool = typer.Option(False, "--pdf", help="Also write handlingsprogram.pdf (A4)."),
     lang: Lang = typer.Option(Lang.nb, "--lang", help="nb (bokmål) or en."),
+    law: LawRegime = typer.Option(None, "--law", help="Render under the 1992 or the 2018 "
+                                  "kommunelov (its minimum instalment and mandatory "
+                                  "overviews) instead of the plan's own regime."),
 ) -> None:
     """Write the action programme as a document: HTML, and with --pdf a PDF."""
     from muniplan.report.document import build_html, build_pdf
     from muniplan.report.output import write_files
 
     p = load_plan(plan)
+    if law is not None and law.value != p.law_regime:
+        # the same plan re-rendered under the other law (domain.md §1.1): Bærum's 2018 plan
+        # under the 2019 regulation's § 5-4, § 5-5 and § 5-6
+        p = p.model_copy(update={"law_regime": law.value})
     proj = project(p)
     t0 = time.perf_counter()
     files: dict[str, bytes | str] = {"handlingsprogram.html": build_html(p, proj, lang.value)}
