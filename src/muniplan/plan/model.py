@@ -236,6 +236,29 @@ class Assumptions(_Frozen):
                 raise ValueError(f"the wage weight for {year} is {w}, not a fraction from 0 to 1")
         return v
 
+    @field_validator("wage_growth", "price_growth", "interest_rate", "tax_growth",
+                     "block_grant_growth", "fee_growth", "other_income_growth", "cost_growth")
+    @classmethod
+    def _rate_is_a_fraction(cls, v: Series | None) -> Series | None:
+        # a yearly rate of 4 means 400 %: almost surely a percent typed as a number, and
+        # anything near ±100 % a year would only overflow the projection into nonsense
+        if v is not None:
+            for year, r in v.values.items():
+                if not -0.5 <= r <= 0.5:
+                    raise ValueError(f"the rate for {year} is {r}; rates are fractions a year "
+                                     "from -0.5 to 0.5 (write 0.03 for 3 %)")
+        return v
+
+    @field_validator("population_index")
+    @classmethod
+    def _index_is_positive(cls, v: Series | None) -> Series | None:
+        if v is not None:
+            for year, x in v.values.items():
+                if not 0 < x < 1000:
+                    raise ValueError(f"the population index for {year} is {x}; expected a "
+                                     "positive index such as 1.0")
+        return v
+
 
 class IncomeItem(Provenance):
     """A kind of operating income in the base year, in fixed base-year kroner."""
@@ -267,6 +290,21 @@ class OpeningBalances(_Frozen):
     depreciation: Figure
     weighted_remaining_life: Figure
     funds: tuple[Fund, ...]
+
+    @field_validator("debt", "depreciable_assets", "depreciation")
+    @classmethod
+    def _amount_not_negative(cls, v: Figure) -> Figure:
+        if v.value < 0:
+            raise ValueError(f"a balance cannot be negative, found {v.value}")
+        return v
+
+    @field_validator("weighted_remaining_life")
+    @classmethod
+    def _life_in_years(cls, v: Figure) -> Figure:
+        if not 0 < v.value <= 100:
+            raise ValueError(f"the weighted remaining life is {v.value}; expected years, "
+                             "more than 0 and at most 100")
+        return v
 
 
 class ProgramArea(Provenance):
