@@ -59,9 +59,12 @@ def sustainability(request: Request, plan_id: str, lang: Lang = None, version: V
                next((years[i] for i, p in enumerate(v) if p >= 0.5), None))
               for k, v in probs.items()]
     rows, row_marks = scenario_rows(page, risk)
+    quantity = {"wage_growth": page._("Årslønnsvekst"), "price_growth": page._("Prisvekst"),
+                "interest_rate": page._("Rentenivå på lånegjelden"),
+                "tax_growth": page._("Realvekst i skatt per innbygger")}
     fan_charts = charts(page, *[f"fan-{n.replace('_', '-')}" for n in FAN_SERIES])
     return page.render(
         "sustainability.html", page._("Bærekraft"), "sustainability",
         risk=risk, need=need, likely=likely, rows=rows, row_marks=row_marks,
-        fan_charts=fan_charts, year_ranges=year_ranges,
+        fan_charts=fan_charts, year_ranges=year_ranges, quantity=quantity,
         other_charts=charts(page, "breach-probability", "scenario-savings"))
