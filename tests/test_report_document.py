@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import require_pdf_engine
 
 from muniplan.cli import app
 from muniplan.cli.common import run_guarded
@@ -92,6 +93,7 @@ def test_2018_regime_document_has_the_regulation_overviews(run):
 
 @pytest.fixture(scope="module")
 def pdf_dir(tmp_path_factory) -> Path:
+    require_pdf_engine()
     out = tmp_path_factory.mktemp("report") / "hp"
     assert run_guarded(app, ["report", "--out", str(out), "--pdf"]) == 0
     return out

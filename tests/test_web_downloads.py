@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import require_pdf_engine
 from fastapi.testclient import TestClient
 from web_helpers import make_settings, make_store
 
@@ -34,6 +35,7 @@ def test_overview_links_every_available_format(client: TestClient) -> None:
 def test_pdf_is_built_once_and_served(client: TestClient) -> None:
     if "pdf" not in {f.ext for f in available()}:
         pytest.skip("muniplan.report has no build_pdf")
+    require_pdf_engine()
     r = client.get(PLAN + "dokument.pdf")
     assert r.status_code == 200
     assert r.content.startswith(b"%PDF")

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from muniplan import __version__
 from muniplan.engine.projection import Projection
+from muniplan.plan.errors import MuniplanError
 from muniplan.plan.model import CATEGORY_LABELS, RATIO_INDICATORS, Plan
 from muniplan.report import charts
 from muniplan.report.formatting import label, millions, percent, thousands
@@ -424,9 +425,29 @@ def build_html(plan: Plan, projection: Projection, lang: str = "nb") -> str:
     return _env().get_template("handlingsprogram.html.j2").render(doc=doc, css=css)
 
 
+class PdfUnavailable(MuniplanError):
+    """WeasyPrint cannot load the system libraries it draws text with (pango)."""
+
+
+def pdf_engine() -> Any:
+    """WeasyPrint's ``HTML`` class, or :class:`PdfUnavailable` saying what to install.
+
+    WeasyPrint is a Python package but draws text with the system's pango; a machine with
+    only Python and pip lacks it, and the import then fails with an ``OSError``.
+    """
+    try:
+        from weasyprint import HTML  # heavy import, only when a PDF is wanted
+    except (OSError, ImportError) as exc:
+        raise PdfUnavailable(
+            "a PDF needs the pango text library (Debian: apt-get install libpango-1.0-0 "
+            f"libpangoft2-1.0-0 fonts-dejavu-core); WeasyPrint could not load it: {exc}"
+        ) from None
+    return HTML
+
+
 def build_pdf(plan: Plan, projection: Projection, lang: str = "nb") -> bytes:
     """The document as an A4 PDF with page numbers and a table of contents (WeasyPrint)."""
-    from weasyprint import HTML  # heavy import, only when a PDF is wanted
+    HTML = pdf_engine()
 
     html = build_html(plan, projection, lang)
     pdf: bytes = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()

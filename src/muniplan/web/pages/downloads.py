@@ -31,6 +31,8 @@ def _document(function: str) -> Callable[..., Any] | None:
     build = getattr(module, function, None) if module else None
     if build is None:
         return None
+    if function == "build_pdf" and not _pdf_engine_loads(module):
+        return None  # no pango on this machine: offer no PDF rather than a broken link
     return lambda loaded, lang, store: build(loaded.plan, loaded.projection, lang)
 
 
@@ -95,6 +97,14 @@ FORMATS = (
     Format("zip", "Åpne data: Fiscal Data Package (CSV og datapackage.json)", "zip",
            "application/zip", _data_package),
 )
+
+
+def _pdf_engine_loads(module: Any) -> bool:
+    try:
+        module.pdf_engine()
+    except Exception:  # PdfUnavailable: WeasyPrint cannot load the system's pango
+        return False
+    return True
 
 
 LANGUAGE_FORMATS = {"pdf", "html"}
