@@ -21,17 +21,3 @@ def baerum(example_dir: Path) -> Plan:
     """The Bærum example, loaded and validated."""
     return load_plan(example_dir)
 
-
-def require_pdf_engine() -> None:
-    """Skip a PDF test where WeasyPrint cannot load pango (a bare machine); fail instead when
-    CI says everything must be there (MUNIPLAN_REQUIRE_BROWSER=1)."""
-    import os
-
-    from muniplan.report.document import PdfUnavailable, pdf_engine
-
-    try:
-        pdf_engine()
-    except PdfUnavailable as exc:
-        if os.environ.get("MUNIPLAN_REQUIRE_BROWSER") == "1":
-            pytest.fail(str(exc))
-        pytest.skip(str(exc))

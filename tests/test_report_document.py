@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import require_pdf_engine
+from pdf_helpers import require_pdf_engine
 
 from muniplan.cli import app
 from muniplan.cli.common import run_guarded

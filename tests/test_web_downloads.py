@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import require_pdf_engine
 from fastapi.testclient import TestClient
+from pdf_helpers import require_pdf_engine
 from web_helpers import make_settings, make_store
 
 from muniplan.web.app import create_app
