@@ -286,37 +286,39 @@ class _Loader:
             out.append(item)
         return out
 
+    def _optional_list(self, name: str, key: str, expected: str
+                       ) -> tuple[dict[str, Any] | None, dict[Path_, int]]:
+        """An optional YAML file that holds one list under ``key``; None if absent or
+        empty."""
+        text = self.text(name, required=False)
+        if text is None:
+            return None, {}
+        raw, lines = load_yaml(text, self.fname(name))
+        if raw is None:
+            return None, lines
+        if not isinstance(raw, dict) or not isinstance(raw.get(key), list):
+            raise PlanError(
+                f"{name} holds a list under '{key}'", file=self.fname(name), line=1,
+                field=key, expected=expected,
+                found=type(raw.get(key) if isinstance(raw, dict) else raw).__name__,
+            )
+        return raw, lines
+
     # --- priorities.yaml ---------------------------------------------------------------
     def _priorities(self) -> tuple[list[Any], dict[Path_, int]]:
         name = "priorities.yaml"
-        text = self.text(name, required=False)
-        if text is None:
-            return [], {}
-        raw, lines = load_yaml(text, self.fname(name))
+        raw, lines = self._optional_list(name, "priority_areas", "a list of priority areas")
         if raw is None:
             return [], lines
-        if not isinstance(raw, dict) or not isinstance(raw.get("priority_areas"), list):
-            raise PlanError(
-                "priorities.yaml holds a list under 'priority_areas'", file=self.fname(name),
-                line=1, field="priority_areas", expected="a list of priority areas",
-                found=type(raw.get("priority_areas") if isinstance(raw, dict) else raw).__name__,
-            )
         self._scale_yaml(raw, lines, name, [("priority_areas", "*", "measures", "*", "cost", "*")])
         return raw["priority_areas"], lines
 
     # --- scenarios.yaml -----------------------------------------------------------------
     def _scenarios(self, raw_plan: dict[str, Any]) -> tuple[list[Any], dict[Path_, int]]:
         name = "scenarios.yaml"
-        text = self.text(name, required=False)
-        if text is None:
-            return [], {}
-        raw, lines = load_yaml(text, self.fname(name))
+        raw, lines = self._optional_list(name, "scenarios", "a list of scenarios")
         if raw is None:
             return [], lines
-        if not isinstance(raw, dict) or not isinstance(raw.get("scenarios"), list):
-            raise PlanError("scenarios.yaml holds a list under 'scenarios'",
-                            file=self.fname(name), line=1, field="scenarios",
-                            expected="a list of scenarios")
         services = raw_plan.get("services")
         service_ids = {str(s.get("id")) for s in (services if isinstance(services, list) else [])
                        if isinstance(s, dict)}

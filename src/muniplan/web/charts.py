@@ -77,6 +77,24 @@ def _year_axis(_: Gettext, title: bool = False) -> dict[str, Any]:
             "axis": {"format": "d", "tickMinStep": 1, "labelOverlap": True}}
 
 
+def _horizontal_bars(values: list[dict[str, Any]], lang: str, _: Gettext, part: str,
+                     part_title: str, color: str) -> dict[str, Any]:
+    """One bar per ``part`` (sector, category) in million kroner, largest first."""
+    spec = _base(values, lang, height=34 * len(values))
+    spec.update({
+        "mark": {"type": "bar", "color": color},
+        "encoding": {
+            "y": {"field": part, "type": "nominal", "sort": "-x", "title": None,
+                  "axis": {"labelLimit": 260}},
+            "x": {"field": "value", "type": "quantitative", "title": _("Mill. kr"),
+                  "axis": {"format": ",.0f"}},
+            "tooltip": [{"field": part, "title": part_title},
+                        {"field": "value", "title": _("Mill. kr"), "format": ",.1f"}],
+        },
+    })
+    return spec
+
+
 def _stacked_bars(values: list[dict[str, Any]], lang: str, _: Gettext, part: str,
                   part_title: str) -> dict[str, Any]:
     """Bars per year in million kroner, stacked by ``part`` (category, program area)."""
@@ -106,18 +124,7 @@ def frames_by_sector(plan: Plan, proj: Projection, lang: str, _: Gettext) -> Cha
     rows = [(s.name, s.operating_frame().get(year, 0)) for s in plan.sectors]
     total = sum(v for _n, v in rows)
     values = [{"sector": n, "value": _mill(v)} for n, v in rows]
-    spec = _base(values, lang, height=34 * len(rows))
-    spec.update({
-        "mark": {"type": "bar", "color": PALETTE[0]},
-        "encoding": {
-            "y": {"field": "sector", "type": "nominal", "sort": "-x", "title": None,
-                  "axis": {"labelLimit": 260}},
-            "x": {"field": "value", "type": "quantitative", "title": _("Mill. kr"),
-                  "axis": {"format": ",.0f"}},
-            "tooltip": [{"field": "sector", "title": _("Sektor")},
-                        {"field": "value", "title": _("Mill. kr"), "format": ",.1f"}],
-        },
-    })
+    spec = _horizontal_bars(values, lang, _, "sector", _("Sektor"), PALETTE[0])
     biggest = max(rows, key=lambda r: r[1])
     alt = _("Stolpediagram: driftsramme per sektor i {year}, i alt {total} mill. kr. "
             "Størst er {name} med {value} mill. kr.").format(
@@ -173,18 +180,7 @@ def investments_by_category(plan: Plan, proj: Projection, lang: str, _: Gettext)
     total = sum(sums.values())
     order = sorted(sums, key=lambda c: -sums[c])
     values = [{"category": category_label(c, _), "value": _mill(sums[c])} for c in order]
-    spec = _base(values, lang, height=34 * len(order))
-    spec.update({
-        "mark": {"type": "bar", "color": PALETTE[1]},
-        "encoding": {
-            "y": {"field": "category", "type": "nominal", "sort": "-x", "title": None,
-                  "axis": {"labelLimit": 260}},
-            "x": {"field": "value", "type": "quantitative", "title": _("Mill. kr"),
-                  "axis": {"format": ",.0f"}},
-            "tooltip": [{"field": "category", "title": _("Kategori")},
-                        {"field": "value", "title": _("Mill. kr"), "format": ",.1f"}],
-        },
-    })
+    spec = _horizontal_bars(values, lang, _, "category", _("Kategori"), PALETTE[1])
     alt = _("Stolpediagram: investeringer per kategori i planperioden, i alt {total} mill. kr; "
             "størst er {name} med {value} mill. kr.").format(
         total=millions(total, 1, lang), name=category_label(order[0], _),
