@@ -38,14 +38,19 @@ def config(connection: Connection | None = None) -> Config:
 
 
 def head() -> str | None:
-    """The newest migration this code ships."""
-    return ScriptDirectory.from_config(config()).get_current_head()
+    """The newest migrations this code ships, as one comparable string.
+
+    Parts of the store (plans, accounts, follow-up, citizens) each have their own line of
+    migrations from ``0001``, so there may be several heads; they are upgraded together."""
+    heads = ScriptDirectory.from_config(config()).get_heads()
+    return ",".join(sorted(heads)) or None
 
 
 def current(engine: Engine) -> str | None:
-    """The migration the database is at (None: empty, never upgraded)."""
+    """The migrations the database is at (None: empty, never upgraded)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        heads = MigrationContext.configure(connection).get_current_heads()
+    return ",".join(sorted(heads)) or None
 
 
 def upgrade(engine: Engine) -> None:
@@ -54,4 +59,4 @@ def upgrade(engine: Engine) -> None:
     with engine.connect().execution_options(**{WRITE: True}) as connection, connection.begin():
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK})
-        command.upgrade(config(connection), "head")
+        command.upgrade(config(connection), "heads")

@@ -1,9 +1,10 @@
 """Languages of the web site: bokmål first, English from a Babel message catalogue.
 
 Templates are written in bokmål and the bokmål text is the message id, so a missing English
-string falls back to readable Norwegian rather than to a key. The catalogue is the ``.po`` file
-under ``locale/`` (committed, reviewed like code); it is compiled in memory at start-up with
-``babel.messages`` so a fresh clone needs no build step.
+string falls back to readable Norwegian rather than to a key. The catalogue is every ``.po`` file
+under ``locale/LANG/LC_MESSAGES`` (committed, reviewed like code; one file a part of the site, so
+parts can be translated side by side), merged in name order and compiled in memory at start-up
+with ``babel.messages`` so a fresh clone needs no build step.
 """
 
 from __future__ import annotations
@@ -28,9 +29,16 @@ def translations(lang: str) -> gettext.NullTranslations:
     """The compiled catalogue of ``lang`` (bokmål, the source language, needs none)."""
     if lang == DEFAULT_LANGUAGE:
         return gettext.NullTranslations()
-    po = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
-    with po.open("rb") as f:
-        catalog = read_po(f, locale=lang)
+    catalog = None
+    for po in sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
+        with po.open("rb") as f:
+            part = read_po(f, locale=lang)
+        if catalog is None:
+            catalog = part
+            continue
+        for message in part:
+            if message.id and message.id not in catalog:
+                catalog[message.id] = message
     buf = io.BytesIO()
     write_mo(buf, catalog, use_fuzzy=False)
     buf.seek(0)
