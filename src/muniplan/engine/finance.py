@@ -29,6 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from muniplan.engine.debt import minimum_instalment, minimum_instalment_1992
+from muniplan.engine.equalisation import equalised_block_grant
+from muniplan.engine.execution import execution_matrix, spend
 from muniplan.engine.inputs import INCOME_KINDS, FinanceInputs
 from muniplan.plan.model import Rule
 
@@ -115,7 +117,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     shapes = [pop_ratio.shape[0], service_change_fixed.shape[0], inp.wage_growth.shape[0],
               inp.cost_growth.shape[0],
               inp.price_growth.shape[0], inp.interest_rate.shape[0], inp.income_shock.shape[0],
-              *(g.shape[0] for g in inp.income_real_growth.values())]
+              *(g.shape[0] for g in inp.income_real_growth.values()),
+              inp.return_deviation.shape[0],
+              1 if inp.execution_rate is None else inp.execution_rate.shape[0]]
     d = draws or max(shapes)
     price = _b(inp.price_index, d)
 
@@ -127,8 +131,12 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         base = inp.income_base[k]
         real = _b(_real_index(inp.income_real_growth[k]), d)
         income_by_kind[k] = base * real * (pop if inp.income_per_inhabitant[k] else 1.0) \
-            * price * shock
-    income = sum(income_by_kind.values())
+            * price
+    equalisation, expected_equalisation = _equalisation(inp, income_by_kind, pop, price)
+    income_by_kind["block_grant"] = (income_by_kind["block_grant"] + equalisation
+                                     - expected_equalisation)
+    income_by_kind = {k: v * shock for k, v in income_by_kind.items()}
+    equalisation = equalisation * shock
 
     # --- operating expenses (excluding depreciation) -------------------------------------
     real_cost = _b(_real_index(inp.cost_growth), d)
@@ -141,27 +149,36 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
 
     # --- investments and financing ------------------------------------------------------
     # Financing is linear in each project's cost with per-project shares, and the price
-    # index is common to all projects, so every aggregate is a (D, Y) array: no
-    # (draw, project, year) tensors, which would not fit 10 000 draws in memory.
-    c = inp.investment_cost_fixed  # (P, Y) fixed kroner
+    # index and the execution rate are common to all projects, so every aggregate is a
+    # (D, Y) array: no (draw, project, year) tensors, which would not fit 10 000 draws.
+    c_budget = inp.investment_cost_fixed  # (P, Y) fixed kroner, as budgeted
+    exe = None if inp.execution_rate is None else execution_matrix(_b(inp.execution_rate, d))
     fixed_loan = ~np.isnan(inp.loan_share)
     self_share = np.where(inp.rentable, 0.0, inp.self_financing_share)
     net_share = 1.0 - inp.vat_share - inp.grant_share - inp.sale_share
     loan_share = np.where(fixed_loan, np.nan_to_num(inp.loan_share), net_share * (1 - self_share))
-    cost = price * c.sum(axis=0)
-    vat = price * (inp.vat_share @ c)
-    grants = price * (inp.grant_share @ c)
-    sales = price * (inp.sale_share @ c)
-    new_loans = price * (loan_share @ c)
-    transfer = cost - vat - grants - sales - new_loans
+
+    def spent(weights: np.ndarray) -> np.ndarray:
+        """Nominal spending ``(D, Y)`` on Σ_p weights[p] × cost[p], as executed."""
+        return price * spend(exe, weights @ c_budget)
+
+    ones = np.ones(len(c_budget))
+    cost = spent(ones)
+    vat = spent(inp.vat_share)
+    grants = spent(inp.grant_share)
+    sales = spent(inp.sale_share)
+    new_loans = np.array(np.broadcast_to(spent(loan_share), (d, y_count)))
+    transfer = np.array(np.broadcast_to(cost - vat - grants - sales - new_loans, (d, y_count)))
     nonrent = ~inp.rentable
-    net_nonrent = (net_share * nonrent) @ c
-    self_nonrent = ((net_share - loan_share) * nonrent) @ c
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sf_share = np.broadcast_to(
-            np.where(net_nonrent > 0, self_nonrent / net_nonrent, np.nan), (d, y_count))
+    net_nonrent = np.broadcast_to(spent(net_share * nonrent), (d, y_count))
+    self_nonrent = np.broadcast_to(spent((net_share - loan_share) * nonrent), (d, y_count))
+    budget_cost = price * c_budget.sum(axis=0)
+    carry = np.broadcast_to(np.cumsum(budget_cost - cost, axis=-1), (d, y_count))
 
     # --- depreciation and depreciable assets ---------------------------------------------
+    # the asset register follows the spending on the mean execution path
+    c = c_budget if inp.execution_rate is None else c_budget @ execution_matrix(
+        np.asarray(inp.execution_rate, dtype=float).mean(axis=0, keepdims=True))[0].T
     k = c * (1.0 - inp.vat_share)[:, None]  # booked without the compensated VAT, (P, Y)
     total_cap = price @ k.T  # (D, P) nominal capital of each project
     idx = np.arange(y_count)
@@ -176,9 +193,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
 
     def book(weight: np.ndarray) -> np.ndarray:
         """Σ_p weight[p, t] × book value of project p at the end of year t, (D, Y)."""
-        spent = price @ ((k.T @ weight) * upto)
+        spent_k = price @ ((k.T @ weight) * upto)
         written_off = total_cap @ (weight * cum_rate)
-        return spent - written_off
+        return spent_k - written_off
 
     dep_new = total_cap @ rate_p
     book_new_completed = book(completed)
@@ -202,8 +219,26 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         w_life_end = w_life_end / (book_old[None, :] + book_new_all)
     w_life_end = np.where(np.isfinite(w_life_end), w_life_end, inp.opening_useful_life)
 
-    financial_income = np.broadcast_to(inp.financial_income[None, :], (d, y_count))
     rate = _b(inp.interest_rate, d)
+    # selvkost and cost-covering rents: fees (rents) that cover the capital cost of the
+    # projects that recover it — depreciation plus kalkulatorisk rente on last year-end's
+    # book value of the assets in service (retningslinjer for selvkost, H-3/14)
+    recovered = {}
+    for code, name in ((1, "selvkost"), (2, "rent")):
+        mask = (inp.cost_recovery == code)[:, None] if len(inp.cost_recovery) else None
+        if mask is None or not mask.any():
+            continue
+        book_prev = np.concatenate([np.zeros((d, 1)), book(completed * mask)[:, :-1]], axis=1)
+        recovered[name] = total_cap @ (rate_p * mask) + rate * book_prev
+        income_by_kind["fees"] = income_by_kind["fees"] + recovered[name]
+    income = sum(income_by_kind.values())
+
+    other_financial = np.broadcast_to(inp.financial_income[None, :], (d, y_count))
+    managed = inp.managed_fund_index
+    cpi = _b(inp.price_growth, d)
+    if managed >= 0:
+        expected_real = np.broadcast_to(inp.expected_real_return[None, :], (d, y_count))
+        deviation = _b(inp.return_deviation, d)
 
     # --- the yearly loop: debt, instalments, interest, result, funds -------------------
     debt = np.empty((d, y_count))
@@ -214,6 +249,13 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     funds = np.empty((d, len(inp.fund_ids), y_count))
     deficit = np.empty((d, y_count))
     accumulated_deficit = np.empty((d, y_count))
+    covered = np.empty((d, y_count))
+    fund_in = np.empty((d, y_count))
+    fund_out = np.empty((d, y_count))
+    fund_return = np.zeros((d, y_count))
+    return_budgeted = np.zeros((d, y_count))
+    sf_share = np.empty((d, y_count))
+    loans_for_transfer = np.zeros((d, y_count))
     savings = np.zeros((d, y_count))
     debt_prev = np.full(d, float(inp.opening_debt))
     assets_prev = np.full(d, float(inp.opening_assets))
@@ -230,28 +272,49 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
             m = minimum_instalment_1992(debt_prev, np.maximum(life_prev, 1.0))
         min_instal[:, i] = m
         instal[:, i] = np.minimum(debt_prev, m + inp.extra_instalments)
-        debt[:, i] = debt_prev + new_loans[:, i] - instal[:, i]
-        interest[:, i] = rate[:, i] * (debt_prev + debt[:, i]) / 2.0
-        ndr0 = income[:, i] + financial_income[:, i] - opex[:, i] - interest[:, i] - instal[:, i]
-        surplus0 = ndr0 - transfer[:, i]
+        debt_i = debt_prev + new_loans[:, i] - instal[:, i]
+        interest[:, i] = rate[:, i] * (debt_prev + debt_i) / 2.0
+        held = np.zeros((d, len(inp.fund_ids)))  # the fund return's own dispositions
+        fin = other_financial[:, i].copy()
+        if managed >= 0:
+            balance = funds_prev[:, managed]
+            return_budgeted[:, i] = balance * (expected_real[:, i] + cpi[:, i])
+            fund_return[:, i] = return_budgeted[:, i] + balance * deviation[:, i]
+            fin = fin + fund_return[:, i]
+            held[:, managed] = balance * cpi[:, i]  # keeps the fund's real value
+            held[:, inp.return_buffer_index] += balance * deviation[:, i]
+        ndr0 = income[:, i] + fin - opex[:, i] - interest[:, i] - instal[:, i]
+        year = _Year(funds_prev + held, acc_prev, roles, inp.reserve_fund_index,
+                     transfer[:, i], inp.transfer_limit, held.sum(axis=1))
 
         s = np.zeros(d)
         if solve_savings:
             applicable = [r for r in rules if r.indicator in SAVINGS_INDICATORS
                           and rule_applies(r, inp, i)]
             if applicable:
-                s = _solve_savings(applicable, surplus0, ndr0, income[:, i], funds_prev,
-                                   acc_prev, roles, inp.reserve_fund_index)
+                s = _solve_savings(applicable, year, ndr0, income[:, i])
         savings[:, i] = s
         # a year no cut of up to half the income can rescue has no savings need (NaN); it
         # is carried on uncut, so its deficit shows in the balances of the years after it
         s = np.nan_to_num(s, nan=0.0)
         ndr[:, i] = ndr0 + s
-        new_funds, dfc, acc = _dispose(funds_prev, acc_prev, surplus0 + s, roles,
-                                       inp.reserve_fund_index)
+        new_funds, dfc, acc, moved = year.dispose(ndr[:, i])
+        # the transfer operations could not carry is borrowed at the year end
+        short = transfer[:, i] - moved
+        loans_for_transfer[:, i] = short
+        transfer[:, i] = moved
+        new_loans[:, i] += short
+        debt[:, i] = debt_i + short
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sf_share[:, i] = np.where(net_nonrent[:, i] > 0,
+                                      (self_nonrent[:, i] - short) / net_nonrent[:, i], np.nan)
         funds[:, :, i] = new_funds
+        change = new_funds - funds_prev
+        fund_in[:, i] = np.maximum(change, 0.0).sum(axis=1)
+        fund_out[:, i] = np.maximum(-change, 0.0).sum(axis=1)
         deficit[:, i] = dfc
         accumulated_deficit[:, i] = acc
+        covered[:, i] = acc_prev + dfc - acc
         debt_prev = debt[:, i]
         assets_prev = assets_end[:, i]
         life_prev = w_life_end[:, i]
@@ -263,6 +326,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     all_funds = funds.sum(axis=1)
     operating_expenses = opex + depreciation
     gross = income - operating_expenses
+    financial_income = other_financial + fund_return
     series: dict[str, np.ndarray] = {
         "operating_income": income,
         **{f"income_{k}": v for k, v in income_by_kind.items() if inp.income_base[k]},
@@ -273,17 +337,20 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         "measures_outside_frames": inp.measures_fixed[None, :] * price,
         "depreciation": depreciation,
         "gross_operating_result": gross,
-        "financial_income": np.array(financial_income),
+        "financial_income": financial_income,
         "interest": interest,
         "minimum_instalment": min_instal,
         "instalments": instal,
         "net_operating_result": ndr,
         "net_operating_result_ratio": ndr / income,
         "investments": cost,
+        "investment_budget": np.broadcast_to(budget_cost, (d, y_count)),
+        "investment_carried_forward": carry,
         "vat_compensation": vat,
         "grants": grants,
         "sales": sales,
         "transfer_to_investment": transfer,
+        "transfer_shortfall_loans": loans_for_transfer,
         "new_loans": new_loans,
         "self_financing_share": sf_share,
         "debt": debt,
@@ -294,15 +361,84 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         "buffer_fund": buffer,
         "liquidity_reserve": reserve,
         **{f"fund_{fid}": funds[:, f, :] for f, fid in enumerate(inp.fund_ids)},
+        "fund_allocations": fund_in,
+        "fund_use": fund_out,
         "deficit": deficit,
+        "deficit_covered": covered,
         "accumulated_deficit": accumulated_deficit,
         "price_index": price,
         "cost_index": real_cost,
         "population_ratio": pop,
     }
+    if inp.tax_ratio:
+        series["income_equalisation"] = equalisation
+    for name, v in recovered.items():
+        series[f"capital_cost_recovered_{name}"] = v
+    if managed >= 0:
+        series["fund_return"] = fund_return
+        series["fund_return_budgeted"] = return_budgeted
+        series["fund_return_deviation"] = fund_return - return_budgeted
     if solve_savings:
         series["savings"] = savings
     return FinanceResult(inp.years, series, savings if solve_savings else None)
+
+
+def _equalisation(inp: FinanceInputs, income: dict[str, np.ndarray], pop: np.ndarray,
+                  price: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Inntektsutjevning on the tax as projected, and on the tax of the national path.
+
+    The plan's block grant includes the base year's equalisation and grows with it on the
+    national path; what the municipality's own tax deviates from that path is equalised
+    (60 %) in the same year, in the deterministic run as in every Monte Carlo draw."""
+    if not inp.tax_ratio:
+        zero = np.zeros_like(income["tax"])
+        return zero, zero
+    national = inp.income_base["tax"] * _real_index(inp.national_tax_growth) * price
+    if inp.income_per_inhabitant["tax"]:
+        national = national * pop
+    national = np.broadcast_to(national, income["tax"].shape)
+    actual = equalised_block_grant(income["tax"], national, inp.tax_ratio, inp.equalisation,
+                                   pop)
+    expected = equalised_block_grant(national, national, inp.tax_ratio, inp.equalisation, pop)
+    return actual, expected
+
+
+@dataclass(frozen=True)
+class _Year:
+    """One year's disposition of the net operating result (the 1A/§ 5-4 disposition block).
+
+    ``funds``: the funds at the start of the year after the fund return's own dispositions
+    (``held``: the inflation part kept in the forvaltningsfond, the return's deviation to or
+    from the bufferfond). The rest of the result pays the transfer to investment — no more
+    than operations can carry under the plan's ``limit`` — and then goes to (or is drawn
+    from) the funds."""
+
+    funds: np.ndarray
+    acc: np.ndarray
+    roles: np.ndarray
+    reserve_index: int
+    planned_transfer: np.ndarray
+    limit: str
+    held: np.ndarray
+
+    def dispose(self, ndr: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Funds at year end, the uncovered deficit, the accumulated deficit, the transfer."""
+        funds = self.funds.copy()
+        below = np.minimum(funds, 0.0)  # a return loss larger than the bufferfond
+        funds -= below
+        free = ndr - self.held + below.sum(axis=1)
+        if self.limit == "none":
+            moved = self.planned_transfer
+        else:
+            usable = np.zeros_like(free)
+            if self.limit == "result_and_funds":
+                mask = (self.roles != "buffer") & (self.roles != "managed")
+                usable = funds[:, mask].sum(axis=1) - self.acc
+            moved = np.clip(free + usable, 0.0, self.planned_transfer)
+        new_funds, dfc, acc = _dispose(funds, self.acc, free - moved, self.roles,
+                                       self.reserve_index)
+        return new_funds, dfc, acc, moved
 
 
 def _dispose(funds: np.ndarray, acc: np.ndarray, surplus: np.ndarray, roles: np.ndarray,
@@ -320,7 +456,9 @@ def _dispose(funds: np.ndarray, acc: np.ndarray, surplus: np.ndarray, roles: np.
     funds[:, reserve_index] += x
     short = np.maximum(-funds[:, reserve_index], 0.0)
     funds[:, reserve_index] += short
-    order = [j for j in range(funds.shape[1]) if j != reserve_index and roles[j] != "buffer"]
+    # the forvaltningsfond's capital is kept: it never covers a deficit
+    order = [j for j in range(funds.shape[1]) if j != reserve_index
+             and roles[j] not in ("buffer", "managed")]
     order += [j for j in range(funds.shape[1]) if j != reserve_index and roles[j] == "buffer"]
     for j in order:
         take = np.minimum(short, funds[:, j])
@@ -345,19 +483,18 @@ def _rule_ok(rule: Rule, ndr: np.ndarray, income: np.ndarray, funds: np.ndarray,
     return _holds(rule, value)
 
 
-def _solve_savings(rules: Sequence[Rule], surplus0: np.ndarray, ndr0: np.ndarray,
-                   income: np.ndarray, funds_prev: np.ndarray, acc_prev: np.ndarray,
-                   roles: np.ndarray, reserve_index: int, iterations: int = 36) -> np.ndarray:
+def _solve_savings(rules: Sequence[Rule], year: _Year, ndr0: np.ndarray,
+                   income: np.ndarray, iterations: int = 36) -> np.ndarray:
     """Smallest s ≥ 0 per draw with every rule holding; NaN where half the income won't do.
 
     Bisection: 36 halvings of half a year's income leave less than 1 kr of doubt.
     """
 
     def ok(s: np.ndarray) -> np.ndarray:
-        f, _, _ = _dispose(funds_prev, acc_prev, surplus0 + s, roles, reserve_index)
+        f, _, _, _ = year.dispose(ndr0 + s)
         good = np.ones(len(s), dtype=bool)
         for r in rules:
-            good &= _rule_ok(r, ndr0 + s, income, f, roles)
+            good &= _rule_ok(r, ndr0 + s, income, f, year.roles)
         return good
 
     zero = np.zeros_like(ndr0)

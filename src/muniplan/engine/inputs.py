@@ -77,6 +77,22 @@ class FinanceInputs:
     # (P,) each project's yearly operating consequence from the year after completion, so
     # a moved or removed project takes it along (the total is operating_consequences_fixed)
     investment_opcons_fixed: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # (P,) how the project's capital cost is recovered: 0 not, 1 selvkost fees, 2 rent
+    cost_recovery: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    # (D|1, Y) gjennomføringsgrad: share of the year's budget plus last year's carry spent
+    execution_rate: np.ndarray | None = None
+    transfer_limit: str = "none"
+    # forvaltningsfond: index of the managed fund (-1: none), expected real return (Y,),
+    # the fund taking the difference, and the drawn deviation of the realised return
+    managed_fund_index: int = -1
+    return_buffer_index: int = -1
+    expected_real_return: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    return_deviation: np.ndarray = field(default_factory=lambda: np.zeros((1, 0)))
+    # inntektsutjevning (§5.2): tax ratio to the national average in the base year (0: not
+    # modelled), its parameters (Y,), and the national real growth of tax per inhabitant
+    tax_ratio: float = 0.0
+    equalisation: np.ndarray = field(default_factory=lambda: np.zeros((3, 0)))
+    national_tax_growth: np.ndarray = field(default_factory=lambda: np.zeros((1, 0)))
 
     def with_changes(self, **changes: object) -> FinanceInputs:
         return replace(self, **changes)
@@ -101,7 +117,7 @@ def _projects(plan: Plan, last: int) -> list[dict[str, object]]:
          "operating_consequences": i.operating_consequences,
          "vat_compensation": i.vat_compensation, "grants": i.grants, "sales": i.sales,
          "loan": i.loan, "rentable": i.rentable, "useful_life": i.useful_life,
-         "long_term": False}
+         "long_term": False, "cost_recovery": i.cost_recovery}
         for i in plan.investments
     ]
     for lt in plan.long_term_investments:
@@ -116,6 +132,7 @@ def _projects(plan: Plan, last: int) -> list[dict[str, object]]:
                     "vat_compensation": 0.0 if rentable else lt.vat_compensation,
                     "grants": lt.grants, "sales": 0.0, "loan": None, "rentable": rentable,
                     "useful_life": lt.useful_life, "long_term": True,
+                    "cost_recovery": lt.rentable_cost_recovery if rentable else "none",
                 })
     return out
 
@@ -185,7 +202,9 @@ def finance_inputs(plan: Plan, to_year: int | None = None) -> FinanceInputs:
         per_inh[item.id] = item.per_inhabitant
     growth = {k: _series(getattr(a, GROWTH_OF[k]), years)[None, :] for k in INCOME_KINDS}
 
+    extra_fields = _policy_arrays(plan, years)
     return FinanceInputs(
+        **extra_fields,
         years=years,
         plan_years=(years >= plan.period.first) & (years <= plan.period.last),
         period_end=_period_ends(plan, years),
@@ -231,4 +250,33 @@ def finance_inputs(plan: Plan, to_year: int | None = None) -> FinanceInputs:
         area_frames_fixed=area_frames,
         investment_opcons_fixed=np.array([i["operating_consequences"] for i in projects],
                                          dtype=float),
+        cost_recovery=np.array([RECOVERY[str(i["cost_recovery"])] for i in projects],
+                               dtype=int),
     )
+
+
+RECOVERY = {"none": 0, "selvkost": 1, "rent": 2}
+
+
+def _policy_arrays(plan: Plan, years: np.ndarray) -> dict[str, object]:
+    """The execution rate, the transfer limit, the fund return and the equalisation."""
+    a, fin = plan.assumptions, plan.finance
+    y_count = len(years)
+    out: dict[str, object] = {"transfer_limit": fin.transfer_limit}
+    if a.investment_execution_rate is not None:
+        out["execution_rate"] = _series(a.investment_execution_rate, years)[None, :]
+    ids = [f.id for f in plan.opening.funds]
+    fr = fin.fund_return
+    if fr is not None:
+        out["managed_fund_index"] = ids.index(fr.fund)
+        out["return_buffer_index"] = ids.index(fr.buffer_fund)
+        out["expected_real_return"] = _series(fr.expected_real_return, years)
+        out["return_deviation"] = np.zeros((1, y_count))
+    eq = fin.income_equalisation
+    if eq is not None:
+        out["tax_ratio"] = eq.tax_ratio.value
+        out["equalisation"] = np.stack([_series(eq.compensation, years),
+                                        _series(eq.extra_compensation, years),
+                                        _series(eq.threshold, years)])
+        out["national_tax_growth"] = _series(a.tax_growth, years)[None, :]
+    return out

@@ -108,6 +108,19 @@ def apply_override(plan: Plan, inp: FinanceInputs, levers: Levers, ov: Override,
     mask = _mask(ov, years, origin)
     vals = _values(ov, years, mask)
     p = ov.parameter
+    if p == "assumptions.investment_execution_rate":
+        now = inp.execution_rate if inp.execution_rate is not None else np.ones((1, len(years)))
+        rate = _apply(now, ov, mask, vals)
+        if np.any((rate <= 0) | (rate > 1)):
+            raise ScenarioError("execution rate outside 0–1", file=origin, field=p,
+                                expected="a share above 0 and at most 1", found=ov.value)
+        return inp.with_changes(execution_rate=rate), levers
+    if p == "assumptions.fund_return_deviation":
+        if inp.managed_fund_index < 0:
+            raise ScenarioError("the plan has no forvaltningsfond", file=origin, field=p,
+                                expected="finance.fund_return in plan.yaml")
+        return inp.with_changes(return_deviation=_apply(inp.return_deviation, ov, mask,
+                                                        vals)), levers
     if p in ASSUMPTION_ARRAYS:
         name = ASSUMPTION_ARRAYS[p]
         return inp.with_changes(**{name: _apply(getattr(inp, name), ov, mask, vals)}), levers

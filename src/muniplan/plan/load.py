@@ -46,7 +46,7 @@ INVESTMENT_COLUMNS = (
 )
 INVESTMENT_OPTIONAL = (
     "program_area", "vat_compensation", "grants", "sales", "loan", "rentable",
-    "operating_consequences", "program_area_number",
+    "operating_consequences", "program_area_number", "cost_recovery",
 )
 
 
@@ -275,6 +275,8 @@ class _Loader:
                     item[key] = self._float(name, line, key, row[key])
             if row.get("rentable", "") != "":
                 item["rentable"] = self._bool(name, line, "rentable", row["rentable"])
+            if row.get("cost_recovery", "") != "":
+                item["cost_recovery"] = row["cost_recovery"]
             if row.get("operating_consequences", "") != "":
                 item["operating_consequences"] = self._amount(
                     name, line, "operating_consequences", row["operating_consequences"])
@@ -627,6 +629,7 @@ class _Loader:
             raise PlanError("unknown fund", file=py, line=line_of(lines, path),
                             field=dotted(path), expected=f"one of {', '.join(sorted(funds))}",
                             found=plan.finance.reserve_fund)
+        self._check_finance_policy(plan, py, lines)
         # assumptions must reach every projected year
         for name, series in plan.assumptions:
             if series is None:
@@ -641,6 +644,36 @@ class _Loader:
                     "or 'extend: hold'",
                 )
 
+    def _check_finance_policy(self, plan: Plan, py: str, lines: dict[Path_, int]) -> None:
+        """The fund return names a managed fund and a fund for the difference; the fund
+        return's and the equalisation's series reach every projected year."""
+        roles = {f.id: f.role for f in plan.opening.funds}
+        fr = plan.finance.fund_return
+        series: list[tuple[Path_, Any]] = []
+        if fr is not None:
+            for key, want in (("fund", "managed"), ("buffer_fund", None)):
+                fid = getattr(fr, key)
+                if fid not in roles or (want and roles[fid] != want):
+                    path = ("finance", "fund_return", key)
+                    ok = sorted(f for f, r in roles.items() if want is None or r == want)
+                    raise PlanError(
+                        "unknown fund" if fid not in roles else "not a managed fund",
+                        file=py, line=line_of(lines, path), field=dotted(path),
+                        expected=f"one of {', '.join(ok)}" if ok else
+                        "a fund in opening.funds with role: managed", found=fid)
+            series.append((("finance", "fund_return", "expected_real_return"),
+                           fr.expected_real_return))
+        eq = plan.finance.income_equalisation
+        if eq is not None:
+            series += [(("finance", "income_equalisation", k), getattr(eq, k))
+                       for k in ("compensation", "extra_compensation", "threshold")]
+        for path, s in series:
+            gap = s.covers(plan.period.first, plan.horizon)
+            if gap is not None:
+                raise PlanError(
+                    f"no value for {gap}", file=py, line=line_of(lines, path),
+                    field=dotted(path), expected=f"values for {plan.period.first}–"
+                    f"{plan.horizon}, or 'extend: hold'")
 
 # --- module helpers ---------------------------------------------------------------------
 

@@ -227,6 +227,7 @@ class Assumptions(_Frozen):
     population_index: Series | None = None
     financial_income: Series | None = None
     cost_growth: Series | None = None
+    investment_execution_rate: Series | None = None
 
     @field_validator("deflator_wage_weight")
     @classmethod
@@ -247,6 +248,18 @@ class Assumptions(_Frozen):
                 if not -0.5 <= r <= 0.5:
                     raise ValueError(f"the rate for {year} is {r}; rates are fractions a year "
                                      "from -0.5 to 0.5 (write 0.03 for 3 %)")
+        return v
+
+    @field_validator("investment_execution_rate")
+    @classmethod
+    def _execution_is_a_share(cls, v: Series | None) -> Series | None:
+        # gjennomføringsgrad: the share of the year's disposable investment budget spent;
+        # 0 would carry everything forward for ever, above 1 would spend money not granted
+        if v is not None:
+            for year, r in v.values.items():
+                if not 0 < r <= 1:
+                    raise ValueError(f"the execution rate for {year} is {r}; expected a share "
+                                     "above 0 and at most 1 (write 0.8 for 80 %)")
         return v
 
     @field_validator("population_index")
@@ -273,13 +286,14 @@ class Fund(Provenance):
     """A disposisjonsfond at the opening of the plan (31 December before the first year).
 
     ``role``: ``buffer`` (held, used only by decision), ``reserve`` (takes the surplus or
-    deficit of each year), ``other``.
+    deficit of each year), ``managed`` (a forvaltningsfond: invested, its capital kept in
+    real terms, never drawn to cover a deficit; see ``finance.fund_return``), ``other``.
     """
 
     id: str
     name: str
     amount: Kroner = Field(ge=0)
-    role: Literal["buffer", "reserve", "other"] = "other"
+    role: Literal["buffer", "reserve", "managed", "other"] = "other"
 
 
 class OpeningBalances(_Frozen):
@@ -370,6 +384,7 @@ class Investment(Provenance):
     rentable: bool = False
     useful_life: int = Field(ge=1, le=100)
     operating_consequences: Kroner = 0
+    cost_recovery: Literal["none", "selvkost", "rent"] = "none"
 
     @field_validator("category")
     @classmethod
@@ -419,6 +434,7 @@ class LongTermInvestment(Provenance):
     rentable_share: Ratio = Field(default=0.0, ge=0, le=1)
     useful_life: int = Field(ge=1, le=100)
     category: str = "other"
+    rentable_cost_recovery: Literal["none", "selvkost", "rent"] = "none"
 
     @model_validator(mode="after")
     def _ordered(self) -> LongTermInvestment:
@@ -591,6 +607,34 @@ class Scenario(Provenance):
     overrides: tuple[Override, ...]
 
 
+class FundReturn(_Frozen):
+    """The forvaltningsfond's return and what the budget counts on (Bærum's practice).
+
+    The operating budget counts on the fund's balance × ``expected_real_return``; the
+    inflation part of the return (balance × price growth) is set aside in the fund so it
+    keeps its real value, and whatever the realised return differs from the expected one
+    goes to (or is drawn from) ``buffer_fund``. ``spread`` is the standard deviation of the
+    yearly realised return, drawn in the Monte Carlo."""
+
+    fund: str
+    expected_real_return: Series
+    spread: Figure
+    buffer_fund: str
+
+
+class IncomeEqualisation(_Frozen):
+    """Inntektsutjevning in the symmetric model (domain.md §5.2): 60 % of the difference
+    between the municipality's tax per inhabitant and the national average is equalised in
+    the same year's block grant, plus 35 % of the shortfall below 90 % of the average.
+    ``tax_ratio``: the plan's tax per inhabitant over the national average in the base
+    year. The plan's block grant is read as including the base year's equalisation."""
+
+    tax_ratio: Figure
+    compensation: Series
+    extra_compensation: Series
+    threshold: Series
+
+
 class FinancePolicy(_Frozen):
     """How the plan finances and allocates: the self-financing rule and instalments."""
 
@@ -598,6 +642,9 @@ class FinancePolicy(_Frozen):
     extra_instalments: Figure | None = None
     reserve_fund: str
     demography_in_frames: bool = False
+    transfer_limit: Literal["result_and_funds", "result", "none"] = "result_and_funds"
+    fund_return: FundReturn | None = None
+    income_equalisation: IncomeEqualisation | None = None
 
 
 class Plan(_Frozen):

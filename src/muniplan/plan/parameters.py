@@ -26,6 +26,9 @@ PARAMETERS: dict[str, tuple[Unit, str]] = {
     "assumptions.fee_growth": ("ratio", "Realvekst i brukerbetalinger per innbygger"),
     "assumptions.other_income_growth": ("ratio", "Realvekst i andre inntekter per innbygger"),
     "assumptions.cost_growth": ("ratio", "Underliggende utgiftsvekst"),
+    "assumptions.investment_execution_rate": ("ratio", "Gjennomføringsgrad for investeringer"),
+    "assumptions.fund_return_deviation": ("ratio", "Avvik i avkastningen på forvaltningsfondet "
+                                          "fra forventet"),
     "income.shortfall": ("ratio", "Inntektssvikt, andel av driftsinntektene"),
     "investments.long_term": ("kroner", "Langsiktig investeringsnivå per år (faste kroner)"),
     "investments.additional": ("kroner", "Tilleggsinvesteringer per år (faste kroner)"),

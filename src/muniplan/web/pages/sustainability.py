@@ -61,7 +61,8 @@ def sustainability(request: Request, plan_id: str, lang: Lang = None, version: V
     rows, row_marks = scenario_rows(page, risk)
     quantity = {"wage_growth": page._("Årslønnsvekst"), "price_growth": page._("Prisvekst"),
                 "interest_rate": page._("Rentenivå på lånegjelden"),
-                "tax_growth": page._("Realvekst i skatt per innbygger")}
+                "tax_growth": page._("Realvekst i skatt per innbygger"),
+                "execution_rate": page._("Gjennomføringsgrad for investeringer")}
     fan_charts = charts(page, *[f"fan-{n.replace('_', '-')}" for n in FAN_SERIES])
     return page.render(
         "sustainability.html", page._("Bærekraft"), "sustainability",
