@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from muniplan.engine import project
-from muniplan.plan.load import load_files, read_folder
+from muniplan.plan.load import EXAMPLES_DIR, load_files, read_folder
 from muniplan.plan.model import Scenario
 from muniplan.plan.parameters import parse_set
 
@@ -43,7 +43,8 @@ def _run_function(case: dict[str, Any]) -> dict[str, float]:
 
 
 def _run_plan(case: dict[str, Any]) -> dict[str, float]:
-    files = dict(read_folder(LAW / "plans" / case["plan"]))
+    folder = LAW / "plans" / case["plan"]
+    files = dict(read_folder(folder if folder.is_dir() else EXAMPLES_DIR / case["plan"]))
     plan_yaml = _merge(yaml.safe_load(files["plan.yaml"]), case.get("overrides", {}))
     files["plan.yaml"] = yaml.safe_dump(plan_yaml, allow_unicode=True, sort_keys=False)
     files.update(case.get("files", {}))
