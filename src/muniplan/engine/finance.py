@@ -370,6 +370,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         "cost_index": real_cost,
         "population_ratio": pop,
     }
+    series.update(_robek(inp, deficit, covered, accumulated_deficit, income))
     if inp.tax_ratio:
         series["income_equalisation"] = equalisation
     for name, v in recovered.items():
@@ -381,6 +382,24 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     if solve_savings:
         series["savings"] = savings
     return FinanceResult(inp.years, series, savings if solve_savings else None)
+
+
+def _robek(inp: FinanceInputs, deficit: np.ndarray, covered: np.ndarray,
+           accumulated: np.ndarray, income: np.ndarray) -> dict[str, np.ndarray]:
+    """The ROBEK criteria of the plan's kommunelov, per year (1: a criterion is met).
+
+    Both laws: a budget or økonomiplan year adopted with merforbruk (1992 § 60 nr. 1 a,
+    2018 § 28-1 a–b) and merforbruk not covered within two years (1992 § 48 nr. 4 with
+    § 60 nr. 1 c–d, 2018 § 28-1 c). Only the 2018 law adds accumulated merforbruk above 3 %
+    of operating income (§ 28-1 d). Merforbruk is covered oldest first, so the part older
+    than two years still uncovered is ``Σ deficit up to t−2 − Σ covered up to t``."""
+    cum_deficit = np.cumsum(deficit, axis=1)
+    older = np.concatenate([np.zeros_like(cum_deficit[:, :2]), cum_deficit[:, :-2]], axis=1)
+    overdue = np.maximum(older - np.cumsum(covered, axis=1), 0.0)
+    flag = (deficit > 0.5) | (overdue > 0.5)
+    if inp.law_regime == "2018":
+        flag |= accumulated / income > 0.03
+    return {"deficit_overdue": overdue, "robek_status": flag.astype(float)}
 
 
 def _equalisation(inp: FinanceInputs, income: dict[str, np.ndarray], pop: np.ndarray,

@@ -37,7 +37,7 @@ KEPT_SERIES = (
     "new_loans", "debt", "debt_ratio", "reserve_fund", "buffer_fund", "liquidity_reserve",
     "self_financing_share", "deficit", "accumulated_deficit", "service_cost_change",
     "population_ratio", "price_index", "financial_income", "fund_return",
-    "transfer_to_investment", "income_equalisation",
+    "transfer_to_investment", "income_equalisation", "robek_status",
 )
 """The series kept per draw (the rest are dropped to save memory on large runs)."""
 

@@ -69,11 +69,25 @@ def checks(rules: Sequence[Rule], inp: FinanceInputs, series: dict[str, np.ndarr
         out.append(Check(BALANCE_RULE, balance_name(inp.law_regime), int(year), deficit, 0.0,
                          "<=", deficit <= 0.5, "kr"))
     for i, year in enumerate(inp.years):
-        share = float(series["accumulated_deficit"][draw, i]
-                      / series["operating_income"][draw, i])
-        out.append(Check(ROBEK_RULE, "ROBEK: akkumulert merforbruk under 3 % av driftsinntektene",
-                         int(year), share, 0.03, "<=", share <= 0.03))
+        ok = float(series["robek_status"][draw, i]) == 0.0
+        if inp.law_regime == "1992":
+            overdue = float(series["deficit_overdue"][draw, i])
+            out.append(Check(ROBEK_RULE, ROBEK_NAMES["1992"], int(year), overdue, 0.0, "<=",
+                             ok, "kr"))
+        else:
+            share = float(series["accumulated_deficit"][draw, i]
+                          / series["operating_income"][draw, i])
+            out.append(Check(ROBEK_RULE, ROBEK_NAMES["2018"], int(year), share, 0.03, "<=",
+                             ok))
     return out
+
+
+ROBEK_NAMES = {
+    "1992": "ROBEK (kommuneloven 1992 § 60 nr. 1): budsjett i balanse, merforbruk dekket "
+            "innen to år",
+    "2018": "ROBEK (kommuneloven § 28-1): budsjett i balanse, merforbruk dekket innen to år "
+            "og under 3 % av driftsinntektene",
+}
 
 
 def breaches(rules: Sequence[Rule], inp: FinanceInputs, series: dict[str, np.ndarray]
@@ -91,6 +105,8 @@ def breaches(rules: Sequence[Rule], inp: FinanceInputs, series: dict[str, np.nda
                 broken[:, i] = ~_holds(rule, indicator_value(rule.indicator, series, i))
         out[rule.id] = broken
     out[BALANCE_RULE] = series["deficit"] > 0.5
+    if "robek_status" in series:
+        out[ROBEK_RULE] = series["robek_status"] > 0
     return out
 
 

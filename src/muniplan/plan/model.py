@@ -621,6 +621,23 @@ class FundReturn(_Frozen):
     spread: Figure
     buffer_fund: str
 
+    @field_validator("expected_real_return")
+    @classmethod
+    def _return_is_a_fraction(cls, v: Series) -> Series:
+        for year, r in v.values.items():
+            if not -0.5 <= r <= 0.5:
+                raise ValueError(f"the expected real return for {year} is {r}; expected a "
+                                 "fraction a year from -0.5 to 0.5 (write 0.025 for 2.5 %)")
+        return v
+
+    @field_validator("spread")
+    @classmethod
+    def _spread_is_a_fraction(cls, v: Figure) -> Figure:
+        if not 0 <= v.value <= 1:
+            raise ValueError(f"the spread is {v.value}; expected a standard deviation of the "
+                             "yearly return from 0 to 1 (write 0.065 for 6.5 percentage points)")
+        return v
+
 
 class IncomeEqualisation(_Frozen):
     """Inntektsutjevning in the symmetric model (domain.md §5.2): 60 % of the difference
@@ -633,6 +650,23 @@ class IncomeEqualisation(_Frozen):
     compensation: Series
     extra_compensation: Series
     threshold: Series
+
+    @field_validator("tax_ratio")
+    @classmethod
+    def _ratio_is_positive(cls, v: Figure) -> Figure:
+        if not 0 < v.value <= 10:
+            raise ValueError(f"the tax ratio is {v.value}; expected tax per inhabitant over the "
+                             "national average, above 0 (write 1.5 for 150 %)")
+        return v
+
+    @field_validator("compensation", "extra_compensation", "threshold")
+    @classmethod
+    def _share(cls, v: Series) -> Series:
+        for year, r in v.values.items():
+            if not 0 <= r <= 1:
+                raise ValueError(f"the value for {year} is {r}; expected a share from 0 to 1 "
+                                 "(write 0.6 for 60 %)")
+        return v
 
 
 class FinancePolicy(_Frozen):

@@ -55,6 +55,8 @@ SERIES_LABELS: dict[str, tuple[str, str]] = {
     "liquidity_reserve": ("Likviditetsreserve", "Liquidity reserve"),
     "deficit": ("Merforbruk (udekket)", "Uncovered deficit"),
     "accumulated_deficit": ("Akkumulert merforbruk", "Accumulated deficit"),
+    "deficit_overdue": ("Merforbruk eldre enn to år, udekket", "Deficit older than two years"),
+    "robek_status": ("ROBEK-kriterium oppfylt (1 = ja)", "ROBEK criterion met (1 = yes)"),
     "deficit_covered": ("Dekning av tidligere års merforbruk",
                         "Covering earlier years' deficit"),
     "fund_allocations": ("Avsetninger til fond", "Allocations to funds"),
