@@ -107,3 +107,6 @@ class PlanVersionFileRow(Base):
     )
     path: Mapped[str] = mapped_column(String(PATH_LENGTH), primary_key=True)
     text: Mapped[str] = mapped_column(Text)
+
+
+from muniplan.store import process_schema  # noqa: E402,F401  (its tables join Base)

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
+    from muniplan.web.auth import pages as auth_pages
     from muniplan.web.pages import (
         downloads,
         economy,
@@ -18,4 +19,5 @@ def routers() -> list[APIRouter]:
     )
 
     return [overview.router, sectors.router, investments.router, priorities.router,
-            economy.router, sustainability.router, sources.router, downloads.router]
+            economy.router, sustainability.router, sources.router, downloads.router,
+            auth_pages.router]
