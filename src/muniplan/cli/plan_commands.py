@@ -20,7 +20,7 @@ from muniplan.engine.projection import MAX_DRAWS, Projection, project
 from muniplan.plan.advice import plan_warnings
 from muniplan.plan.load import load_plan, resolve
 from muniplan.plan.model import CATEGORY_LABELS, Plan, Scenario
-from muniplan.plan.parameters import parse_set
+from muniplan.plan.parameters import PlanIds, parse_set
 from muniplan.report.data import plan_to_dict, projection_to_dict, series_list, value
 from muniplan.report.formatting import (
     SUMMARY_SERIES,
@@ -111,8 +111,7 @@ def _scenarios(p: Plan, names: list[str] | None, sets: list[str] | None) -> list
                  f"{', '.join(known) or 'none: the plan has no scenarios.yaml'})")
         chosen.append(known[name])
     if sets:
-        service_ids = {s.id for s in p.services}
-        overrides = tuple(parse_set(text, service_ids, p.amount_scale) for text in sets)
+        overrides = tuple(parse_set(text, PlanIds.of(p), p.amount_scale) for text in sets)
         chosen.append(Scenario(id="kommandolinje", name="Endringer fra kommandolinjen",
                                kind="alternative", assumption="given on the command line",
                                overrides=overrides))
