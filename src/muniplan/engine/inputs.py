@@ -62,7 +62,7 @@ class FinanceInputs:
     opening_debt: float
     opening_assets: float
     opening_depreciation: float
-    opening_remaining_life: float
+    opening_useful_life: float  # book-value-weighted useful life (§ 50 nr. 7 a)
     fund_ids: tuple[str, ...]
     fund_roles: tuple[str, ...]
     fund_opening: np.ndarray  # (F,)
@@ -221,7 +221,7 @@ def finance_inputs(plan: Plan, to_year: int | None = None) -> FinanceInputs:
         opening_debt=plan.opening.debt.value,
         opening_assets=plan.opening.depreciable_assets.value,
         opening_depreciation=plan.opening.depreciation.value,
-        opening_remaining_life=plan.opening.weighted_remaining_life.value,
+        opening_useful_life=plan.opening.weighted_life().value,
         fund_ids=tuple(f.id for f in funds),
         fund_roles=tuple(f.role for f in funds),
         fund_opening=np.array([f.amount for f in funds], dtype=float),

@@ -707,8 +707,10 @@ def _sources_in_yaml(plan: Plan) -> Iterable[tuple[Path_, str | None]]:
             yield ("assumptions", name, "source"), series.source
     for i, item in enumerate(plan.income):
         yield ("income", i, "source"), item.source
-    for key in ("debt", "depreciable_assets", "depreciation", "weighted_remaining_life"):
-        yield ("opening", key, "source"), getattr(plan.opening, key).source
+    for key in ("debt", "depreciable_assets", "depreciation", "weighted_remaining_life",
+                "weighted_useful_life"):
+        if getattr(plan.opening, key) is not None:
+            yield ("opening", key, "source"), getattr(plan.opening, key).source
     for i, fund in enumerate(plan.opening.funds):
         yield ("opening", "funds", i, "source"), fund.source
     yield ("finance", "self_financing_share", "source"), plan.finance.self_financing_share.source

@@ -14,10 +14,11 @@ def routers() -> list[APIRouter]:
         overview,
         priorities,
         sectors,
+        simulator,
         sources,
         sustainability,
     )
 
     return [overview.router, sectors.router, investments.router, priorities.router,
             economy.router, sustainability.router, sources.router, downloads.router,
-            auth_pages.router]
+            simulator.router, auth_pages.router]
