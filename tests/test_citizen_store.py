@@ -18,7 +18,7 @@ PLAN = "baerum-2018-2021"
 
 
 @pytest.fixture()
-def citizens(store, baerum_files) -> CitizenStore:  # noqa: F811
+def citizens(store, baerum_files) -> CitizenStore:
     store.import_files(baerum_files, status="adopted")
     return CitizenStore(store)
 
