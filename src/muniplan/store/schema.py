@@ -111,4 +111,4 @@ class PlanVersionFileRow(Base):
 
 # Each part of the store keeps its tables in its own module, on this Base (imported here so
 # that Base.metadata — and the test comparing it with the migrations — sees every table).
-from muniplan.store import citizen_schema  # noqa: E402,F401
+from muniplan.store import citizen_schema, process_schema  # noqa: E402,F401
