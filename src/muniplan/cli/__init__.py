@@ -19,6 +19,7 @@ from muniplan.cli import (
     plan_commands,
     report_commands,
     store_commands,
+    users,
 )
 from muniplan.cli.common import err_console, run_guarded
 
@@ -51,6 +52,7 @@ def _root(
 plan_commands.register(app)
 store_commands.register(app)
 report_commands.register(app)
+users.register(app)
 followup_commands.register(app)
 init_commands.register(app)
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
+    from muniplan.web.auth import pages as auth_pages
     from muniplan.web.pages import (
         downloads,
         economy,
@@ -20,4 +21,4 @@ def routers() -> list[APIRouter]:
 
     return [overview.router, sectors.router, investments.router, priorities.router,
             economy.router, sustainability.router, sources.router, downloads.router,
-            simulator.router]
+            simulator.router, auth_pages.router]
