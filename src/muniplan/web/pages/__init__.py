@@ -9,6 +9,7 @@ def routers() -> list[APIRouter]:
     from muniplan.web.pages import (
         downloads,
         economy,
+        followup,
         investments,
         overview,
         priorities,
@@ -20,4 +21,4 @@ def routers() -> list[APIRouter]:
 
     return [overview.router, sectors.router, investments.router, priorities.router,
             economy.router, sustainability.router, sources.router, downloads.router,
-            simulator.router]
+            simulator.router, followup.router, followup.api]
