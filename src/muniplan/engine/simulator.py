@@ -22,7 +22,7 @@ import numpy as np
 from muniplan.engine.projection import Projection, project
 from muniplan.engine.rules import BALANCE_RULE, ROBEK_RULE
 from muniplan.plan.model import Plan, Scenario
-from muniplan.plan.parameters import parse_set
+from muniplan.plan.parameters import PlanIds, parse_set
 
 NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
 """A choice as typed: digits with an optional sign and decimals (no exponents, no 'nan')."""
@@ -143,8 +143,8 @@ def overrides(plan: Plan, choices: Mapping[str, float]) -> list[str]:
         if value == 0:
             continue
         if lever_id.startswith("ramme-"):
-            amount = lever.base * value / 100 / plan.amount_scale
-            out.append(f"expenses.adjustment+={amount:.6f}@{first}-{horizon}")
+            sector = lever_id.removeprefix("ramme-")
+            out.append(f"sectors.{sector}.frame*={1 + value / 100:g}@{first}-{horizon}")
         elif lever_id == "utsettelse":
             out.append(f"investments.delay={int(value)}")
         elif lever_id == "langsiktige-investeringer":
@@ -156,8 +156,8 @@ def overrides(plan: Plan, choices: Mapping[str, float]) -> list[str]:
 
 def scenario(plan: Plan, choices: Mapping[str, float]) -> Scenario:
     """The choices as one scenario, built exactly as the command line builds ``--set``."""
-    service_ids = {s.id for s in plan.services}
-    sets = tuple(parse_set(t, service_ids, plan.amount_scale) for t in overrides(plan, choices))
+    ids = PlanIds.of(plan)
+    sets = tuple(parse_set(t, ids, plan.amount_scale) for t in overrides(plan, choices))
     return Scenario(id="innbygger", name="Innbyggerens budsjett", kind="alternative",
                     assumption="a citizen's choices in the budget simulator", overrides=sets)
 

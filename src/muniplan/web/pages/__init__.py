@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
+    from muniplan.web.auth import pages as auth_pages
     from muniplan.web.pages import (
         downloads,
         economy,
@@ -21,4 +22,4 @@ def routers() -> list[APIRouter]:
 
     return [overview.router, sectors.router, investments.router, priorities.router,
             economy.router, sustainability.router, sources.router, downloads.router,
-            simulator.router, followup.router, followup.api]
+            simulator.router, auth_pages.router, followup.router, followup.api]
