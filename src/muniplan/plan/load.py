@@ -73,11 +73,15 @@ def resolve(plan: str | Path | None) -> Path:
 
 
 def read_folder(path: Path) -> dict[str, str]:
-    """The folder's plan files as text, keyed by relative path (population files too)."""
+    """The folder's plan files as text, keyed by relative path (population files too).
+
+    ``actuals/`` is left out: follow-up reports are their own records, not the plan's."""
     files: dict[str, str] = {}
     for p in sorted(path.rglob("*")):
         if p.is_file() and p.suffix in {".yaml", ".yml", ".csv", ".md", ".json"}:
             rel = p.relative_to(path).as_posix()
+            if rel.startswith("actuals/"):
+                continue
             if p.suffix == ".csv":  # as Excel saves it: a BOM, Windows-1252, CRLF
                 files[rel] = csvio.decode(p.read_bytes(), str(p)).replace("\r\n", "\n")
                 continue
