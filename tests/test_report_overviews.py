@@ -113,6 +113,10 @@ def test_1992_identities_every_plan_year(baerum_run):
     np.testing.assert_allclose(oko.line(25), proj.series["net_operating_result"][idx], atol=KR)
     np.testing.assert_allclose(oko.line(10), proj.series["operating_income"][idx], atol=KR)
     np.testing.assert_allclose(oko.line(18), proj.series["operating_expenses"][idx], atol=KR)
+    # the disposition block runs down to the regnskapsmessige mer/mindreforbruk: 0 (balance)
+    np.testing.assert_allclose(oko.line(30), a.line(20), atol=KR)
+    np.testing.assert_allclose(oko.line(35), -proj.series["deficit"][idx], atol=KR)
+    np.testing.assert_allclose(oko.line(35), 0, atol=KR)
 
 
 def test_2018_identities_every_plan_year(baerum_2018):

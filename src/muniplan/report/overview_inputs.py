@@ -115,6 +115,7 @@ def operating_parts(plan: Plan, proj: Projection, years: list[int]) -> dict[str,
         "instalments": s("instalments"), "transfer": s("transfer_to_investment"),
         "to_funds": np.maximum(fund_change, 0.0), "from_funds": np.maximum(-fund_change, 0.0),
         "cover": cover, "ndr": s("net_operating_result"),
+        "fund_allocations": s("fund_allocations"), "fund_use": s("fund_use"),
     }
 
 
@@ -232,7 +233,8 @@ def inputs_oko_1992(parts: dict[str, np.ndarray]) -> dict[int, np.ndarray]:
         5: k["state"], 7: parts["tax"], 8: parts["property_tax"],
         11: k["wages"], 12: k["social"], 13: k["purchases"], 15: k["transfers"],
         16: parts["depreciation"], 20: parts["financial_income"], 21: parts["interest"],
-        22: parts["instalments"],
+        22: parts["instalments"], 27: parts["fund_use"], 30: parts["transfer"],
+        31: parts["cover"], 32: parts["fund_allocations"],
     }
 
 

@@ -346,6 +346,20 @@ SPEC_OKO_1992 = (
              "Result of external financial transactions", ("+20", "-21", "-22")),
     LineSpec("24", "Motpost avskrivninger", "Depreciation offset", ("+16",)),
     LineSpec("25", "Netto driftsresultat", "Net operating result", ("+19", "+23", "+24")),
+    LineSpec("", "Interne finanstransaksjoner", "Internal financial transactions", heading=True),
+    LineSpec("26", "Bruk av tidligere års regnskapsmessige mindreforbruk",
+             "Use of earlier years' accounting surplus"),
+    LineSpec("27", "Bruk av disposisjonsfond", "Use of unrestricted funds"),
+    LineSpec("28", "Bruk av bundne fond", "Use of restricted funds"),
+    LineSpec("29", "Sum bruk av avsetninger", "Total use of provisions", _r(26, 28)),
+    LineSpec("30", "Overført til investeringsregnskapet", "Transferred to the investment accounts"),
+    LineSpec("31", "Dekning av tidligere års regnskapsmessige merforbruk",
+             "Covering earlier years' accounting deficit"),
+    LineSpec("32", "Avsetninger til disposisjonsfond", "Allocations to unrestricted funds"),
+    LineSpec("33", "Avsetninger til bundne fond", "Allocations to restricted funds"),
+    LineSpec("34", "Sum avsetninger", "Total allocations", _r(30, 33)),
+    LineSpec("35", "Regnskapsmessig mer/mindreforbruk", "Accounting surplus/deficit",
+             ("+25", "+29", "-34")),
 )
 
 
@@ -392,7 +406,9 @@ def budsjettskjema_2a(inputs: LineInputs, years: Sequence[int],
 def okonomisk_oversikt_drift_1992(inputs: LineInputs, years: Sequence[int],
                                   notes: Iterable[str] = ()) -> Overview:
     """Økonomisk oversikt drift (regnskapsforskriften, 1992 regime): the gross and net
-    operating result that 1A does not show."""
+    operating result that 1A does not show, and the disposition of the result (interne
+    finanstransaksjoner) down to the regnskapsmessige mer/mindreforbruk, which is 0 in a
+    balanced budget."""
     return compute(SPEC_OKO_1992, inputs, years, overview_id="okonomisk-oversikt-drift",
                    title_nb="Økonomisk oversikt drift", title_en="Financial statement – "
                    "operations", notes=notes)
