@@ -152,7 +152,8 @@ def test_show_json_strategies_rules_and_balances(shown: dict[str, Any]):
     opening = shown["opening_balances"]
     assert opening["debt"] == 6_782_820_000
     funds = {f["id"]: f["amount"] for f in opening["funds"]}
-    assert funds == {"bufferfond": 457 * MILL, "likviditetsreserve": 1_665 * MILL}
+    assert funds == {"bufferfond": 457 * MILL, "likviditetsreserve": 1_665 * MILL,
+                     "forvaltningsfond": 2_350 * MILL}
 
 
 def test_show_table(capsys: pytest.CaptureFixture[str]):

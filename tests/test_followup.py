@@ -197,7 +197,8 @@ def test_roll_forward(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Non
     assert new.opening.debt.value == figure("2018-year.csv", "indicator", "debt", "value") * K
     assert new.opening.debt.source == "regnskap-2018"
     assert {f.id: f.amount for f in new.opening.funds} == {
-        "bufferfond": 452_000 * K, "likviditetsreserve": 1_893_000 * K}
+        "bufferfond": 452_000 * K, "likviditetsreserve": 1_893_000 * K,
+        "forvaltningsfond": 2_390_000 * K}
     ids = {i.id for i in new.investments}
     assert "sykkeltiltak" not in ids and "eiksveien-kryss" not in ids  # closed
     proj = project(old)

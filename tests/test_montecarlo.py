@@ -45,8 +45,10 @@ def test_percentiles_are_monotone(mc) -> None:
 def test_the_fan_widens_with_time(mc) -> None:
     q = mc.quantiles(["debt_ratio"])
     width = q["0.95"]["debt_ratio"] - q["0.05"]["debt_ratio"]
-    assert width[0] == pytest.approx(0.0, abs=1e-12)  # the budget year is known
-    assert width[-1] > width[3] > 0
+    # the budget year's economy is known; only the forvaltningsfond's return and how much of
+    # the investment budget is spent are uncertain in it
+    # (with every spread at zero the draws equal the deterministic run: test below)
+    assert width[-1] > width[3] > width[0] > 0
 
 
 def test_zero_variance_equals_the_deterministic_projection(baerum) -> None:

@@ -229,7 +229,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         if mask is None or not mask.any():
             continue
         book_prev = np.concatenate([np.zeros((d, 1)), book(completed * mask)[:, :-1]], axis=1)
-        recovered[name] = total_cap @ (rate_p * mask) + rate * book_prev
+        recovered[name] = (total_cap @ (rate_p * mask) + rate * book_prev) * shock
         income_by_kind["fees"] = income_by_kind["fees"] + recovered[name]
     income = sum(income_by_kind.values())
 
@@ -371,6 +371,12 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         "population_ratio": pop,
     }
     series.update(_robek(inp, deficit, covered, accumulated_deficit, income))
+    # each plan project as spent (the execution rate's mean path), for budsjettskjema 2B /
+    # § 5-5 andre ledd: they sum to ``investments`` in the plan years
+    long_term = inp.long_term_rows or (False,) * len(inp.investment_ids)
+    for p_i, (pid, lt) in enumerate(zip(inp.investment_ids, long_term, strict=True)):
+        if not lt:
+            series[f"project_{pid}"] = price * c[p_i]
     if inp.tax_ratio:
         series["income_equalisation"] = equalisation
     for name, v in recovered.items():

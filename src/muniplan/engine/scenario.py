@@ -206,6 +206,7 @@ def _additional(plan: Plan, inp: FinanceInputs, ov: Override, mask: np.ndarray,
         useful_life=np.concatenate([inp.useful_life, np.full(n, float(life))]),
         completion_index=np.concatenate([inp.completion_index, idx]),
         long_term_rows=inp.long_term_rows + (False,) * n,
+        cost_recovery=np.concatenate([inp.cost_recovery, np.zeros(n, dtype=int)]),
     )
 
 

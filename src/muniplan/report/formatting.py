@@ -126,6 +126,7 @@ def label(name: str, lang: str = "nb") -> str:
             "demographic_cost_": ("Demografikostnader, ", "Demographic cost, "),
             "users_": ("Brukere, ", "Users, "),
             "fund_": ("Fond, ", "Fund, "),
+            "project_": ("Investering, ", "Investment, "),
         }.items():
             if name.startswith(prefix):
                 return (nb if lang == "nb" else en) + name[len(prefix):].replace("-", " ")

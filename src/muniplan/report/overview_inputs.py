@@ -161,12 +161,9 @@ def allocation_rows(plan: Plan, proj: Projection, years: list[int]) -> list[Allo
 
 
 def project_rows(plan: Plan, proj: Projection, years: list[int]) -> list[AllocationRow]:
-    """One row per investment project, nominal cost per year."""
+    """One row per investment project, nominal, as the engine projects it spent."""
     s = _Series(proj, years)
-    price = s("price_index")
-    return [AllocationRow("", inv.name,
-                          np.array([inv.cost.get(y, 0) for y in years], dtype=float) * price)
-            for inv in plan.investments]
+    return [AllocationRow("", inv.name, s(f"project_{inv.id}")) for inv in plan.investments]
 
 
 def inputs_5_4(parts: dict[str, np.ndarray]) -> dict[int, np.ndarray]:
