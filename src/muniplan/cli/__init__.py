@@ -18,6 +18,7 @@ from muniplan.cli import (
     followup_commands,
     init_commands,
     plan_commands,
+    process_commands,
     report_commands,
     store_commands,
     users,
@@ -54,6 +55,7 @@ plan_commands.register(app)
 store_commands.register(app)
 report_commands.register(app)
 users.register(app)
+process_commands.register(app)
 followup_commands.register(app)
 init_commands.register(app)
 citizens.register(app)
