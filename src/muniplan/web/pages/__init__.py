@@ -15,6 +15,7 @@ def routers() -> list[APIRouter]:
         investments,
         overview,
         priorities,
+        process,
         sectors,
         simulator,
         sources,
@@ -24,4 +25,4 @@ def routers() -> list[APIRouter]:
     return [overview.router, sectors.router, investments.router, priorities.router,
             economy.router, sustainability.router, sources.router, downloads.router,
             simulator.router, citizens.router, auth_pages.router, followup.router,
-            followup.api]
+            followup.api, process.router]
