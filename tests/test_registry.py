@@ -23,7 +23,7 @@ def projection(request):
 
 
 def test_every_emitted_series_is_registered(projection) -> None:
-    plan, proj = projection
+    _, proj = projection
     for name in proj.series:
         sp = proj.spec(name)  # KeyError if not registered
         assert sp.nb and sp.en, name

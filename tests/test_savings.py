@@ -8,6 +8,7 @@ must give the same cut (bisection to within its krone of doubt) or both none.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -115,3 +116,39 @@ def test_an_upper_limit_is_checked_at_the_cut_the_lower_limits_need() -> None:
     need, why = savings_for_year([lower, _rule("reserve_fund", 1.1e9, "<=")],
                                  _state([1e9], ["reserve"], ndr0=0.0))
     assert np.isnan(need[0]) and why[0] == NOT_BY_CUTS
+
+
+@pytest.mark.filterwarnings("error")
+def test_the_cli_says_when_the_need_cannot_be_computed(capsys) -> None:
+    from muniplan.cli import main
+
+    args = ["project", "--summary", "--set", "assumptions.interest_rate+=1@2019"]
+    with pytest.raises(SystemExit) as exit_:
+        main(args)
+    assert exit_.value.code in (0, None)
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Innsparingsbehov: kan ikke beregnes i 2019–2040" in out
+    assert "mer enn halvparten av driftsinntektene" in out
+    assert "ingen" not in out
+
+
+def test_the_cli_states_the_need_in_fixed_and_nominal_kroner_with_its_drivers(capsys) -> None:
+    from muniplan.cli import main
+    from muniplan.engine.projection import project
+    from muniplan.plan.load import load_plan
+    from muniplan.report.formatting import millions
+
+    proj = project(load_plan())
+    with pytest.raises(SystemExit):
+        main(["project", "--summary"])
+    out = " ".join(capsys.readouterr().out.split())
+    s = proj.series
+
+    def shown(x: float) -> str:  # the output with its no-break spaces made plain
+        return millions(float(x), 0).replace("\u00a0", " ")
+
+    assert f"{shown(s['savings_need_fixed'][-1])} mill. 2018-kr" in out
+    assert f"{shown(s['savings_need'][-1])} mill. løpende kr" in out
+    for name in ("driver_demography", "driver_cost_growth", "driver_capital",
+                 "driver_income"):
+        assert shown(s[name][-1]) in out, name

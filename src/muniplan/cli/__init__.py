@@ -13,7 +13,14 @@ import sys
 import typer
 
 from muniplan import __version__
-from muniplan.cli import plan_commands, report_commands, store_commands
+from muniplan.cli import (
+    followup_commands,
+    init_commands,
+    plan_commands,
+    report_commands,
+    store_commands,
+    users,
+)
 from muniplan.cli.common import err_console, run_guarded
 
 app = typer.Typer(
@@ -45,6 +52,9 @@ def _root(
 plan_commands.register(app)
 store_commands.register(app)
 report_commands.register(app)
+users.register(app)
+followup_commands.register(app)
+init_commands.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

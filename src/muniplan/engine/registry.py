@@ -86,6 +86,8 @@ SERIES: dict[str, SeriesSpec] = {s.id: s for s in (
     _kr("depreciable_assets", "Avskrivbare anleggsmidler", "Depreciable assets"),
     _of("weighted_remaining_life", "Veid gjenværende levetid", "Weighted remaining life",
         "years"),
+    _of("weighted_useful_life", "Veid levetid (§ 50 nr. 7 a)", "Weighted useful life",
+        "years"),
     _kr("reserve_fund", "Disposisjonsfond i alt", "Reserve funds"),
     _kr("buffer_fund", "Bufferfond", "Buffer fund"),
     _kr("liquidity_reserve", "Likviditetsreserve", "Liquidity reserve"),

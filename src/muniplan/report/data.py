@@ -105,6 +105,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "depreciable_assets": round(plan.opening.depreciable_assets.value),
             "depreciation": round(plan.opening.depreciation.value),
             "weighted_remaining_life": plan.opening.weighted_remaining_life.value,
+            "weighted_useful_life": plan.opening.weighted_life().value,
             "funds": [{"id": f.id, "name": f.name, "amount": f.amount, "role": f.role,
                        **_prov(f)} for f in plan.opening.funds],
         },
