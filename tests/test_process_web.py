@@ -45,7 +45,7 @@ def test_a_balanced_alternative_is_submitted_published_and_listed(ready, tmp_pat
                                      "title": "Arbeiderpartiets alternativ"})
     r = kari.post(f"{PLAN}alternativ", data=form, follow_redirects=False)
     assert r.status_code == 303, flashes(r.text)
-    [v1, v2] = Process(ready).versions(PLAN_ID)
+    [_v1, v2] = Process(ready).versions(PLAN_ID)
     assert (v2.stage, v2.group_id, v2.parent, v2.published) == ("alternative", "ap", 1, True)
     files = ready.files(PLAN_ID, 2)
     assert "program_areas.barnevern.frame" in files["changes.yaml"]
