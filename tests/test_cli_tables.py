@@ -41,10 +41,11 @@ def test_every_year_on_request(capsys) -> None:
 def test_csv_for_norwegian_excel(capsys) -> None:
     code, out, _ = run(["project", "--format", "csv", "--sep", ";"], capsys)
     assert code == 0
-    assert out.startswith("\ufeffseries;2018;2019;")
+    assert out.startswith("\ufeffseries;label;unit;price_basis;2018;2019;")
     ratio = next(line for line in out.splitlines()
                  if line.startswith("net_operating_result_ratio;"))
-    assert "," in ratio and "." not in ratio  # decimal comma
+    values = ";".join(ratio.split(";")[4:])
+    assert "," in values and "." not in values  # decimal comma
     assert "\r\n" in out
 
 
