@@ -22,10 +22,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from muniplan.demography import DEFAULT_GROUPS, estimate, parse_groups, project_population
+from muniplan.demography.calibration import Calibration
 from muniplan.engine.demand import MIGRATION_WINDOW, N_AGES, service_change
 from muniplan.engine.finance import project_finances
 from muniplan.engine.inputs import FinanceInputs
 from muniplan.engine.scenario import Levers
+from muniplan.plan.kommuner import load_calibration
 from muniplan.plan.model import Plan
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -83,13 +85,16 @@ class FinanceUncertainty:
     )
     population: bool = True
     population_scale: float = 1.0
+    population_calibrated: bool = True
+    """Population draws take their spread from the national backtests' errors
+    (``docs/population.md``), scaled by ``population_scale``; False: the model's own."""
 
     def scaled(self, factor: float) -> FinanceUncertainty:
         """Every spread times ``factor`` (0: a Monte Carlo equal to the deterministic run)."""
         return FinanceUncertainty(
             self.wage_growth.scaled(factor), self.price_growth.scaled(factor),
             self.interest_rate.scaled(factor), self.tax_growth.scaled(factor),
-            self.population, self.population_scale * factor,
+            self.population, self.population_scale * factor, self.population_calibrated,
         )
 
     def describe(self) -> dict[str, dict[str, object]]:
@@ -107,6 +112,11 @@ class MonteCarloResult:
     savings: np.ndarray
     population_quantiles: dict[str, dict[str, np.ndarray]] | None = None
     uncertainty: dict[str, dict[str, object]] = field(default_factory=dict)
+
+
+def population_calibration() -> Calibration:
+    """The packaged interval calibration (read once; a constant of the method)."""
+    return Calibration(*load_calibration())
 
 
 def ar1_paths(spec: AR1Spec, draws: int, years: int, rng: np.random.Generator) -> np.ndarray:
@@ -137,8 +147,14 @@ def run_draws(plan: Plan, inp: FinanceInputs, levers: Levers, *, draws: int, see
             model = model.with_uncertainty(model.uncertainty.scaled(
                 u.population_scale if u.population else 0.0))
         run = project_population(model, to_year=last, draws=draws, seed=children[0])
+        drawn_pop = run.population
+        if u.population and u.population_calibrated:
+            central = project_population(model, to_year=last).population[0]
+            scale = u.population_scale
+            drawn_pop = population_calibration().scaled(scale).apply(drawn_pop, central,
+                                                                      copy=False)
         offset = first - plan.base_year
-        pop = run.population[:, offset:offset + y]  # (draw, year, sex, age), a view
+        pop = drawn_pop[:, offset:offset + y]  # (draw, year, sex, age), a view
         del run
         labels = list(parse_groups(DEFAULT_GROUPS).items())
         indicator = np.zeros((2 * N_AGES, len(labels) + 1))

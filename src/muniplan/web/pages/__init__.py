@@ -10,6 +10,7 @@ def routers() -> list[APIRouter]:
         downloads,
         economy,
         investments,
+        national,
         overview,
         priorities,
         sectors,
@@ -18,4 +19,5 @@ def routers() -> list[APIRouter]:
     )
 
     return [overview.router, sectors.router, investments.router, priorities.router,
-            economy.router, sustainability.router, sources.router, downloads.router]
+            economy.router, sustainability.router, national.router, sources.router,
+            downloads.router]
