@@ -2,10 +2,11 @@
 
 Run: ``.venv/bin/python scripts/build_national_data.py [SHARED_DATA_DIR]`` (default
 ``../shared/data``). It reads ``norway_municipal_population_2005_2018.csv.gz`` (one row per
-kommune, year, sex and age; 3.6 MB) and writes ``src/muniplan/plan/data/kommuner_population.csv.gz``
-with the same numbers in one row per kommune, year and sex and one column per age 0..105
-(0.9 MB), and copies ``norway_municipalities_2024.csv`` to ``kommuner.csv``. No figure is
-changed; the output is byte-for-byte reproducible (gzip with a zero timestamp).
+kommune, year, sex and age; 3.6 MB) and writes
+``src/muniplan/plan/statistics/kommuner_population.csv.gz`` with the same numbers in one row
+per kommune, year and sex and one column per age 0..105 (0.9 MB), and copies
+``norway_municipalities_2024.csv`` to ``kommuner.csv``. No figure is changed; the output is
+byte-for-byte reproducible (gzip with a zero timestamp).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "src" / "muniplan" / "plan" / "data"
+OUT = ROOT / "src" / "muniplan" / "plan" / "statistics"
 N_AGES = 106
 
 

@@ -1,12 +1,13 @@
 """The population of every kommune, shipped with the package, as arrays.
 
 Why in the package: a plan for any kommune, and the national runs, need each kommune's
-population history without a download. ``plan/data/kommuner_population.csv.gz`` holds SSB's
-table 07459 for all 357 kommuner (2024 borders, redistricted by csdata), 2005–2018, one row
-per kommune, year and sex with one column per age 0..105 (105 = 105 or older);
-``plan/data/kommuner.csv`` names them and their counties. ``scripts/build_national_data.py``
-builds both from the shared statistics without changing a figure. Norway's death and
-fertility rates are the Bærum example's (HMD, HFD), the same national series.
+population history without a download. ``plan/statistics/kommuner_population.csv.gz`` holds
+SSB's table 07459 for all 357 kommuner (2024 borders, redistricted by csdata), 2005–2018, one
+row per kommune, year and sex with one column per age 0..105 (105 = 105 or older);
+``plan/statistics/kommuner.csv`` names them and their counties;
+``scripts/build_national_data.py`` builds both from the shared statistics without changing a
+figure. Norway's death and fertility rates are the Bærum example's (HMD, HFD), the same
+national series.
 
 Every problem in the files is a located :class:`PlanError`, so a damaged file is refused,
 never half-read.
@@ -32,7 +33,7 @@ from muniplan.plan.population import (
     read_sources,
 )
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).parent / "statistics"
 POPULATION_FILE = DATA_DIR / "kommuner_population.csv.gz"
 KOMMUNER_FILE = DATA_DIR / "kommuner.csv"
 RATES_DIR = Path(__file__).parent / "examples" / "baerum-2018-2021" / "population"
