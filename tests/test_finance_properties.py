@@ -67,7 +67,7 @@ def scenarios(draw: st.DrawFn) -> tuple[FinanceInputs, np.ndarray, np.ndarray]:
         cost_growth=draw(_path(-0.01, 0.03))[None, :],
         sector_frames_fixed=BASE.sector_frames_fixed * draw(st.floats(0.6, 1.4)),
         opening_debt=draw(st.floats(0.0, 2e10)),
-        opening_remaining_life=draw(st.floats(0.5, 60.0)),
+        opening_useful_life=draw(st.floats(0.5, 60.0)),
         extra_instalments=draw(st.sampled_from([0.0, 0.0, 5e7, 1e9])),
         fund_opening=opening,
     )
@@ -118,7 +118,7 @@ def test_instalments_between_the_legal_minimum_and_the_debt(case):
     inp, s = _run(case)
     prev_debt = _previous(s["debt"], inp.opening_debt)
     if inp.law_regime == "1992":
-        life = _previous(s["weighted_remaining_life"], inp.opening_remaining_life)
+        life = _previous(s["weighted_useful_life"], inp.opening_useful_life)
         legal = minimum_instalment_1992(prev_debt, np.maximum(life, 1.0))
         _close(s["minimum_instalment"], legal)
     else:

@@ -13,7 +13,15 @@ import sys
 import typer
 
 from muniplan import __version__
-from muniplan.cli import national_commands, plan_commands, report_commands, store_commands
+from muniplan.cli import (
+    followup_commands,
+    init_commands,
+    national_commands,
+    plan_commands,
+    report_commands,
+    store_commands,
+    users,
+)
 from muniplan.cli.common import err_console, run_guarded
 
 app = typer.Typer(
@@ -45,6 +53,9 @@ def _root(
 plan_commands.register(app)
 store_commands.register(app)
 report_commands.register(app)
+users.register(app)
+followup_commands.register(app)
+init_commands.register(app)
 national_commands.register(app)
 
 

@@ -93,24 +93,44 @@ class Calibration:
     def apply(self, fan: np.ndarray, central: np.ndarray, copy: bool = True) -> np.ndarray:
         """Draws ``fan[draw, year, sex, age]`` moved onto the calibrated margins.
 
-        ``central[year, sex, age]`` is the deterministic projection the errors refer to.
-        ``copy=False`` moves ``fan`` itself (a float64 array) and returns it.
+        ``central[year, sex, age]`` is the deterministic projection the errors refer to,
+        from the base year (year 0). ``copy=False`` moves ``fan`` itself (float64).
         """
         out = np.array(fan, dtype=np.float64, copy=True) if copy else fan
-        draws = out.shape[0]
-        size = size_class(float(central[0].sum()))
-        u = (np.arange(draws) + 0.5) / draws
         spans = list(parse_groups(DEFAULT_GROUPS).values())
-        for j in range(1, out.shape[1]):
-            q = self.quantiles(size, j)
-            for g, (lo, hi) in enumerate(spans):
-                values = out[:, j, :, lo:hi + 1].sum(axis=(1, 2))
-                target = _target(values, float(central[j, :, lo:hi + 1].sum()), q[g], u,
-                                 self.probs)
-                out[:, j, :, lo:hi + 1] *= _ratio(target, values)[:, None, None]
-            values = out[:, j].sum(axis=(1, 2))
-            target = _target(values, float(central[j].sum()), q[-1], u, self.probs)
-            out[:, j] *= _ratio(target, values)[:, None, None]
+        values = np.stack([out[..., lo:hi + 1].sum(axis=(-2, -1)) for lo, hi in spans], -1)
+        centre = np.stack([central[..., lo:hi + 1].sum(axis=(-2, -1)) for lo, hi in spans], -1)
+        factors = self.factors(values, centre, np.arange(out.shape[1]),
+                               size_class(float(central[0].sum())))
+        for g, (lo, hi) in enumerate(spans):
+            out[..., lo:hi + 1] *= factors[:, :, g, None, None]
+        return out
+
+    def factors(self, values: np.ndarray, central: np.ndarray, horizons: np.ndarray,
+                size: int) -> np.ndarray:
+        """Per draw, year and age group the factor that moves the draws onto the margins.
+
+        ``values[draw, year, group]`` are the draws' totals of the five default age groups
+        (which together cover every age), ``central[year, group]`` the deterministic ones,
+        ``horizons[year]`` the years since the base year. Each group is first moved to the
+        calibrated quantile of its rank, then all groups of a draw by the factor that moves
+        its total to the total's; the product of the two is returned ``[draw, year, group]``.
+        Used on full populations (:meth:`apply`) and on reduced sums alike, so both give the
+        same numbers.
+        """
+        draws = values.shape[0]
+        out = np.ones(values.shape)
+        u = (np.arange(draws) + 0.5) / draws
+        for j, h in enumerate(np.asarray(horizons)):
+            if h <= 0:
+                continue
+            q = self.quantiles(size, int(h))
+            for g in range(values.shape[2]):
+                target = _target(values[:, j, g], float(central[j, g]), q[g], u, self.probs)
+                out[:, j, g] = _ratio(target, values[:, j, g])
+            moved = (values[:, j] * out[:, j]).sum(axis=1)
+            target = _target(moved, float(central[j].sum()), q[-1], u, self.probs)
+            out[:, j] *= _ratio(target, moved)[:, None]
         return out
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from muniplan.engine.horizon import within
 from muniplan.engine.projection import Projection, project
 from muniplan.plan.model import Plan, Scenario
 
@@ -32,6 +33,8 @@ def compare(plan: Plan, scenarios: Sequence[Scenario] | None = None,
             to_year: int | None = None) -> list[ScenarioResult]:
     """The plan as written, then each scenario alone (default: all of the plan's)."""
     chosen = plan.scenarios if scenarios is None else scenarios
+    if to_year is not None:
+        chosen = [within(sc, to_year) for sc in chosen]
     out = [ScenarioResult("plan", "Planen slik den er vedtatt", "plan",
                           project(plan, to_year=to_year))]
     for sc in chosen:

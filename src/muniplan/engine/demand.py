@@ -102,15 +102,31 @@ def service_demand(plan: Plan, population: np.ndarray, years: range,
         d, y = by_age.shape[0], by_age.shape[1]
         z = np.zeros((d, 0, y))
         return ServiceDemand((), (), z, z, z, z, np.zeros((0, y)), ())
-    base_cov, factor = coverage_matrix(plan, years)
-    if coverage_factor is not None:
-        factor = factor * coverage_factor
-    if sexes == 2:
-        base_cov = np.concatenate([base_cov, base_cov], axis=-1)
+    base_cov = coverage_weights(plan, years)
+    if sexes == 1:
+        base_cov = base_cov[:N_AGES]
     d, y = by_age.shape[0], by_age.shape[1]
     # one matrix product (BLAS) over every draw and year: (D·Y, ages) @ (ages, S)
     flat = by_age.reshape(d * y, by_age.shape[2])
-    users_base_cov = (flat @ base_cov.T).reshape(d, y, -1).transpose(0, 2, 1)
+    users_base_cov = (flat @ base_cov).reshape(d, y, -1).transpose(0, 2, 1)
+    return demand_from_users(plan, users_base_cov, years, coverage_factor, unit_cost_factor)
+
+
+def coverage_weights(plan: Plan, years: range) -> np.ndarray:
+    """``(2 · ages, service)``: the base coverage on the joined sex·age axis, so that
+    ``population (…, 2 · ages) @ weights`` gives each service's users at base coverage."""
+    base_cov, _ = coverage_matrix(plan, years)
+    return np.concatenate([base_cov, base_cov], axis=-1).T
+
+
+def demand_from_users(plan: Plan, users_base_cov: np.ndarray, years: range,
+                      coverage_factor: np.ndarray | None = None,
+                      unit_cost_factor: np.ndarray | None = None) -> ServiceDemand:
+    """:func:`service_demand` from the users at base coverage ``(draw, service, year)``
+    (what a fused Monte Carlo keeps instead of the population)."""
+    _, factor = coverage_matrix(plan, years)
+    if coverage_factor is not None:
+        factor = factor * coverage_factor
     users = users_base_cov * factor[None, :, :]
 
     frames = {a.id: a.operating_frame for s in plan.sectors for a in s.program_areas}
@@ -168,11 +184,18 @@ def population_paths(plan: Plan, inp: FinanceInputs, draws: int = 1, seed: int |
 
 
 def service_change(plan: Plan, inp: FinanceInputs, pop: np.ndarray | None,
-                   ratio: np.ndarray, levers: Any = None
+                   ratio: np.ndarray, levers: Any = None, users: np.ndarray | None = None
                    ) -> tuple[np.ndarray, ServiceDemand | None]:
     """The cost change of the age-driven services against the first year, fixed kroner
-    ``(D, Y)``; without population data, the frames grow with the population index."""
-    if pop is None or not plan.services:
+    ``(D, Y)``; without population data, the frames grow with the population index.
+    ``users`` (draw, service, year) at base coverage may stand in for ``pop``."""
+    years = range(int(inp.years[0]), int(inp.years[-1]) + 1)
+    coverage = levers.coverage if levers is not None else None
+    unit_cost = levers.unit_cost if levers is not None else None
+    if users is not None and plan.services:
+        demand = demand_from_users(plan, users, years, coverage, unit_cost)
+        change = demand.cost_change
+    elif pop is None or not plan.services:
         frames = inp.sector_frames_fixed.sum(axis=0)
         change = frames[0] * (ratio - 1.0)
         if levers is not None and levers.unit_cost.size:
@@ -181,9 +204,7 @@ def service_change(plan: Plan, inp: FinanceInputs, pop: np.ndarray | None,
             change = (frames[0] + change) * factor - frames[0]
         demand = None
     else:
-        demand = service_demand(plan, pop, range(int(inp.years[0]), int(inp.years[-1]) + 1),
-                                levers.coverage if levers is not None else None,
-                                levers.unit_cost if levers is not None else None)
+        demand = service_demand(plan, pop, years, coverage, unit_cost)
         change = demand.cost_change
     if plan.finance.demography_in_frames:
         # the plan's frames already hold the demographic growth of the plan period

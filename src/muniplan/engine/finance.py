@@ -171,8 +171,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     rate_p = active / life  # share of the capital depreciated each year
     cum_rate = np.cumsum(rate_p, axis=1)
     completed = (idx[None, :] >= comp).astype(float)  # (P, Y): in service at year end
-    years_used = np.clip(idx[None, :] - comp, 0, None)
-    remaining = np.where(completed > 0, np.maximum(life - years_used, 1.0), life)  # (P, Y)
+    useful = np.broadcast_to(life, completed.shape)  # (P, Y): each asset's useful life
     upto = np.triu(np.ones((y_count, y_count)))  # [y, t]: spent in year y <= t
 
     def book(weight: np.ndarray) -> np.ndarray:
@@ -184,22 +183,24 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     dep_new = total_cap @ rate_p
     book_new_completed = book(completed)
     book_new_all = book(np.ones_like(completed))
-    book_new_life = book(remaining)
+    book_new_life = book(useful)
 
     dep_old = np.zeros(y_count)
     book_old = np.zeros(y_count)
-    rem_old = np.zeros(y_count)
     bv = inp.opening_assets
     for i in range(y_count):
         dep_old[i] = min(inp.opening_depreciation, bv)
         bv -= dep_old[i]
         book_old[i] = bv
-        rem_old[i] = max(inp.opening_remaining_life - (i + 1), 1.0)
     depreciation = dep_old[None, :] + dep_new
     assets_end = book_old[None, :] + book_new_completed  # depreciable assets at year end
+    # § 50 nr. 7 a (regnearkmodellen): each asset group's *useful* life weighted by its
+    # book value at the year end; the lives do not age, the weights shift as book values
+    # are written down and new assets come in
     with np.errstate(invalid="ignore", divide="ignore"):
-        w_life_end = (book_old * rem_old)[None, :] + book_new_life
+        w_life_end = (book_old * inp.opening_useful_life)[None, :] + book_new_life
         w_life_end = w_life_end / (book_old[None, :] + book_new_all)
+    w_life_end = np.where(np.isfinite(w_life_end), w_life_end, inp.opening_useful_life)
 
     financial_income = np.broadcast_to(inp.financial_income[None, :], (d, y_count))
     rate = _b(inp.interest_rate, d)
@@ -216,7 +217,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     savings = np.zeros((d, y_count))
     debt_prev = np.full(d, float(inp.opening_debt))
     assets_prev = np.full(d, float(inp.opening_assets))
-    life_prev = np.full(d, float(inp.opening_remaining_life))
+    life_prev = np.full(d, float(inp.opening_useful_life))
     funds_prev = np.broadcast_to(inp.fund_opening, (d, len(inp.fund_ids))).copy()
     acc_prev = np.zeros(d)
     roles = np.array(inp.fund_roles)
@@ -288,7 +289,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         "debt": debt,
         "debt_ratio": debt / income,
         "depreciable_assets": assets_end,
-        "weighted_remaining_life": w_life_end,
+        "weighted_useful_life": w_life_end,
         "reserve_fund": all_funds,
         "buffer_fund": buffer,
         "liquidity_reserve": reserve,

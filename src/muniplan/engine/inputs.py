@@ -62,13 +62,21 @@ class FinanceInputs:
     opening_debt: float
     opening_assets: float
     opening_depreciation: float
-    opening_remaining_life: float
+    opening_useful_life: float  # book-value-weighted useful life (§ 50 nr. 7 a)
     fund_ids: tuple[str, ...]
     fund_roles: tuple[str, ...]
     fund_opening: np.ndarray  # (F,)
     reserve_fund_index: int
     long_term_rows: tuple[bool, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Program areas, so a lever can change one area's frame: (A,) ids, the index of each
+    # area's sector, and (A, Y) frames carried forward like the sectors'.
+    area_ids: tuple[str, ...] = ()
+    area_sector: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    area_frames_fixed: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    # (P,) each project's yearly operating consequence from the year after completion, so
+    # a moved or removed project takes it along (the total is operating_consequences_fixed)
+    investment_opcons_fixed: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def with_changes(self, **changes: object) -> FinanceInputs:
         return replace(self, **changes)
@@ -131,6 +139,13 @@ def finance_inputs(plan: Plan, to_year: int | None = None) -> FinanceInputs:
         last_frame_year = max(frame)
         for i, y in enumerate(years):
             frames[s, i] = frame[min(int(y), last_frame_year)]
+
+    areas = [(s, a) for s, sector in enumerate(plan.sectors) for a in sector.program_areas]
+    area_frames = np.zeros((len(areas), y_count))
+    for k, (_, area) in enumerate(areas):
+        last_area_year = max(area.operating_frame)
+        for i, y in enumerate(years):
+            area_frames[k, i] = area.operating_frame.get(min(int(y), last_area_year), 0)
 
     opcons = np.zeros(y_count)
     projects = _projects(plan, last)
@@ -206,9 +221,14 @@ def finance_inputs(plan: Plan, to_year: int | None = None) -> FinanceInputs:
         opening_debt=plan.opening.debt.value,
         opening_assets=plan.opening.depreciable_assets.value,
         opening_depreciation=plan.opening.depreciation.value,
-        opening_remaining_life=plan.opening.weighted_remaining_life.value,
+        opening_useful_life=plan.opening.weighted_life().value,
         fund_ids=tuple(f.id for f in funds),
         fund_roles=tuple(f.role for f in funds),
         fund_opening=np.array([f.amount for f in funds], dtype=float),
         reserve_fund_index=reserve_index,
+        area_ids=tuple(a.id for _, a in areas),
+        area_sector=np.array([s for s, _ in areas], dtype=int),
+        area_frames_fixed=area_frames,
+        investment_opcons_fixed=np.array([i["operating_consequences"] for i in projects],
+                                         dtype=float),
     )

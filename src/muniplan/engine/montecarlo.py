@@ -20,10 +20,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
-from muniplan.demography import DEFAULT_GROUPS, estimate, parse_groups, project_population
-from muniplan.demography.calibration import Calibration
-from muniplan.engine.demand import MIGRATION_WINDOW, N_AGES, service_change
+from muniplan.demography import DEFAULT_GROUPS, estimate, parse_groups
+from muniplan.demography.calibration import Calibration, size_class
+from muniplan.demography.fused import project_weighted
+from muniplan.engine.demand import MIGRATION_WINDOW, N_AGES, coverage_weights, service_change
 from muniplan.engine.finance import project_finances
 from muniplan.engine.inputs import FinanceInputs
 from muniplan.engine.scenario import Levers
@@ -41,6 +43,10 @@ KEPT_SERIES = (
     "population_ratio", "price_index",
 )
 """The series kept per draw (the rest are dropped to save memory on large runs)."""
+BYTES_PER_DRAW_YEAR = 2048
+"""Peak memory of a run per draw and year: ``benchmarks/bench_montecarlo.py`` measures about
+1 KB with tracemalloc (the finance arrays dominate once the population is fused); doubled for
+what tracemalloc does not see (allocator slack, BLAS buffers)."""
 
 
 @dataclass(frozen=True)
@@ -114,11 +120,6 @@ class MonteCarloResult:
     uncertainty: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
-def population_calibration() -> Calibration:
-    """The packaged interval calibration (read once; a constant of the method)."""
-    return Calibration(*load_calibration())
-
-
 def ar1_paths(spec: AR1Spec, draws: int, years: int, rng: np.random.Generator) -> np.ndarray:
     """``(draws, years)`` deviations, zero in the first year."""
     eps = rng.standard_normal((draws, years))
@@ -128,10 +129,76 @@ def ar1_paths(spec: AR1Spec, draws: int, years: int, rng: np.random.Generator) -
     return out
 
 
+def _population_stage(plan: Plan, u: FinanceUncertainty, seed: np.random.SeedSequence,
+                      draws: int, first: int, last: int
+                      ) -> tuple[np.ndarray, np.ndarray, dict[str, dict[str, np.ndarray]]]:
+    """Drawn population paths, reduced as they are made to what the run reads: the
+    total-population ratio ``(draw, year)``, the users of each service at base coverage
+    ``(draw, service, year)`` and the percentiles of the age groups.
+
+    Calibrated draws (the default) are moved onto the spread of the national backtests'
+    errors by one factor per draw, year and age group (:meth:`Calibration.factors`); the
+    users of each service are therefore summed per age group too, and scaled alike.
+    """
+    model = estimate(plan.population, base_year=plan.base_year, window=MIGRATION_WINDOW)
+    if not u.population or u.population_scale != 1.0:
+        model = model.with_uncertainty(model.uncertainty.scaled(
+            u.population_scale if u.population else 0.0))
+    spans = list(parse_groups(DEFAULT_GROUPS).items())
+    groups = np.zeros((2 * N_AGES, len(spans)))
+    for g, (_label, (lo, hi)) in enumerate(spans):
+        groups[lo:hi + 1, g] = groups[N_AGES + lo:N_AGES + hi + 1, g] = 1.0
+    services = coverage_weights(plan, range(first, last + 1)) if plan.services else None
+    k = len(spans)
+    parts = [groups]
+    if services is not None:  # each service's weights split by age group: (2·ages, group·S)
+        parts += [services * groups[:, g:g + 1] for g in range(k)]
+    weights = np.concatenate(parts, axis=1)
+    sums = project_weighted(model, last, weights, first_year=first, draws=draws, seed=seed)
+    if u.population and u.population_calibrated:
+        centre = project_weighted(model, last, groups, first_year=plan.base_year, draws=1,
+                                  seed=None)[0]
+        factors = population_calibration().scaled(u.population_scale).factors(
+            sums[:, :, :k], centre[first - plan.base_year:],
+            np.arange(first, last + 1) - plan.base_year, size_class(float(centre[0].sum())))
+        sums[:, :, :k] *= factors
+        if services is not None:
+            n = services.shape[1]
+            for g in range(k):
+                sums[:, :, k + g * n:k + (g + 1) * n] *= factors[:, :, g:g + 1]
+    users = None
+    if services is not None:
+        n = services.shape[1]
+        users = sum(sums[:, :, k + g * n:k + (g + 1) * n] for g in range(k)).transpose(0, 2, 1)
+    by_group = {label: sums[:, :, g] for g, (label, _) in enumerate(spans)}
+    by_group["total"] = total = sums[:, :, :k].sum(axis=2)
+    qs = {name: np.quantile(v, QUANTILES, axis=0) for name, v in by_group.items()}
+    pop_q = {f"{q:g}": {name: v[i] for name, v in qs.items()} for i, q in enumerate(QUANTILES)}
+    return total / total[:, :1], users, pop_q
+
+
+def population_calibration() -> Calibration:
+    """The packaged interval calibration (read once; a constant of the method)."""
+    return Calibration(*load_calibration())
+
+
 def run_draws(plan: Plan, inp: FinanceInputs, levers: Levers, *, draws: int, seed: int,
               uncertainty: FinanceUncertainty | None = None,
               progress: Callable[[str], None] | None = None) -> MonteCarloResult:
-    """``draws`` futures of the plan under the (scenario-adjusted) arrays ``inp``."""
+    """``draws`` futures of the plan under the (scenario-adjusted) arrays ``inp``.
+
+    BLAS is held to one thread for the run: its products here are small and many, the
+    population stage runs its own threads over chunks of draws, and a multithreaded BLAS
+    on top of that oversubscribes the cores (measured 7–16× slower on two cores).
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _run_draws(plan, inp, levers, draws=draws, seed=seed,
+                          uncertainty=uncertainty, progress=progress)
+
+
+def _run_draws(plan: Plan, inp: FinanceInputs, levers: Levers, *, draws: int, seed: int,
+               uncertainty: FinanceUncertainty | None,
+               progress: Callable[[str], None] | None) -> MonteCarloResult:
     u = uncertainty or FinanceUncertainty()
     step = progress or (lambda _stage: None)
     children = np.random.SeedSequence(seed).spawn(5)
@@ -139,34 +206,10 @@ def run_draws(plan: Plan, inp: FinanceInputs, levers: Levers, *, draws: int, see
     first, last = int(inp.years[0]), int(inp.years[-1])
 
     step("befolkning")
-    pop = None
+    users = None
     pop_q = None
     if plan.population is not None:
-        model = estimate(plan.population, base_year=plan.base_year, window=MIGRATION_WINDOW)
-        if not u.population or u.population_scale != 1.0:
-            model = model.with_uncertainty(model.uncertainty.scaled(
-                u.population_scale if u.population else 0.0))
-        run = project_population(model, to_year=last, draws=draws, seed=children[0])
-        drawn_pop = run.population
-        if u.population and u.population_calibrated:
-            central = project_population(model, to_year=last).population[0]
-            scale = u.population_scale
-            drawn_pop = population_calibration().scaled(scale).apply(drawn_pop, central,
-                                                                      copy=False)
-        offset = first - plan.base_year
-        pop = drawn_pop[:, offset:offset + y]  # (draw, year, sex, age), a view
-        del run
-        labels = list(parse_groups(DEFAULT_GROUPS).items())
-        indicator = np.zeros((2 * N_AGES, len(labels) + 1))
-        for g, (_label, (lo, hi)) in enumerate(labels):
-            indicator[lo:hi + 1, g] = indicator[N_AGES + lo:N_AGES + hi + 1, g] = 1.0
-        indicator[:, -1] = 1.0
-        sums = pop.reshape(draws, y, 2 * N_AGES) @ indicator  # (draw, year, group)
-        groups = {label: sums[:, :, g] for g, (label, _) in enumerate(labels)}
-        groups["total"] = total = sums[:, :, -1]
-        ratio = total / total[:, :1]
-        qs = {k: np.quantile(v, QUANTILES, axis=0) for k, v in groups.items()}
-        pop_q = {f"{q:g}": {k: v[i] for k, v in qs.items()} for i, q in enumerate(QUANTILES)}
+        ratio, users, pop_q = _population_stage(plan, u, children[0], draws, first, last)
     elif plan.assumptions.population_index is not None:
         index = np.array([plan.assumptions.population_index.at(t) for t in range(first, last + 1)])
         ratio = (index / index[0])[None, :]
@@ -184,8 +227,8 @@ def run_draws(plan: Plan, inp: FinanceInputs, levers: Levers, *, draws: int, see
                              income_real_growth=growth)
 
     step("tjenester")
-    change, _ = service_change(plan, drawn, pop, ratio, levers)
-    del pop
+    change, _ = service_change(plan, drawn, None, ratio, levers, users=users)
+    del users
     step("finanser")
     base = project_finances(drawn, ratio, change, plan.rules, draws=draws)
     step("innsparingsbehov")

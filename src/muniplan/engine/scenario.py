@@ -13,10 +13,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from muniplan.engine import item_overrides
 from muniplan.engine.inputs import FinanceInputs
 from muniplan.plan.errors import ScenarioError
 from muniplan.plan.model import Override, Plan, Scenario
-from muniplan.plan.parameters import SERVICE_PARAMETER, parameter_unit
+from muniplan.plan.parameters import (
+    AREA_PARAMETER,
+    INVESTMENT_PARAMETER,
+    SECTOR_PARAMETER,
+    SERVICE_PARAMETER,
+    PlanIds,
+    parameter_unit,
+)
 
 ASSUMPTION_ARRAYS = {
     "assumptions.wage_growth": "wage_growth",
@@ -90,7 +98,12 @@ def apply_scenarios(plan: Plan, inp: FinanceInputs, scenarios: Sequence[Scenario
 
 def apply_override(plan: Plan, inp: FinanceInputs, levers: Levers, ov: Override,
                    service_ids: list[str], origin: str) -> tuple[FinanceInputs, Levers]:
-    parameter_unit(ov.parameter, set(service_ids))
+    parameter_unit(ov.parameter, PlanIds(
+        services=frozenset(service_ids), sectors=frozenset(inp.sector_ids),
+        program_areas=frozenset(inp.area_ids),
+        investments=frozenset(i for i, lt in zip(inp.investment_ids, inp.long_term_rows
+                                                   or (False,) * len(inp.investment_ids),
+                                                   strict=True) if not lt)))
     years = inp.years
     mask = _mask(ov, years, origin)
     vals = _values(ov, years, mask)
@@ -106,6 +119,9 @@ def apply_override(plan: Plan, inp: FinanceInputs, levers: Levers, ov: Override,
     if p == "income.shortfall":
         lost = _apply(1.0 - inp.income_shock, ov, mask, vals)
         return inp.with_changes(income_shock=1.0 - lost), levers
+    if p == "expenses.adjustment" and ov.op == "scale":
+        return item_overrides.scale_frames(inp, list(range(len(inp.sector_ids))), ov, mask,
+                                           vals, origin), levers
     if p == "expenses.adjustment":
         return inp.with_changes(
             expense_adjustment_fixed=_apply(inp.expense_adjustment_fixed, ov, mask, vals)
@@ -116,6 +132,12 @@ def apply_override(plan: Plan, inp: FinanceInputs, levers: Levers, ov: Override,
         return _additional(plan, inp, ov, mask, vals), levers
     if p == "investments.delay":
         return _delay(inp, ov, vals, origin), levers
+    if SECTOR_PARAMETER.match(p):
+        return item_overrides.sector_frame(inp, ov, mask, vals, origin), levers
+    if AREA_PARAMETER.match(p):
+        return item_overrides.area_frame(inp, ov, mask, vals, origin), levers
+    if INVESTMENT_PARAMETER.match(p):
+        return item_overrides.investment(inp, ov, mask, vals, origin), levers
     m = SERVICE_PARAMETER.match(p)
     if m:
         rows = (list(range(len(service_ids))) if m.group(1) == "all"
@@ -175,23 +197,8 @@ def _additional(plan: Plan, inp: FinanceInputs, ov: Override, mask: np.ndarray,
 
 
 def _delay(inp: FinanceInputs, ov: Override, vals: np.ndarray, origin: str) -> FinanceInputs:
-    """Move the plan period's projects ``value`` years later (earlier when negative); cost
-    moved past the horizon drops out of the projection."""
-    shift = round(float(vals[0])) if len(vals) else 0
-    if ov.op != "set" or abs(shift) > 20:
-        raise ScenarioError("investments.delay takes 'set' and a whole number of years",
-                            file=origin, field=ov.parameter, expected="-20..20 with op set",
-                            found=f"{ov.op} {shift}")
-    plan_rows = ~np.array(inp.long_term_rows, dtype=bool)
-    costs = inp.investment_cost_fixed.copy()
-    moved = np.zeros_like(costs[plan_rows])
-    src = costs[plan_rows]
-    y = costs.shape[1]
-    if shift >= 0:
-        moved[:, shift:] = src[:, :y - shift]
-    else:
-        moved[:, :y + shift] = src[:, -shift:]
-    costs[plan_rows] = moved
-    completion = inp.completion_index.copy()
-    completion[plan_rows] = completion[plan_rows] + shift
-    return inp.with_changes(investment_cost_fixed=costs, completion_index=completion)
+    """Move the plan period's projects ``value`` years later (earlier when negative), with
+    their operating consequences; cost moved past the horizon drops out of the projection."""
+    shift = item_overrides.whole_years(ov, vals, origin)
+    plan_rows = np.flatnonzero(~np.array(inp.long_term_rows, dtype=bool))
+    return item_overrides.delay_rows(inp, plan_rows, shift)

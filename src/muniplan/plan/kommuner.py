@@ -1,29 +1,30 @@
-"""The population of every kommune, shipped with the package, as arrays.
+"""The population of every kommune, shipped with the package, as arrays for national runs.
 
-Why in the package: a plan for any kommune, and the national runs, need each kommune's
-population history without a download. ``plan/statistics/kommuner_population.csv.gz`` holds
-SSB's table 07459 for all 357 kommuner (2024 borders, redistricted by csdata), 2005–2018, one
-row per kommune, year and sex with one column per age 0..105 (105 = 105 or older);
-``plan/statistics/kommuner.csv`` names them and their counties;
-``scripts/build_national_data.py`` builds both from the shared statistics without changing a
-figure. Norway's death and fertility rates are the Bærum example's (HMD, HFD), the same
-national series.
+The files are :mod:`muniplan.plan.national`'s (the data ``muniplan init`` uses): the list of
+the 357 kommuner of 2024 and their population by sex and single year of age 2005–2018 (SSB
+table 07459, redistricted to the 2024 borders by FHI's csdata), one row per kommune, year
+and sex. This module reads all kommuner at once into one array and checks the file as it
+goes: every problem is a located :class:`PlanError`, so a damaged file is refused, never
+half-read. Norway's death and fertility rates are the Bærum example's (HMD, HFD).
 
-Every problem in the files is a located :class:`PlanError`, so a damaged file is refused,
-never half-read.
+``statistics/population_calibration.csv`` is the interval calibration fitted on the national
+backtests (``muniplan national-backtest --write-calibration``, ``docs/population.md``).
 """
 
 from __future__ import annotations
 
 import csv
 import gzip
+import lzma
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from muniplan.plan import national
 from muniplan.plan.errors import PlanError
+from muniplan.plan.national import STATISTICS
 from muniplan.plan.population import (
     N_AGES,
     SEXES,
@@ -33,13 +34,11 @@ from muniplan.plan.population import (
     read_sources,
 )
 
-DATA_DIR = Path(__file__).parent / "statistics"
-POPULATION_FILE = DATA_DIR / "kommuner_population.csv.gz"
-KOMMUNER_FILE = DATA_DIR / "kommuner.csv"
-RATES_DIR = Path(__file__).parent / "examples" / "baerum-2018-2021" / "population"
-ATTRIBUTION = ("Befolkningstall: Statistisk sentralbyrå (SSB), tabell 07459, NLOD 2.0, "
-               "på 2024-grenser (csdata, FHI, MIT). Dødelighet: Human Mortality Database, "
-               "CC BY 4.0. Fruktbarhet: Human Fertility Database, CC BY 4.0.")
+DATA_DIR = STATISTICS
+POPULATION_FILE = national.POPULATION_FILE
+KOMMUNER_FILE = national.MUNICIPALITIES_FILE
+RATES_DIR = national.RATES_DIR
+ATTRIBUTION = national.ATTRIBUTION
 
 
 @dataclass(frozen=True)
@@ -116,11 +115,12 @@ def read_population_wide(path: Path, numbers: tuple[str, ...]
     Every listed kommune must have both sexes in each of its years, its years without gaps
     and ending in the same last year as the others; counts are whole and not negative.
     """
+    unpack = lzma.decompress if path.suffix == ".xz" else gzip.decompress
     try:
-        text = gzip.decompress(path.read_bytes()).decode("utf-8")
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise PlanError("not a readable gzip-compressed UTF-8 CSV file", file=str(path),
-                        found=str(exc)) from None
+        text = unpack(path.read_bytes()).decode("utf-8")
+    except (OSError, EOFError, lzma.LZMAError, UnicodeDecodeError) as exc:
+        raise PlanError("not a readable compressed (xz or gzip) UTF-8 CSV file",
+                        file=str(path), found=str(exc)) from None
     lines = text.splitlines()
     header = ["municipality", "year", "sex", *map(str, range(N_AGES))]
     if not lines or lines[0].split(",") != header:

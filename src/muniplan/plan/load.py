@@ -31,7 +31,7 @@ from pydantic import ValidationError
 from muniplan.plan.errors import PlanError
 from muniplan.plan.model import RATIO_INDICATORS, FieldError, Investment, Plan, ProgramArea
 from muniplan.plan.money import MoneyError, to_kroner
-from muniplan.plan.parameters import parameter_unit
+from muniplan.plan.parameters import PlanIds, parameter_unit
 from muniplan.plan.population import load_population_folder
 from muniplan.plan.yamlio import Path_, dotted, line_of, load_yaml
 
@@ -184,7 +184,7 @@ class _Loader:
         sectors = self._sectors()
         investments = self._investments()
         pr_raw, pr_lines = self._priorities()
-        sc_raw, sc_lines = self._scenarios(raw)
+        sc_raw, sc_lines = self._scenarios(raw, sectors, investments)
 
         data = {**raw, "sectors": sectors, "investments": investments,
                 "priority_areas": pr_raw, "scenarios": sc_raw}
@@ -314,14 +314,20 @@ class _Loader:
         return raw["priority_areas"], lines
 
     # --- scenarios.yaml -----------------------------------------------------------------
-    def _scenarios(self, raw_plan: dict[str, Any]) -> tuple[list[Any], dict[Path_, int]]:
+    def _scenarios(self, raw_plan: dict[str, Any], sectors: list[dict[str, Any]],
+                   investments: list[dict[str, Any]]) -> tuple[list[Any], dict[Path_, int]]:
         name = "scenarios.yaml"
         raw, lines = self._optional_list(name, "scenarios", "a list of scenarios")
         if raw is None:
             return [], lines
         services = raw_plan.get("services")
-        service_ids = {str(s.get("id")) for s in (services if isinstance(services, list) else [])
-                       if isinstance(s, dict)}
+        service_ids = PlanIds(
+            services=frozenset(str(s.get("id")) for s in (
+                services if isinstance(services, list) else []) if isinstance(s, dict)),
+            sectors=frozenset(str(s["id"]) for s in sectors),
+            program_areas=frozenset(str(a["id"]) for s in sectors for a in s["program_areas"]),
+            investments=frozenset(str(i.get("id")) for i in investments),
+        )
         for i, sc in enumerate(raw["scenarios"]):
             if not isinstance(sc, dict):
                 continue
@@ -701,8 +707,10 @@ def _sources_in_yaml(plan: Plan) -> Iterable[tuple[Path_, str | None]]:
             yield ("assumptions", name, "source"), series.source
     for i, item in enumerate(plan.income):
         yield ("income", i, "source"), item.source
-    for key in ("debt", "depreciable_assets", "depreciation", "weighted_remaining_life"):
-        yield ("opening", key, "source"), getattr(plan.opening, key).source
+    for key in ("debt", "depreciable_assets", "depreciation", "weighted_remaining_life",
+                "weighted_useful_life"):
+        if getattr(plan.opening, key) is not None:
+            yield ("opening", key, "source"), getattr(plan.opening, key).source
     for i, fund in enumerate(plan.opening.funds):
         yield ("opening", "funds", i, "source"), fund.source
     yield ("finance", "self_financing_share", "source"), plan.finance.self_financing_share.source

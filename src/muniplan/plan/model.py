@@ -290,6 +290,14 @@ class OpeningBalances(_Frozen):
     depreciation: Figure
     weighted_remaining_life: Figure
     funds: tuple[Fund, ...]
+    weighted_useful_life: Figure | None = None
+
+    def weighted_life(self) -> Figure:
+        """The assets' useful life (levetid per group) weighted by book value, which is what
+        kommuneloven 1992 § 50 nr. 7 a caps the repayment term at (the regnearkmodell).
+        Plans written before this field gave only ``weighted_remaining_life``; that figure
+        is then used as the weighted life."""
+        return self.weighted_useful_life or self.weighted_remaining_life
 
     @field_validator("debt", "depreciable_assets", "depreciation")
     @classmethod
@@ -298,11 +306,11 @@ class OpeningBalances(_Frozen):
             raise ValueError(f"a balance cannot be negative, found {v.value}")
         return v
 
-    @field_validator("weighted_remaining_life")
+    @field_validator("weighted_remaining_life", "weighted_useful_life")
     @classmethod
-    def _life_in_years(cls, v: Figure) -> Figure:
-        if not 0 < v.value <= 100:
-            raise ValueError(f"the weighted remaining life is {v.value}; expected years, "
+    def _life_in_years(cls, v: Figure | None) -> Figure | None:
+        if v is not None and not 0 < v.value <= 100:
+            raise ValueError(f"the weighted life is {v.value}; expected years, "
                              "more than 0 and at most 100")
         return v
 

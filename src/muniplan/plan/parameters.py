@@ -9,12 +9,13 @@ amount scale like every other amount.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Literal
 
 from muniplan.plan.errors import ScenarioError
 from muniplan.plan.model import Override
 
-Unit = Literal["ratio", "kroner", "years", "factor"]
+Unit = Literal["ratio", "kroner", "years", "factor", "flag"]
 
 PARAMETERS: dict[str, tuple[Unit, str]] = {
     "assumptions.wage_growth": ("ratio", "Årslønnsvekst"),
@@ -29,28 +30,74 @@ PARAMETERS: dict[str, tuple[Unit, str]] = {
     "investments.long_term": ("kroner", "Langsiktig investeringsnivå per år (faste kroner)"),
     "investments.additional": ("kroner", "Tilleggsinvesteringer per år (faste kroner)"),
     "investments.delay": ("years", "Utsettelse av periodens prosjekter, år"),
-    "expenses.adjustment": ("kroner", "Endring i driftsutgiftene per år (faste kroner)"),
+    "expenses.adjustment": ("kroner", "Endring i driftsutgiftene per år (faste kroner); "
+                            "med *= en faktor på alle driftsrammene"),
 }
 """Fixed parameters: name → (unit, Norwegian label)."""
 
 SERVICE_PARAMETER = re.compile(r"^services\.([a-z0-9-]+|all)\.(coverage|unit_cost)$")
 SERVICE_LABELS = {"coverage": "Dekningsgrad (faktor)", "unit_cost": "Enhetskostnad (faktor)"}
+SECTOR_PARAMETER = re.compile(r"^sectors\.([a-z0-9-]+|all)\.frame$")
+AREA_PARAMETER = re.compile(r"^program_areas\.([a-z0-9-]+)\.frame$")
+INVESTMENT_PARAMETER = re.compile(r"^investments\.([a-z0-9-]+)\.(delay|cost|remove)$")
+INVESTMENT_UNITS: dict[str, Unit] = {"delay": "years", "cost": "kroner", "remove": "flag"}
+
+PATTERNS = ("services.<id>.coverage", "services.<id>.unit_cost", "sectors.<id>.frame",
+            "program_areas.<id>.frame", "investments.<id>.delay", "investments.<id>.cost",
+            "investments.<id>.remove")
 
 
-def parameter_unit(name: str, service_ids: set[str]) -> Unit:
-    """The unit of ``name``; ScenarioError naming the known parameters if unknown."""
+@dataclass(frozen=True)
+class PlanIds:
+    """The ids an override may name, so a misspelt one is refused before any projection."""
+
+    services: frozenset[str] = frozenset()
+    sectors: frozenset[str] = frozenset()
+    program_areas: frozenset[str] = frozenset()
+    investments: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, plan: object) -> PlanIds:
+        """The ids of a loaded :class:`~muniplan.plan.model.Plan`."""
+        return cls(frozenset(s.id for s in plan.services),  # type: ignore[attr-defined]
+                   frozenset(s.id for s in plan.sectors),  # type: ignore[attr-defined]
+                   frozenset(plan.program_area_ids()),  # type: ignore[attr-defined]
+                   frozenset(i.id for i in plan.investments))  # type: ignore[attr-defined]
+
+
+def _check_id(kind: str, found: str, known: frozenset[str], name: str,
+              allow_all: bool = False) -> None:
+    if found in known or (allow_all and found == "all"):
+        return
+    raise ScenarioError(
+        f"unknown {kind} {found!r}", field="parameter",
+        expected=f"one of {', '.join(sorted(known)) or '(none in this plan)'}"
+        + (" or 'all'" if allow_all else ""), found=name,
+    )
+
+
+def parameter_unit(name: str, ids: PlanIds | set[str]) -> Unit:
+    """The unit of ``name``; ScenarioError naming the known parameters or ids if unknown.
+
+    ``ids`` may be a bare set of service ids (the levers before sectors and projects had
+    their own)."""
+    if not isinstance(ids, PlanIds):
+        ids = PlanIds(services=frozenset(ids))
     if name in PARAMETERS:
         return PARAMETERS[name][0]
-    m = SERVICE_PARAMETER.match(name)
-    if m and (m.group(1) == "all" or m.group(1) in service_ids):
+    if m := SERVICE_PARAMETER.match(name):
+        _check_id("service", m.group(1), ids.services, name, allow_all=True)
         return "factor"
-    known = ", ".join(list(PARAMETERS) + ["services.<id>.coverage", "services.<id>.unit_cost"])
-    if m:
-        raise ScenarioError(
-            f"unknown service {m.group(1)!r}", field="parameter",
-            expected=f"services.<id>.… with one of {', '.join(sorted(service_ids))} or 'all'",
-            found=name,
-        )
+    if m := SECTOR_PARAMETER.match(name):
+        _check_id("sector", m.group(1), ids.sectors, name, allow_all=True)
+        return "kroner"
+    if m := AREA_PARAMETER.match(name):
+        _check_id("program area", m.group(1), ids.program_areas, name)
+        return "kroner"
+    if m := INVESTMENT_PARAMETER.match(name):
+        _check_id("investment", m.group(1), ids.investments, name)
+        return INVESTMENT_UNITS[m.group(2)]
+    known = ", ".join(list(PARAMETERS) + list(PATTERNS))
     raise ScenarioError("unknown parameter", field="parameter", expected=known, found=name)
 
 
@@ -60,7 +107,7 @@ SET_SYNTAX = re.compile(
 )
 
 
-def parse_set(text: str, service_ids: set[str], scale: int) -> Override:
+def parse_set(text: str, service_ids: PlanIds | set[str], scale: int) -> Override:
     """``PARAM=VALUE``, ``PARAM+=VALUE`` or ``PARAM*=VALUE``, optionally ``@FIRST[-LAST]``
     (``@FIRST`` alone: from FIRST to the horizon).
 

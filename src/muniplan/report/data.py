@@ -18,7 +18,7 @@ from muniplan.plan.money import round_kroner
 
 RATIO_SERIES = {
     "net_operating_result_ratio", "debt_ratio", "self_financing_share", "price_index",
-    "population_ratio", "weighted_remaining_life", "cost_index",
+    "population_ratio", "weighted_useful_life", "cost_index",
 }
 """Series that are not money (fractions, indices, years); everything else is kroner."""
 
@@ -108,6 +108,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
             "depreciable_assets": round(plan.opening.depreciable_assets.value),
             "depreciation": round(plan.opening.depreciation.value),
             "weighted_remaining_life": plan.opening.weighted_remaining_life.value,
+            "weighted_useful_life": plan.opening.weighted_life().value,
             "funds": [{"id": f.id, "name": f.name, "amount": f.amount, "role": f.role,
                        **_prov(f)} for f in plan.opening.funds],
         },

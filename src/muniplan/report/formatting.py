@@ -48,6 +48,7 @@ SERIES_LABELS: dict[str, tuple[str, str]] = {
     "debt": ("Lånegjeld", "Debt"),
     "debt_ratio": ("Gjeldsgrad (lånegjeld i % av driftsinntekter)", "Debt ratio"),
     "depreciable_assets": ("Avskrivbare anleggsmidler", "Depreciable assets"),
+    "weighted_useful_life": ("Veid levetid (§ 50 nr. 7 a)", "Weighted useful life"),
     "weighted_remaining_life": ("Veid gjenværende levetid", "Weighted remaining life"),
     "reserve_fund": ("Disposisjonsfond i alt", "Reserve funds"),
     "buffer_fund": ("Bufferfond", "Buffer fund"),
@@ -92,7 +93,7 @@ SUMMARY_SERIES = (
 )
 
 PERCENT_SERIES = {"net_operating_result_ratio", "debt_ratio", "self_financing_share"}
-INDEX_SERIES = {"price_index", "population_ratio", "weighted_remaining_life", "cost_index"}
+INDEX_SERIES = {"price_index", "population_ratio", "weighted_useful_life", "cost_index"}
 
 
 def label(name: str, lang: str = "nb") -> str:

@@ -62,6 +62,9 @@ def figure_rows(plan: Plan, lang: str) -> list[Row]:
         thousands(o.depreciation.value, lang), o.depreciation)
     add(t("Veid gjenværende levetid (år)", "Weighted remaining life (years)", lang),
         number(o.weighted_remaining_life.value, 0, lang), o.weighted_remaining_life)
+    if o.weighted_useful_life is not None:
+        add(t("Veid levetid (år, § 50 nr. 7 a)", "Weighted useful life (years)", lang),
+            number(o.weighted_useful_life.value, 1, lang), o.weighted_useful_life)
     for f in o.funds:
         add(f"{f.name} (1000 kr)", thousands(f.amount, lang), f)
     add(t("Egenfinansiering", "Self-financing share", lang),

@@ -107,3 +107,8 @@ class PlanVersionFileRow(Base):
     )
     path: Mapped[str] = mapped_column(String(PATH_LENGTH), primary_key=True)
     text: Mapped[str] = mapped_column(Text)
+
+
+# Each part of the store keeps its tables in its own module, on this Base (imported here so
+# that Base.metadata — and the test comparing it with the migrations — sees every table).
+from muniplan.store import citizen_schema, process_schema  # noqa: E402,F401

@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from muniplan.report import formatting
 from muniplan.web import charts as chartlib
 from muniplan.web import risk as risklib
+from muniplan.web.auth import AuthCookies
 from muniplan.web.i18n import gettext_for, negotiate
 from muniplan.web.pages import routers
 from muniplan.web.pages.assets import router as assets_router
@@ -99,7 +100,7 @@ def error_page(request: Request, status: int, messages: list[str]) -> HTMLRespon
     q = request.query_params.get("lang")
     lang = negotiate(q if q in ("nb", "en") else None, request.headers.get("accept-language"))
     _ = gettext_for(lang)
-    titles = {404: _("Siden finnes ikke"), 422: _("Ugyldig adresse"),
+    titles = {403: _("Ingen tilgang"), 404: _("Siden finnes ikke"), 422: _("Ugyldig adresse"),
               500: _("Noe gikk galt")}
     env = request.app.state.web.templates
     html = env.get_template("error.html").render(
@@ -144,7 +145,9 @@ def create_app(settings: Any, store: Any) -> FastAPI:
         _ = gettext_for(negotiate(None, request.headers.get("accept-language")))
         default = _("Finner ingenting på adressen {path}.").format(path=request.url.path)
         msg = detail if detail and detail not in ("Not Found", "Method Not Allowed") else default
-        return error_page(request, exc.status_code, [msg])
+        response = error_page(request, exc.status_code, [msg])
+        response.headers.update(exc.headers or {})  # e.g. Location of a login redirect
+        return response
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
@@ -184,6 +187,7 @@ def create_app(settings: Any, store: Any) -> FastAPI:
         app.include_router(router)
     _mount_api(app, store)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(AuthCookies)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     return app

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
+    from muniplan.web.auth import pages as auth_pages
     from muniplan.web.pages import (
         downloads,
         economy,
@@ -14,10 +15,11 @@ def routers() -> list[APIRouter]:
         overview,
         priorities,
         sectors,
+        simulator,
         sources,
         sustainability,
     )
 
     return [overview.router, sectors.router, investments.router, priorities.router,
             economy.router, sustainability.router, national.router, sources.router,
-            downloads.router]
+            downloads.router, simulator.router, auth_pages.router]

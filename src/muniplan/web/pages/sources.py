@@ -24,6 +24,8 @@ def sources(request: Request, plan_id: str, lang: Lang = None, version: Version 
                                              plan.opening.depreciable_assets),
                ("depreciation", plan.opening.depreciation),
                ("weighted_remaining_life", plan.opening.weighted_remaining_life)]
+    if plan.opening.weighted_useful_life is not None:
+        opening.append(("weighted_useful_life", plan.opening.weighted_useful_life))
     population = dict(plan.population.sources) if plan.population is not None else {}
     return page.render("sources.html", page._("Kilder"), "sources",
                        assumptions=assumptions, opening=opening, population=population)
