@@ -14,6 +14,7 @@ import typer
 
 from muniplan import __version__
 from muniplan.cli import (
+    citizens,
     followup_commands,
     init_commands,
     national_commands,
@@ -56,6 +57,7 @@ report_commands.register(app)
 users.register(app)
 followup_commands.register(app)
 init_commands.register(app)
+citizens.register(app)
 national_commands.register(app)
 
 

@@ -18,7 +18,7 @@ from muniplan.engine.compare import compare
 from muniplan.engine.montecarlo import STAGES as MC_STAGES
 from muniplan.engine.projection import MAX_DRAWS, Projection, project
 from muniplan.plan.advice import plan_warnings
-from muniplan.plan.load import load_plan, resolve
+from muniplan.plan.load import load_plan, resolve, unknown_columns
 from muniplan.plan.model import CATEGORY_LABELS, Plan, Scenario
 from muniplan.plan.parameters import PlanIds, parse_set
 from muniplan.report.data import plan_to_dict, projection_to_dict, series_list, value
@@ -66,8 +66,8 @@ def validate(plan: str = plan_argument()) -> None:
         f"{len(p.services)} services, "
         + ("population data" if p.population is not None else "no population data")
     )
-    for warning in plan_warnings(p):
-        err_console.print(f"[yellow]advarsel:[/] {escape(str(warning))}", soft_wrap=True)
+    for warning in [*unknown_columns(plan), *map(str, plan_warnings(p))]:
+        err_console.print(f"[yellow]advarsel:[/] {escape(warning)}", soft_wrap=True)
 
 
 def show(plan: str = plan_argument(),

@@ -141,7 +141,9 @@ def prepare(plan: Plan, to_year: int | None = None, scenarios: Sequence[Scenario
     if not plan.period.last <= last <= 2100:
         raise ScenarioError("projection end outside range", field="--to",
                             expected=f"{plan.period.last}–2100", found=last)
-    return apply_scenarios(plan, finance_inputs(plan, last), scenarios, origin)
+    # the plan's own changes (an alternative budget, a revision) first, then the scenarios
+    return apply_scenarios(plan, finance_inputs(plan, last), (*plan.changes, *scenarios),
+                           origin)
 
 
 def project(plan: Plan, *, to_year: int | None = None, draws: int = 1, seed: int | None = None,

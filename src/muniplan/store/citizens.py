@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
+from muniplan.store.accounts import audit
 from muniplan.store.citizen_schema import (
     AGE_GROUPS,
     COMMENT_LENGTH,
@@ -34,6 +35,8 @@ from muniplan.store.errors import NotFoundError, StoreError
 from muniplan.store.schema import PlanRow
 
 POSTCODE = re.compile(r"^\d{4}$")
+CITIZEN = "innbygger"
+"""The audit log's actor for an anonymous citizen (no address or other trace is logged)."""
 MAX_CHOICES = 200
 """Levers one submission may hold (a plan with every program area and project as a lever
 stays far below)."""
@@ -128,6 +131,8 @@ class CitizenStore:
                 status="pending")
             session.add(row)
             session.flush()
+            audit(session, CITIZEN, "citizen.submission", f"submission:{row.id}",
+                  plan=plan_id, version=version_number)
             return int(row.id)
 
     def add_comment(self, plan_id: str, version_number: int, target_kind: str,
@@ -147,13 +152,17 @@ class CitizenStore:
                 status="pending")
             session.add(row)
             session.flush()
+            audit(session, CITIZEN, "citizen.comment", f"comment:{row.id}",
+                  plan=plan_id, about=f"{target_kind}:{target_id}")
             return int(row.id)
 
-    def moderate_submission(self, submission_id: int, status: str, by: str) -> None:
-        self._moderate(CitizenSubmissionRow, submission_id, status, by)
+    def moderate_submission(self, submission_id: int, status: str, by: Any) -> None:
+        """Publish or reject a submission's comment (a rejected submission also leaves the
+        summary); ``by`` is the staff user (or a name), written to the audit log."""
+        self._moderate(CitizenSubmissionRow, "submission", submission_id, status, by)
 
-    def moderate_comment(self, comment_id: int, status: str, by: str) -> None:
-        self._moderate(CitizenCommentRow, comment_id, status, by)
+    def moderate_comment(self, comment_id: int, status: str, by: Any) -> None:
+        self._moderate(CitizenCommentRow, "comment", comment_id, status, by)
 
     def purge(self, older_than_days: int) -> int:
         """Delete submissions and comments older than ``older_than_days``; how many."""
@@ -165,6 +174,8 @@ class CitizenStore:
             for table in (CitizenSubmissionRow, CitizenCommentRow):
                 result = session.execute(delete(table).where(table.created_at < before))
                 n += int(result.rowcount or 0)  # type: ignore[attr-defined]
+            audit(session, "muniplan", "citizen.purge", "citizens", days=older_than_days,
+                  deleted=n)
             return n
 
     # --- reading --------------------------------------------------------------------------
@@ -194,7 +205,7 @@ class CitizenStore:
         if session.get(PlanRow, plan_id) is None:
             raise NotFoundError(f"no plan {plan_id!r} in the store", plan_id=plan_id)
 
-    def _moderate(self, table: Any, row_id: int, status: str, by: str) -> None:
+    def _moderate(self, table: Any, kind: str, row_id: int, status: str, by: Any) -> None:
         if status not in MODERATION:
             raise StoreError(f"status: expected one of {', '.join(MODERATION)}, "
                              f"found {status[:20]!r}")
@@ -204,4 +215,46 @@ class CitizenStore:
                 raise NotFoundError(f"nothing to moderate with id {row_id}", plan_id="")
             row.status = status
             row.moderated_at = datetime.now(UTC)
-            row.moderated_by = by
+            row.moderated_by = getattr(by, "username", by)
+            audit(session, by, "citizen.moderate", f"{kind}:{row_id}", status=status)
+
+
+@dataclass(frozen=True)
+class LeverSummary:
+    """How the citizens moved one lever: over every counted submission (0 where a citizen
+    left it), the median, the quartiles and the range, and how many moved it at all."""
+
+    lever: str
+    moved: int
+    median: float
+    p25: float
+    p75: float
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Summary:
+    count: int
+    with_comment: int
+    levers: tuple[LeverSummary, ...]
+    published_comments: tuple[Submission, ...]
+
+
+def summarise(submissions: list[Submission], lever_ids: list[str]) -> Summary:
+    """The summary staff publish: rejected submissions are left out; comments only when
+    published."""
+    import numpy as np
+
+    counted = [s for s in submissions if s.status != "rejected"]
+    out = []
+    for lever in lever_ids:
+        values = np.array([s.choices.get(lever, 0.0) for s in counted], dtype=float)
+        if not len(values):
+            continue
+        q25, q50, q75 = np.quantile(values, [0.25, 0.5, 0.75])
+        out.append(LeverSummary(lever, int((values != 0).sum()), float(q50), float(q25),
+                                float(q75), float(values.min()), float(values.max())))
+    return Summary(len(counted), sum(1 for s in counted if s.comment),
+                   tuple(out), tuple(s for s in counted
+                                     if s.status == "published" and s.comment))

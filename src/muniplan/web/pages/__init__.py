@@ -8,8 +8,10 @@ from fastapi import APIRouter
 def routers() -> list[APIRouter]:
     from muniplan.web.auth import pages as auth_pages
     from muniplan.web.pages import (
+        citizens,
         downloads,
         economy,
+        followup,
         investments,
         national,
         overview,
@@ -22,4 +24,5 @@ def routers() -> list[APIRouter]:
 
     return [overview.router, sectors.router, investments.router, priorities.router,
             economy.router, sustainability.router, national.router, sources.router,
-            downloads.router, simulator.router, auth_pages.router]
+            downloads.router, simulator.router, citizens.router, auth_pages.router,
+            followup.router, followup.api]

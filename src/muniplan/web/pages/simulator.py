@@ -13,11 +13,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from muniplan.engine.simulator import ChoiceError, Lever, Outcome, levers, outcome, read_choices
 from muniplan.engine.simulator import simulate as run_simulation
+from muniplan.store.citizen_schema import AGE_GROUPS
+from muniplan.store.citizens import POSTCODE, CitizenStore
+from muniplan.web.auth import csrf_field, verify_csrf
 from muniplan.web.citizen_limits import Busy, Limited, citizens
 from muniplan.web.pages.common import Lang, Page, Version, open_page
 
@@ -120,6 +124,7 @@ def simulator(request: Request, plan_id: str, lang: Lang = None, version: Versio
         "fields": _fields(page, raw, choices), "mine": mine,
         "proposal": proposal_outcome(page), "error": error, "error_field": error_field,
         "choices": choices or {}, "limits": limits.limits, "inf": float("inf"),
+        "csrf": csrf_field(request), "age_groups": AGE_GROUPS,
     }
     template = "simulator_result.html" if part == "resultat" else "simulator.html"
     state = request.app.state.web
@@ -137,3 +142,75 @@ def _message(page: Page, status: int, text: str, retry_after: int | None = None)
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
     return response
+
+
+def limit_body(request: Request) -> None:
+    """Refuse a form bigger than the limit before it is read (413), or of unknown size (411)."""
+    size = request.headers.get("content-length")
+    if size is None or not size.isdigit():
+        raise HTTPException(411, detail="Skjemaet manglet lengde (Content-Length).")
+    if int(size) > citizens(request.app.state).limits.form_bytes:
+        raise HTTPException(413, detail="Skjemaet er for stort.")
+
+
+def _form_problem(form: dict[str, str], limit: int, _: Any) -> str | None:
+    comment = form.get("kommentar", "")
+    if len(comment.strip()) > limit:
+        return _("Kommentaren kan ha høyst {n} tegn (den hadde {found}).").format(
+            n=limit, found=len(comment.strip()))
+    code = form.get("postnummer", "").strip()
+    if code and not POSTCODE.match(code):
+        return _("Postnummeret må være fire sifre (fikk «{found}»).").format(found=code[:10])
+    group = form.get("aldersgruppe", "").strip()
+    if group and group not in AGE_GROUPS:
+        return _("Velg en aldersgruppe fra listen.")
+    return None
+
+
+@router.post(f"/plan/{{plan_id}}/{PATH}/send", response_class=HTMLResponse,
+             dependencies=[Depends(limit_body), Depends(verify_csrf)])
+async def send(request: Request, plan_id: str, lang: Lang = None,
+               version: Version = None) -> Response:
+    """Store a balanced budget with its optional comment, postcode and age group."""
+    page = await run_in_threadpool(open_page, request, plan_id, lang, version)
+    _ = page._
+    limits = citizens(request.app.state)
+    try:
+        limits.rate.hit(("send", client_address(request)), limits.limits.submissions_per_hour,
+                        3600.0)
+    except Limited as exc:
+        return _message(page, 429, _("Du har sendt mange budsjetter på kort tid. Prøv igjen "
+                                     "senere."), exc.retry_after)
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    thanks = RedirectResponse(page.url(f"{PATH}/takk"), status_code=303)
+    if form.get("nettsted", "").strip():
+        return thanks  # a robot filled the hidden field: it is told nothing, nothing is kept
+    try:
+        choices = read_choices(page.plan, form)
+    except ChoiceError as exc:
+        lever = next((lv for lv in levers(page.plan) if lv.id == exc.lever), None)
+        return _message(page, 422, choice_message(exc, lever, _))
+    problem = _form_problem(form, limits.limits.comment_chars, _)
+    if problem:
+        return _message(page, 422, problem)
+    try:
+        mine = await run_in_threadpool(citizen_outcome, page, choices)
+    except Busy:
+        return _message(page, 503, _("Mange regner akkurat nå. Prøv igjen om litt."), 5)
+    if not mine.balanced:
+        return _message(page, 422, _("Budsjettet går ikke i balanse i planperioden, så det "
+                                     "kan ikke sendes. Gå tilbake og finn resten."))
+    await run_in_threadpool(
+        CitizenStore(request.app.state.store).add_submission, page.plan.id,
+        page.loaded.version.number, {k: v for k, v in choices.items() if v},
+        comment=form.get("kommentar"), postcode=form.get("postnummer"),
+        age_group=form.get("aldersgruppe"))
+    return thanks
+
+
+@router.get(f"/plan/{{plan_id}}/{PATH}/takk", response_class=HTMLResponse)
+def thanks(request: Request, plan_id: str, lang: Lang = None,
+           version: Version = None) -> HTMLResponse:
+    page = open_page(request, plan_id, lang, version)
+    return page.render("simulator_thanks.html", page._("Takk for budsjettet ditt"),
+                       "simulator")
