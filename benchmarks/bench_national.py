@@ -5,7 +5,7 @@ least 1.7 × one. The ratio is measured in the same run, one worker then two, so
 shared machine hits both alike as far as possible; the load average is printed beside it.
 Memory: each worker process's resident set after the runs (``psutil`` via ``client.run``).
 Run: ``.venv/bin/python -m benchmarks.bench_national`` (or ``python -m benchmarks``).
-Cluster ports: 8460 (one worker) and 8470 (two), on 127.0.0.1.
+Cluster ports: 8400 (one worker) and 8420 (two), on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ def _measure(workers: int, port: int) -> dict[str, Any]:
 
 def main() -> dict[str, float]:
     load = os.getloadavg()[0]
-    one = _measure(1, 8460)
-    two = _measure(2, 8470)
+    one = _measure(1, 8400)
+    two = _measure(2, 8420)
     print(f"cores: {os.cpu_count()}, load average before: {load:.1f}, after: "
           f"{os.getloadavg()[0]:.1f} (other work on the machine slows both runs)")
     for r in (one, two):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,7 +15,8 @@ from muniplan.demography.national import History, run_kommune
 from muniplan.national.runner import dask_client, run_backtests, run_national
 from muniplan.plan.kommuner import load_national
 
-PORT = 8450  # this branch's ports are 8400-8499
+# this branch's ports are 8400-8499: 20 per cluster, one cluster per xdist worker
+PORT = 8450 + 20 * int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
 NUMBERS = ["1151", "0301", "3201", "1160", "4601", "1818", "5001"]
 
 
