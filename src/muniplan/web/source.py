@@ -16,8 +16,8 @@ from typing import Any
 
 from muniplan.engine.projection import Projection, project
 from muniplan.plan.model import Plan
-
-PREFERRED_STATUS = "adopted"
+from muniplan.store.errors import NotFoundError
+from muniplan.store.process import Process
 
 
 class NotFound(LookupError):
@@ -83,26 +83,23 @@ class PlanSource:
                 return rec
         raise NotFound(f"Fant ingen plan med id «{plan_id}».")
 
-    def choose_version(self, plan_id: str, number: int | None) -> tuple[Any, tuple[Any, ...]]:
-        """The version asked for, else the newest adopted one, else the newest."""
-        versions = tuple(sorted(self.store.versions(plan_id), key=lambda v: v.number))
-        if not versions:
-            raise NotFound(f"Planen «{plan_id}» har ingen versjoner.")
-        if number is not None:
-            for v in versions:
-                if v.number == number:
-                    return v, versions
-            raise NotFound(
-                f"Planen «{plan_id}» har ingen versjon {number} "
-                f"(versjoner: {', '.join(str(v.number) for v in versions)})."
-            )
-        adopted = [v for v in versions if v.status == PREFERRED_STATUS]
-        return (adopted or list(versions))[-1], versions
+    def choose_version(self, plan_id: str, number: int | None, viewer: Any = None
+                       ) -> tuple[Any, tuple[Any, ...]]:
+        """The version asked for if ``viewer`` may read it, else the current one: the
+        newest adopted, else the published proposal (:mod:`muniplan.store.process`). A
+        version the viewer may not read is "not found", like one that does not exist."""
+        try:
+            version, seen = Process(self.store).resolve(plan_id, number, viewer)
+        except NotFoundError:
+            if number is None:
+                raise NotFound(f"Planen «{plan_id}» har ingen publisert versjon.") from None
+            raise NotFound(f"Planen «{plan_id}» har ingen versjon {number}.") from None
+        return version, tuple(seen)
 
-    def load(self, plan_id: str, number: int | None = None, to_year: int | None = None
-             ) -> Loaded:
+    def load(self, plan_id: str, number: int | None = None, to_year: int | None = None,
+             viewer: Any = None) -> Loaded:
         rec = self.record(plan_id)
-        version, versions = self.choose_version(plan_id, number)
+        version, versions = self.choose_version(plan_id, number, viewer)
         plan = self._plans.get(
             (plan_id, version.number, getattr(version, "digest", None)),
             lambda: self.store.load(plan_id, version.number),
