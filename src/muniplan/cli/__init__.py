@@ -13,7 +13,7 @@ import sys
 import typer
 
 from muniplan import __version__
-from muniplan.cli import plan_commands, report_commands, store_commands
+from muniplan.cli import plan_commands, report_commands, store_commands, warm_command
 from muniplan.cli.common import err_console, run_guarded
 
 app = typer.Typer(
@@ -45,6 +45,7 @@ def _root(
 plan_commands.register(app)
 store_commands.register(app)
 report_commands.register(app)
+warm_command.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

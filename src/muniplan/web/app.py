@@ -29,12 +29,14 @@ from muniplan.report import formatting
 from muniplan.web import charts as chartlib
 from muniplan.web import risk as risklib
 from muniplan.web.i18n import gettext_for, negotiate
+from muniplan.web.kept import kept
 from muniplan.web.pages import routers
 from muniplan.web.pages.assets import router as assets_router
 from muniplan.web.pages.common import BadParameter
 from muniplan.web.pages.downloads import Documents
 from muniplan.web.security import HeadAsGet, SecurityHeaders
 from muniplan.web.source import BoundedCache, Loaded, NotFound, PlanSource
+from muniplan.web.transfer import Transfer
 
 HERE = Path(__file__).parent
 PREFERRED_PLAN = "baerum-2018-2021"
@@ -62,8 +64,12 @@ class WebState:
             name, loaded.plan, loaded.projection, lang, gettext_for(lang)))
 
     def risk(self, loaded: Loaded) -> risklib.Risk:
-        """The version's Monte Carlo run and scenarios, computed once."""
-        return self.risks.get(loaded.key, lambda: risklib.compute(loaded.plan, loaded.to_year))
+        """The version's Monte Carlo run and scenarios, computed once (concurrent requests
+        wait for the same run) and kept in the store across restarts and workers."""
+        return self.risks.get(loaded.key, lambda: kept(
+            self.source.store, loaded.plan.id, loaded.version.number, "risk",
+            risklib.stored_key(loaded.to_year),
+            lambda: risklib.compute(loaded.plan, loaded.to_year)))
 
     def svg(self, loaded: Loaded, chart: chartlib.Chart, lang: str) -> str:
         return self.svgs.get((*loaded.key, chart.name, lang),
@@ -184,6 +190,7 @@ def create_app(settings: Any, store: Any) -> FastAPI:
         app.include_router(router)
     _mount_api(app, store)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(Transfer)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     return app

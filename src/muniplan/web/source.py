@@ -16,6 +16,7 @@ from typing import Any
 
 from muniplan.engine.projection import Projection, project
 from muniplan.plan.model import Plan
+from muniplan.web.kept import kept
 
 PREFERRED_STATUS = "adopted"
 
@@ -40,25 +41,60 @@ class Loaded:
         return (self.plan.id, self.version.number, self.plan.digest, self.to_year)
 
 
+class _Flight:
+    """One computation under way, which later callers of the same key wait for."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+
 class BoundedCache:
-    """A small thread-safe LRU; values are computed outside the lock."""
+    """A small thread-safe LRU with single flight: values are computed outside the lock, and
+    callers asking for a key while it is being computed wait for that one computation
+    instead of starting their own (50 readers arriving at once cost one run, not 50)."""
 
     def __init__(self, size: int = 64) -> None:
         self.size = size
         self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._flights: dict[Hashable, _Flight] = {}
         self._lock = threading.Lock()
+        self.computed = 0
+        """How many values were computed (not found or waited for): what tests count."""
 
     def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
         with self._lock:
             if key in self._data:
                 self._data.move_to_end(key)
                 return self._data[key]
-        value = make()
+            flight = self._flights.get(key)
+            owner = flight is None
+            if owner:
+                flight = self._flights[key] = _Flight()
+                self.computed += 1
+        assert flight is not None
+        if not owner:
+            flight.done.wait()
+            if flight.error is not None:
+                raise flight.error
+            return flight.value
+        try:
+            value = make()
+        except BaseException as exc:
+            flight.error = exc
+            with self._lock:
+                del self._flights[key]
+            flight.done.set()
+            raise
         with self._lock:
             self._data[key] = value
             self._data.move_to_end(key)
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
+            del self._flights[key]
+        flight.value = value
+        flight.done.set()
         return value
 
 
@@ -114,6 +150,7 @@ class PlanSource:
         to = to_year or plan.horizon
         proj = self._projections.get(
             (plan_id, version.number, plan.digest, to),
-            lambda: project(plan, to_year=to),
+            lambda: kept(self.store, plan_id, version.number, "projection", f"to={to}",
+                         lambda: project(plan, to_year=to)),
         )
         return Loaded(plan, rec, version, versions, proj, to)

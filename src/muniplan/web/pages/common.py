@@ -102,10 +102,25 @@ class Page:
         state = self.request.app.state.web
         key = (*self.loaded.key, template, self.request.url.path, self.lang,
                tuple(sorted(self.sticky.items())))
+        charted = context.pop("charted", None)
+        if charted is None:
+            charted = has_charts(context.values())
         body = state.pages.get(key, lambda: state.templates.get_template(template).render(
             page=self, _=self._, lang=self.lang, plan=self.plan, proj=self.proj,
-            title=title, active=active, **context))
+            title=title, active=active, charted=charted, **context))
         return HTMLResponse(body)
+
+
+def has_charts(values: Any) -> bool:
+    """Does the page show a chart (so it needs the chart script, 0.9 MB)?"""
+    for value in values:
+        if isinstance(value, Chart):
+            return True
+        if isinstance(value, list | tuple) and any(isinstance(v, Chart) for v in value):
+            return True
+        if isinstance(value, dict) and any(isinstance(v, Chart) for v in value.values()):
+            return True
+    return False
 
 
 def open_page(request: Request, plan_id: str, lang: str | None, version: int | None,
