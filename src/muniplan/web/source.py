@@ -21,8 +21,25 @@ from muniplan.web.kept import kept
 PREFERRED_STATUS = "adopted"
 
 
-class NotFound(LookupError):
+class Translatable(Exception):
+    """An error whose message is a bokmål template (the catalogue's message id) and its
+    fields, so the error page can show it in the reader's language."""
+
+    def __init__(self, template: str, **fields: Any) -> None:
+        super().__init__(template.format(**fields) if fields else template)
+        self.template = template
+        self.fields = fields
+
+    def message(self, _: Callable[[str], str]) -> str:
+        return _(self.template).format(**self.fields) if self.fields else _(self.template)
+
+
+class NotFound(Translatable, LookupError):
     """What the URL names does not exist; the message says what was missing."""
+
+
+class OutOfRange(Translatable, ValueError):
+    """A parameter of the right type outside what the plan allows (a year past its horizon)."""
 
 
 @dataclass(frozen=True)
@@ -117,21 +134,20 @@ class PlanSource:
         for rec in self.records():
             if rec.id == plan_id:
                 return rec
-        raise NotFound(f"Fant ingen plan med id «{plan_id}».")
+        raise NotFound("Fant ingen plan med id «{id}».", id=plan_id)
 
     def choose_version(self, plan_id: str, number: int | None) -> tuple[Any, tuple[Any, ...]]:
         """The version asked for, else the newest adopted one, else the newest."""
         versions = tuple(sorted(self.store.versions(plan_id), key=lambda v: v.number))
         if not versions:
-            raise NotFound(f"Planen «{plan_id}» har ingen versjoner.")
+            raise NotFound("Planen «{id}» har ingen versjoner.", id=plan_id)
         if number is not None:
             for v in versions:
                 if v.number == number:
                     return v, versions
-            raise NotFound(
-                f"Planen «{plan_id}» har ingen versjon {number} "
-                f"(versjoner: {', '.join(str(v.number) for v in versions)})."
-            )
+            raise NotFound("Planen «{id}» har ingen versjon {number} (versjoner: {known}).",
+                           id=plan_id, number=number,
+                           known=", ".join(str(v.number) for v in versions))
         adopted = [v for v in versions if v.status == PREFERRED_STATUS]
         return (adopted or list(versions))[-1], versions
 
@@ -144,9 +160,8 @@ class PlanSource:
             lambda: self.store.load(plan_id, version.number),
         )
         if to_year is not None and not (plan.period.last <= to_year <= plan.horizon):
-            raise ValueError(
-                f"«to» må være et år fra {plan.period.last} til {plan.horizon}, fikk {to_year}."
-            )
+            raise OutOfRange("«to» må være et år fra {first} til {last}, fikk {found}.",
+                             first=plan.period.last, last=plan.horizon, found=to_year)
         to = to_year or plan.horizon
         proj = self._projections.get(
             (plan_id, version.number, plan.digest, to),

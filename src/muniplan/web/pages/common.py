@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from muniplan.plan.model import Provenance
 from muniplan.web.charts import Chart
 from muniplan.web.i18n import gettext_for, negotiate
-from muniplan.web.source import Loaded
+from muniplan.web.source import Loaded, OutOfRange
 
 Lang = Annotated[Literal["nb", "en"] | None, Query(
     description="Språk: nb (bokmål, standard) eller en (English)")]
@@ -130,10 +130,8 @@ def open_page(request: Request, plan_id: str, lang: str | None, version: int | N
     state = request.app.state.web
     try:
         loaded = state.source.load(plan_id, version, to)
-    except ValueError as exc:
-        if isinstance(exc, LookupError):
-            raise
-        raise BadParameter("to", str(exc)) from exc
+    except OutOfRange as exc:
+        raise BadParameter("to", exc.message(gettext_for(chosen))) from exc
     sticky: dict[str, Any] = {}
     if lang is not None:
         sticky["lang"] = lang
