@@ -23,7 +23,9 @@ from muniplan.store.migrate import config, head
 from muniplan.store.schema import Base
 
 PLAN_ID = "baerum-2018-2021"
-TABLES = {"alembic_version", "plans", "plan_versions", "plan_version_files", "computed_results"}
+TABLES = {"alembic_version", "plans", "plan_versions", "plan_version_files",
+          "groups", "users", "sessions", "login_failures", "audit_log", "version_process",
+          "questions", "citizen_submissions", "citizen_comments", "computed_results"}
 
 
 def test_migrations_build_exactly_the_models(store):

@@ -13,7 +13,16 @@ import sys
 import typer
 
 from muniplan import __version__
-from muniplan.cli import plan_commands, report_commands, store_commands, warm_command
+from muniplan.cli import (
+    citizens,
+    followup_commands,
+    init_commands,
+    plan_commands,
+    report_commands,
+    store_commands,
+    users,
+    warm_command,
+)
 from muniplan.cli.common import err_console, run_guarded
 
 app = typer.Typer(
@@ -45,6 +54,10 @@ def _root(
 plan_commands.register(app)
 store_commands.register(app)
 report_commands.register(app)
+users.register(app)
+followup_commands.register(app)
+init_commands.register(app)
+citizens.register(app)
 warm_command.register(app)
 
 

@@ -9,6 +9,7 @@ from enum import Enum
 import numpy as np
 import typer
 from rich import box
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -16,7 +17,8 @@ from muniplan.cli.common import console, err_console, fail, plan_argument, print
 from muniplan.engine.compare import compare
 from muniplan.engine.montecarlo import STAGES as MC_STAGES
 from muniplan.engine.projection import MAX_DRAWS, Projection, project
-from muniplan.plan.load import load_plan, resolve
+from muniplan.plan.advice import plan_warnings
+from muniplan.plan.load import load_plan, resolve, unknown_columns
 from muniplan.plan.model import CATEGORY_LABELS, Plan, Scenario
 from muniplan.plan.parameters import PlanIds, parse_set
 from muniplan.report.data import plan_to_dict, projection_to_dict, series_list, value
@@ -64,6 +66,8 @@ def validate(plan: str = plan_argument()) -> None:
         f"{len(p.services)} services, "
         + ("population data" if p.population is not None else "no population data")
     )
+    for warning in [*unknown_columns(plan), *map(str, plan_warnings(p))]:
+        err_console.print(f"[yellow]advarsel:[/] {escape(warning)}", soft_wrap=True)
 
 
 def show(plan: str = plan_argument(),

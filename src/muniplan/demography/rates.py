@@ -266,7 +266,9 @@ def estimate(data: PopulationHistory, base_year: int, window: int = 5,
     tr = transitions(pop_years, population, m_years, mx, f_years, asfr)
     s_birth = tr["s_birth"] @ np.array([1.0 - male_share, male_share])
     phi = tr["age0"] / (tr["expected"] * s_birth)
-    fixed = np.log(tr["age0"] / (tr["expected_fixed"] * s_birth))
+    # a year without a single birth (Utsira, about 200 inhabitants) would give log 0: half a
+    # birth is counted instead, a continuity correction that only touches the spread
+    fixed = np.log(np.maximum(tr["age0"], 0.5) / (tr["expected_fixed"] * s_birth))
 
     n = tr["years"].size
     w_mig = min(window, n)

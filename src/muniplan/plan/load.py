@@ -17,9 +17,7 @@ row, the field, what was expected and what was found. Nothing is ever written.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
@@ -28,6 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from muniplan.plan import csvio, traps
 from muniplan.plan.errors import PlanError
 from muniplan.plan.model import RATIO_INDICATORS, FieldError, Investment, Plan, ProgramArea
 from muniplan.plan.money import MoneyError, to_kroner
@@ -79,6 +78,9 @@ def read_folder(path: Path) -> dict[str, str]:
     for p in sorted(path.rglob("*")):
         if p.is_file() and p.suffix in {".yaml", ".yml", ".csv", ".md", ".json"}:
             rel = p.relative_to(path).as_posix()
+            if p.suffix == ".csv":  # as Excel saves it: a BOM, Windows-1252, CRLF
+                files[rel] = csvio.decode(p.read_bytes(), str(p)).replace("\r\n", "\n")
+                continue
             try:
                 files[rel] = p.read_text(encoding="utf-8")
             except UnicodeDecodeError:
@@ -118,6 +120,15 @@ def load_files(files: Mapping[str, str], origin: str = ".", folder: Path | None 
     return plan.model_copy(update={"population": population, "digest": digest(files)})
 
 
+def unknown_columns(plan: str | Path | None) -> list[str]:
+    """The columns of the plan's CSV files that are neither known nor notes (kommentar,
+    merknad, note): read by nobody, so perhaps a misspelt name."""
+    path = resolve(plan)
+    loader = _Loader(read_folder(path), str(path))
+    loader.load()
+    return loader.unknown
+
+
 def digest(files: Mapping[str, str]) -> str:
     """SHA-256 over the folder's files (names and contents), independent of their order."""
     h = hashlib.sha256()
@@ -131,6 +142,7 @@ class _Loader:
         self.files = files
         self.origin = origin.rstrip("/")
         self.locations: dict[tuple[str, ...], tuple[str, int | None]] = {}
+        self.unknown: list[str] = []
 
     def fname(self, name: str) -> str:
         return f"{self.origin}/{name}" if self.origin not in ("", ".") else name
@@ -209,6 +221,8 @@ class _Loader:
                 value = parent[key]
                 if value is None:
                     continue
+                traps.check_yaml_amount(self.text(name) or "", line_of(lines, path),
+                                        self.fname(name), dotted(path), value)
                 try:
                     parent[key] = to_kroner(value, self.scale)
                 except MoneyError as exc:
@@ -362,7 +376,7 @@ class _Loader:
     def _csv(self, name: str, required: tuple[str, ...], optional: tuple[str, ...]
              ) -> tuple[list[tuple[int, dict[str, str]]], list[int]]:
         text = self.text(name) or ""
-        reader = csv.reader(io.StringIO(text))
+        sep, reader = csvio.reader(text)
         try:
             header = next(reader)
         except StopIteration:
@@ -372,7 +386,9 @@ class _Loader:
         for col in required:
             if col not in header:
                 raise PlanError(
-                    f"missing column {col!r}", file=self.fname(name), line=1, field=col,
+                    f"missing column {col!r}"
+                    + csvio.did_you_mean(col, [h for h in header if h not in required]),
+                    file=self.fname(name), line=1, field=col,
                     expected=", ".join(required), found=",".join(header),
                 )
         if "source" not in header and "assumption" not in header:
@@ -390,12 +406,14 @@ class _Loader:
         for h in header:
             if YEAR_COLUMN.match(h):
                 years.append(int(h))
-            elif h not in known:
-                raise PlanError(
-                    f"unknown column {h!r}", file=self.fname(name), line=1, field=h,
-                    expected=f"{', '.join(sorted(known))} or a year such as 2018",
-                )
+            elif h not in known and h.lower() not in csvio.COMMENT_COLUMNS:
+                # kept in the file, unread; validate warns (see unknown_columns)
+                self.unknown.append(f"{self.fname(name)}:1: unknown column {h!r}, not read"
+                                    + csvio.did_you_mean(h, known))
         rows = []
+        ident = "program_area_id" if "program_area_id" in header else "id"
+        texts = [c for c in required if c != ident and not c.endswith("_year")]
+        sums = []
         for values in reader:
             line = reader.line_num
             if not any(v.strip() for v in values):
@@ -406,17 +424,41 @@ class _Loader:
                 raise PlanError(
                     f"row has {len(values)} fields, the header has {len(header)}",
                     file=self.fname(name), line=line, field=field,
-                    expected=f"{len(header)} comma-separated fields (a text with a comma "
-                    "needs quotes)", found=len(values),
+                    expected=f"{len(header)} fields separated by {csvio.SEP_NAMES[sep]} (a "
+                    f"text with {csvio.SEP_NAMES[sep]} needs quotes)", found=len(values),
                 )
-            rows.append((line, {h: v.strip() for h, v in zip(header, values, strict=True)}))
+            row = {h: v.strip() for h, v in zip(header, values, strict=True)}
+            if csvio.is_sum_row(row, ident, texts):
+                sums.append((line, row))
+                continue
+            rows.append((line, row))
+        for line, row in sums:
+            self._check_sum(name, line, row, rows, years)
         return rows, years
+
+    def _check_sum(self, name: str, line: int, total: dict[str, str],
+                   rows: list[tuple[int, dict[str, str]]], years: list[int]) -> None:
+        """A sum row is skipped, but only if it sums the rows: otherwise a row is missing,
+        doubled or misread."""
+        for y in years:
+            given = total.get(str(y), "")
+            if given == "":
+                continue
+            want = sum(self._amount(name, r_line, str(y), r[str(y)]) for r_line, r in rows
+                       if r.get(str(y), "") != "")
+            got = self._amount(name, line, str(y), given)
+            if abs(got - want) > len(rows) * self.scale:  # rounding of each row at most
+                raise PlanError(
+                    "sum row does not match the rows above it", file=self.fname(name),
+                    line=line, field=str(y), expected=f"{want / self.scale:.0f} (the sum of "
+                    f"{len(rows)} rows), or no sum row", found=given)
 
     def _provenance(self, name: str, line: int, row: dict[str, str]) -> dict[str, Any]:
         return {"source": row.get("source") or None, "assumption": row.get("assumption") or None}
 
     def _amount(self, name: str, line: int, field: str, text: str,
                 minimum: int | None = None) -> int:
+        csvio.check_amount(text, self.fname(name), line, field)
         try:
             value = to_kroner(text, self.scale)
         except MoneyError:
@@ -483,6 +525,7 @@ class _Loader:
         found = _found(err.get("input")) if err["type"] not in ("missing",) else None
         if err["type"] == "missing":
             msg = "required field missing"
+        msg += traps.hint(err["type"], loc, err.get("input"))
         located = _field_error(err)
         if located is not None:
             loc, found = (*loc, located.field), located.found

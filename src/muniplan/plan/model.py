@@ -163,10 +163,11 @@ class PriceBasis(_Frozen):
 
 class Series(Provenance):
     """A value per year. No silent carry-forward: a year outside it is an error unless the
-    series says how to extend (``hold`` keeps the last value; ``none`` refuses)."""
+    series says how to extend (``hold`` keeps the last value; ``interpolate`` draws a straight
+    line between the years given and holds the last value after them; ``none`` refuses)."""
 
     values: dict[Year, float]
-    extend: Literal["none", "hold"] = "none"
+    extend: Literal["none", "hold", "interpolate"] = "none"
     unit: Literal["ratio", "kroner", "index", "years"] = "ratio"
 
     @field_validator("values")
@@ -184,6 +185,13 @@ class Series(Provenance):
             raise KeyError(f"no value for {year}: the series starts in {years[0]}")
         if self.extend == "hold":
             return self.values[max(y for y in years if y <= year)]
+        if self.extend == "interpolate":
+            before = max(y for y in years if y <= year)
+            after = [y for y in years if y > year]
+            if not after:
+                return self.values[before]
+            a, b = self.values[before], self.values[after[0]]
+            return a + (b - a) * (year - before) / (after[0] - before)
         if year > years[-1]:
             raise KeyError(
                 f"no value for {year}: the series ends in {years[-1]} and does not say how "

@@ -127,3 +127,8 @@ class ComputedResultRow(Base):
     key: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# Each part of the store keeps its tables in its own module, on this Base (imported here so
+# that Base.metadata — and the test comparing it with the migrations — sees every table).
+from muniplan.store import citizen_schema, process_schema  # noqa: E402,F401

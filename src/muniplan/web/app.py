@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from muniplan.report import formatting
 from muniplan.web import charts as chartlib
 from muniplan.web import risk as risklib
+from muniplan.web.auth import AuthCookies
 from muniplan.web.i18n import gettext_for, negotiate
 from muniplan.web.kept import kept
 from muniplan.web.pages import routers
@@ -110,7 +111,7 @@ def request_lang(request: Request) -> str:
 def error_page(request: Request, status: int, messages: list[str]) -> HTMLResponse:
     lang = request_lang(request)
     _ = gettext_for(lang)
-    titles = {404: _("Siden finnes ikke"), 422: _("Ugyldig adresse"),
+    titles = {403: _("Ingen tilgang"), 404: _("Siden finnes ikke"), 422: _("Ugyldig adresse"),
               500: _("Noe gikk galt")}
     env = request.app.state.web.templates
     html = env.get_template("error.html").render(
@@ -173,7 +174,9 @@ def create_app(settings: Any, store: Any) -> FastAPI:
         _ = gettext_for(request_lang(request))
         default = _("Finner ingenting på adressen {path}.").format(path=request.url.path)
         msg = detail if detail and detail not in ("Not Found", "Method Not Allowed") else default
-        return error_page(request, exc.status_code, [msg])
+        response = error_page(request, exc.status_code, [msg])
+        response.headers.update(exc.headers or {})  # e.g. Location of a login redirect
+        return response
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
@@ -210,6 +213,7 @@ def create_app(settings: Any, store: Any) -> FastAPI:
         app.include_router(router)
     _mount_api(app, store)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.add_middleware(AuthCookies)
     app.add_middleware(Transfer)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)

@@ -24,7 +24,8 @@ STATIC = "public, max-age=3600"
 PUBLIC_PAGE = "public, max-age=60"
 """A page or chart of a published version: a minute (a new adoption shows within one)."""
 PRIVATE = "private, no-cache"
-"""Anything asked with a cookie or credentials: never kept by a shared cache."""
+"""Anything asked with a cookie or credentials, or setting one: never kept by a shared
+cache."""
 
 
 def _encoder(accept: str) -> str | None:
@@ -91,7 +92,8 @@ class Transfer:
         out.append((b"etag", etag.encode()))
         out.append((b"vary", b"Accept-Encoding"))
         if b"cache-control" not in present:
-            out.append((b"cache-control", self._policy(scope["path"], request).encode()))
+            policy = PRIVATE if b"set-cookie" in present else self._policy(scope["path"], request)
+            out.append((b"cache-control", policy.encode()))
         if etag in {t.strip() for t in request.get("if-none-match", "").split(",")}:
             await send({"type": "http.response.start", "status": 304, "headers": out})
             await send({"type": "http.response.body", "body": b""})

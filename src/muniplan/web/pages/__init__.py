@@ -6,16 +6,20 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
+    from muniplan.web.auth import pages as auth_pages
     from muniplan.web.pages import (
+        citizens,
         downloads,
         economy,
         investments,
         overview,
         priorities,
         sectors,
+        simulator,
         sources,
         sustainability,
     )
 
     return [overview.router, sectors.router, investments.router, priorities.router,
-            economy.router, sustainability.router, sources.router, downloads.router]
+            economy.router, sustainability.router, sources.router, downloads.router,
+            simulator.router, citizens.router, auth_pages.router]

@@ -1,0 +1,51 @@
+"""``muniplan citizens``: what citizens sent, from the command line — the summary of the
+simulator's budgets, and deleting what is older than the privacy statement promises."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from muniplan.cli.common import console, fail, print_json
+from muniplan.store import Settings, Store
+from muniplan.store.citizens import CitizenStore, summarise
+
+
+def register(app: typer.Typer) -> None:
+    group = typer.Typer(name="citizens", no_args_is_help=True,
+                        help="Citizens' budgets and comments: the summary, and purging old "
+                        "ones.")
+    group.command("summary")(summary)
+    group.command("purge")(purge)
+    app.add_typer(group)
+
+
+def summary(plan_id: str = typer.Argument(..., help="The plan's id in the store."),
+            json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """How many budgets were sent, and the median, quartiles and range of each change."""
+    with Store.from_settings(Settings()) as store:
+        rows = CitizenStore(store).submissions(plan_id)
+    levers = sorted({k for s in rows for k in s.choices})
+    result = summarise(rows, levers)
+    if json:
+        print_json({"plan": plan_id, "count": result.count,
+                    "with_comment": result.with_comment,
+                    "levers": [vars(x) for x in result.levers]})
+        return
+    console.print(f"{result.count} budsjetter, {result.with_comment} med kommentar")
+    t = Table("Endring", "Median", "Kvartiler", "Fra–til", "Endret av")
+    for x in result.levers:
+        t.add_row(x.lever, f"{x.median:g}", f"{x.p25:g} – {x.p75:g}",
+                  f"{x.low:g} – {x.high:g}", str(x.moved))
+    console.print(t)
+
+
+def purge(older_than: int = typer.Option(..., "--older-than", help="Delete what is older "
+                                         "than this many days.")) -> None:
+    """Delete citizens' budgets and comments older than --older-than days (one
+    transaction, in the audit log)."""
+    if older_than < 0:
+        fail(f"--older-than: expected 0 or more days, found {older_than}")
+    with Store.from_settings(Settings()) as store:
+        n = CitizenStore(store).purge(older_than)
+    console.print(f"Slettet {n} innspill eldre enn {older_than} dager.")

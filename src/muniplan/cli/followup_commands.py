@@ -1,0 +1,305 @@
+"""Commands of follow-up: actual results against the plan, and rolling the plan forward.
+
+    muniplan followup [PLAN] --year YYYY [--period T1|T2|year] [--format table|json|csv]
+    muniplan import-accounts EXPORT.csv --mapping MAP.csv --year YYYY --period T1 [PLAN]
+    muniplan roll-forward PLAN --to-first-year YYYY DIR
+    muniplan plan-vs-actual [PLAN] [--format table|json|csv]
+
+The reports are read from the plan folder's ``actuals/`` (or ``--actuals DIR``); see
+docs/followup.md for their layout.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from enum import Enum
+from pathlib import Path
+
+import typer
+from rich import box
+from rich.table import Table
+
+from muniplan.cli.common import console, plan_argument, print_json
+from muniplan.plan.errors import PlanError
+
+
+class Period(str, Enum):
+    T1 = "T1"
+    T2 = "T2"
+    year = "year"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+ACTUALS_HELP = "The folder of report files (default: the plan folder's actuals/)."
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to ``app``."""
+    app.command("followup")(followup_command)
+    app.command("import-accounts")(import_accounts)
+    app.command("roll-forward")(roll_forward_command)
+    app.command("plan-vs-actual")(plan_vs_actual)
+
+
+def load_with_actuals(plan: str | None, actuals: Path | None):
+    """The plan, its projection and its reports."""
+    from muniplan.engine.projection import project
+    from muniplan.plan.actuals import read_actuals
+    from muniplan.plan.load import load_plan, resolve
+
+    p = load_plan(plan)
+    folder = actuals if actuals is not None else resolve(plan) / "actuals"
+    if actuals is not None and not actuals.is_dir():
+        raise PlanError("no such folder", file=str(actuals), field="--actuals",
+                        expected="a folder of YYYY-PERIOD.csv report files")
+    acts = read_actuals(folder, p)
+    return p, project(p), acts, folder
+
+
+def followup_command(
+    plan: str = plan_argument(),
+    year: int = typer.Option(..., "--year", help="The budget year followed up."),
+    period: Period = typer.Option(Period.year, "--period",
+                                  help="T1 (to 30 April), T2 (to 31 August) or year."),
+    fmt: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
+    actuals: Path = typer.Option(None, "--actuals", help=ACTUALS_HELP, show_default=False),
+    threshold_percent: float = typer.Option(1.0, "--threshold-percent", min=0, max=100,
+                                            help="Flag deviations of at least this % of "
+                                            "the budget."),
+    threshold_amount: float = typer.Option(10.0, "--threshold-mill", min=0, max=1e6,
+                                           help="… or of at least this many mill. kr."),
+) -> None:
+    """Budget against actual: deviation and year-end prognosis per programområde, sector
+    and the kommune; investments, measures and targets."""
+    from muniplan.engine.followup import follow_up
+    from muniplan.report.followup import followup_to_dict
+
+    p, proj, acts, folder = load_with_actuals(plan, actuals)
+    if not p.period.first <= year <= p.period.last:
+        raise PlanError("not a year of the plan period", field="--year",
+                        expected=f"{p.period.first}–{p.period.last}", found=str(year))
+    if acts.report(year, period.value) is None:
+        raise PlanError(f"no report for {year} {period.value}", file=str(folder),
+                        field="--period", expected=f"{year}-{period.value}.csv",
+                        found=", ".join(f"{r.year}-{r.period}" for r in acts.reports)
+                        or "no reports")
+    f = follow_up(p, proj, acts, year, period.value, threshold_share=threshold_percent / 100,
+                  threshold_amount=threshold_amount * 1e6)
+    if fmt is Format.json:
+        print_json(followup_to_dict(f))
+    elif fmt is Format.csv:
+        _followup_csv(f)
+    else:
+        _followup_table(p, f)
+
+
+def _followup_csv(f) -> None:
+    from muniplan.report.followup import followup_to_dict
+
+    data = followup_to_dict(f)
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    cols = ["level", "id", "name", "budget_adopted", "budget_revised", "actual", "prognosis",
+            "prognosis_basis", "deviation", "deviation_share", "flagged"]
+    w.writerow(cols)
+    for row in (*data["lines"], *data["income"]):
+        w.writerow([row[c] if row[c] is not None else "" for c in cols])
+
+
+def _followup_table(p, f) -> None:
+    from muniplan.report.followup import (
+        BASIS_LABELS,
+        investment_cells,
+        line_cells,
+        report_title,
+        status_label,
+    )
+    from muniplan.report.formatting import percent
+
+    t = Table(title=f"{report_title(p.municipality.name, f.year, f.period)} "
+              f"(mill. kr, {f.price_basis})", box=box.SIMPLE_HEAD, title_justify="left")
+    for col, just in (("Programområde", "left"), ("Budsjett", "right"), ("Hittil", "right"),
+                      ("Prognose", "right"), ("Avvik", "right"), ("%", "right"),
+                      ("", "left")):
+        t.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
+    for line in f.lines:
+        name = line.name if line.level == "program_area" else f"[bold]{line.name}[/]"
+        t.add_row(name, *line_cells(line), "!" if line.flagged else "")
+    console.print(t)
+    bases = {ln.prognosis_basis for ln in f.lines if ln.level == "program_area"}
+    console.print("Prognose: " + ", ".join(BASIS_LABELS[b] for b in sorted(bases)) +
+                  ". ! = avvik som skal rapporteres.", soft_wrap=True)
+    t = Table(title="Investeringer (mill. kr)", box=box.SIMPLE_HEAD, title_justify="left")
+    for col in ("Prosjekt", "Budsjett", "Brukt", "Gj.grad", "Overskr.", "Ferdig"):
+        t.add_column(col, justify="left" if col == "Prosjekt" else "right", overflow="fold")
+    for inv in (*f.investments, f.investment_total):
+        t.add_row(inv.name + (" !" if inv.flagged else ""), *investment_cells(inv))
+    console.print(t)
+    for c in f.checks:
+        console.print(f"{c['rule']} {c['name']}: {percent(c['value'], 1)} — "
+                      f"{'holder' if c['holds'] else 'brutt'}", soft_wrap=True)
+    reported = [s for s in f.statuses if s.reported or s.measured is not None]
+    if reported:
+        t = Table(title="Tiltak og mål", box=box.SIMPLE_HEAD, title_justify="left")
+        t.add_column("Navn", overflow="fold")
+        t.add_column("Status / målt", justify="right")
+        for s in reported:
+            value = status_label(s.reported) if s.kind == "measure" else \
+                f"{s.measured:g} av {s.target_value:g} {s.unit or ''} ({s.target_year})" \
+                if s.target_value is not None else f"{s.measured:g}"
+            t.add_row(s.name, value)
+        console.print(t)
+    for a in f.assumptions:
+        console.print(f"[dim]Forutsetning: {a}[/]", soft_wrap=True)
+
+
+def import_accounts(
+    export: Path = typer.Argument(..., help="The accounting export (CSV: art, funksjon, "
+                                  "beløp; ; or , separated)."),
+    mapping: Path = typer.Option(..., "--mapping", help="CSV funksjon,program_area."),
+    year: int = typer.Option(..., "--year"),
+    period: Period = typer.Option(..., "--period"),
+    plan: str = typer.Option(None, "--plan", help="The plan folder or example (default: "
+                             "baerum-2018-2021)."),
+    out: Path = typer.Option(None, "--out", help="Folder to write YYYY-PERIOD.csv into "
+                             "(default: the plan folder's actuals/)."),
+    force: bool = typer.Option(False, "--force", help="Replace an existing report file."),
+) -> None:
+    """Read an accounting export by KOSTRA art and funksjon into a report file, and show
+    what could not be mapped."""
+    from muniplan.plan.accounts import read_export, read_mapping
+    from muniplan.plan.actuals import parse_report
+    from muniplan.plan.load import load_plan, resolve
+    from muniplan.report.formatting import millions
+    from muniplan.report.output import write_files
+
+    p = load_plan(plan)
+    texts = {}
+    for path in (export, mapping):
+        if not path.is_file():
+            raise PlanError("no such file", file=str(path))
+        try:
+            texts[path] = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise PlanError("not UTF-8 text", file=str(path),
+                            expected="a UTF-8 CSV file (Excel: «CSV UTF-8»)") from None
+    result = read_export(str(export), texts[export],
+                         read_mapping(str(mapping), texts[mapping], p))
+    name = f"{year}-{period.value}.csv"
+    text = result.report_text(year, period.value, p.amount_scale,
+                              f"regnskapsuttrekk {export.name}")
+    parse_report(name, text, p)  # what is written reads back
+    folder = out if out is not None else resolve(plan) / "actuals"
+    if (folder / name).exists() and not force:
+        raise PlanError("a report for this period exists", file=str(folder / name),
+                        expected="--force to replace it")
+    write_files(folder, {name: text})
+    console.print(f"[green]wrote[/] {folder / name}: {result.lines} lines, "
+                  f"{len(result.program_areas)} programområder, {len(result.income)} "
+                  "income lines", soft_wrap=True)
+    if result.unmapped:
+        t = Table(title="Ikke fordelt (funksjon uten programområde i mappingen)",
+                  box=box.SIMPLE_HEAD, title_justify="left")
+        for col in ("Funksjon", "Mill. kr", "Linjer"):
+            t.add_column(col, justify="left" if col == "Funksjon" else "right")
+        for key, (kr, n) in sorted(result.unmapped.items()):
+            t.add_row(key, millions(kr, 2), str(n))
+        console.print(t)
+    if result.left_out:
+        t = Table(title="Utelatt (finans, interne og mva-arter)", box=box.SIMPLE_HEAD,
+                  title_justify="left")
+        for col in ("Art", "Mill. kr", "Linjer"):
+            t.add_column(col, justify="left" if col == "Art" else "right")
+        for key, (kr, n) in sorted(result.left_out.items()):
+            t.add_row(key, millions(kr, 2), str(n))
+        console.print(t)
+
+
+def roll_forward_command(
+    plan: str = typer.Argument(..., help="The plan folder (or example) to roll forward."),
+    to_first_year: int = typer.Option(..., "--to-first-year",
+                                      help="The first year of the next plan."),
+    out: Path = typer.Argument(..., help="The folder to write the next plan into (new)."),
+    actuals: Path = typer.Option(None, "--actuals", help=ACTUALS_HELP, show_default=False),
+) -> None:
+    """Write the next plan: one year later, opening with the closed year's accounts."""
+    from muniplan.engine.followup import rollforward_inputs
+    from muniplan.plan.load import load_files, read_folder, resolve
+    from muniplan.plan.rollforward import roll_forward
+    from muniplan.report.excel import plan_files
+    from muniplan.report.formatting import millions
+    from muniplan.report.output import write_files
+
+    if out.exists() and any(out.iterdir()):
+        raise PlanError("the folder exists and is not empty", file=str(out),
+                        expected="a new folder for the next plan")
+    p, proj, acts, folder = load_with_actuals(plan, actuals)
+    closed = to_first_year - 1
+    accounts = acts.report(closed, "year")
+    if accounts is None:
+        raise PlanError(f"rolling forward needs the accounts of {closed}", file=str(folder),
+                        field="--to-first-year", expected=f"{closed}-year.csv in the folder",
+                        found=", ".join(f"{r.year}-{r.period}" for r in acts.reports)
+                        or "no reports")
+    if to_first_year not in proj.years:
+        raise PlanError("beyond the plan's horizon", field="--to-first-year",
+                        expected=str(p.period.first + 1), found=str(to_first_year))
+    uprate, income = rollforward_inputs(proj, to_first_year)
+    new, carried = roll_forward(p, accounts, to_first_year, uprate, income)
+    files = plan_files(new)
+    old = read_folder(resolve(plan))
+    for name, text in old.items():
+        if name.startswith("population/") or name == "SOURCES.md":
+            files[name] = text
+    load_files(files, origin=str(out))  # the next plan loads, or nothing is written
+    write_files(out, files)
+    t = Table(title=f"{new.title}: carried figures (mill. kr)", box=box.SIMPLE_HEAD,
+              title_justify="left")
+    for col in ("Figure", "Was", "Now", "Source"):
+        t.add_column(col, justify="right" if col in ("Was", "Now") else "left",
+                     overflow="fold")
+    for c in carried:
+        t.add_row(c.what, millions(c.old, 1), millions(c.new, 1), c.source)
+    console.print(t)
+    console.print(f"[green]wrote[/] {out} (plan {new.id}, {new.period.first}–"
+                  f"{new.period.last}, status draft)", soft_wrap=True)
+
+
+def plan_vs_actual(
+    plan: str = plan_argument(),
+    actuals: Path = typer.Option(None, "--actuals", help=ACTUALS_HELP, show_default=False),
+    fmt: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
+) -> None:
+    """The plan's projection for past years beside the accounts since recorded."""
+    from muniplan.engine.followup import plan_against_actuals
+    from muniplan.report.followup import REALITY_LABELS, reality_cells, reality_to_dict
+
+    p, proj, acts, folder = load_with_actuals(plan, actuals)
+    rows = plan_against_actuals(p, proj, acts)
+    if not rows:
+        raise PlanError("no year's accounts inside the plan's projection", file=str(folder),
+                        expected=f"a YYYY-year.csv for a year from {p.period.first}")
+    if fmt is Format.json:
+        print_json({"plan_id": p.id, "rows": reality_to_dict(rows)})
+        return
+    if fmt is Format.csv:
+        data = reality_to_dict(rows)
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(list(data[0]))
+        for r in data:
+            w.writerow(["" if v is None else v for v in r.values()])
+        return
+    t = Table(title=f"{p.title}: plan mot virkelighet (mill. kr; folketall i personer)",
+              box=box.SIMPLE_HEAD, title_justify="left")
+    for col in ("År", "Størrelse", "Planlagt", "Faktisk", "Forskjell", "%"):
+        t.add_column(col, justify="left" if col in ("År", "Størrelse") else "right",
+                     overflow="fold")
+    for r in rows:
+        t.add_row(str(r.year), REALITY_LABELS.get(r.indicator, r.indicator),
+                  *reality_cells(r))
+    console.print(t)

@@ -1,0 +1,117 @@
+"""Starting a plan for any kommune: ``muniplan init`` and ``muniplan data import-population``.
+
+Thin: the kommune's population comes from the shipped statistics or SSB downloads
+(:mod:`muniplan.plan.national`, :mod:`muniplan.plan.population_import`), is carried forward
+to the base year by the model (:mod:`muniplan.demography.carry`), and the folder is written
+by :mod:`muniplan.plan.init` — whole or not at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import typer
+
+from muniplan.cli.common import console, err_console, fail
+from muniplan.demography.carry import History, carry_forward
+from muniplan.plan.errors import PlanError
+from muniplan.plan.init import InitData, baerum_per_user, build_files, modelled_note, write_folder
+from muniplan.plan.load import DEFAULT_PLAN, load_plan
+from muniplan.plan.national import find_municipality, municipal_population, national_rates
+from muniplan.plan.population_import import (
+    population_csv_text,
+    read_population_files,
+    replace_file,
+)
+
+FIRST_YEARS = range(2006, 2101)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init_command)
+    data = typer.Typer(name="data", help="Statistics for a plan: import SSB's downloads.",
+                       no_args_is_help=True)
+    data.command("import-population")(import_population)
+    app.add_typer(data)
+
+
+def init_command(
+    folder: Path = typer.Argument(..., help="The new plan folder (must be new or empty)."),
+    municipality: str = typer.Option(..., "--municipality", "-m",
+                                     help="Kommunenummer of 2024 (0301) or name (Utsira)."),
+    first_year: int = typer.Option(..., "--first-year", help="The plan's first year, also "
+                                   "its base year; the period is four years."),
+    population: list[Path] = typer.Option(None, "--population", help="SSB table 07459 "
+                                          "downloads (CSV or JSON-stat); repeatable. Default: "
+                                          "the statistics shipped with muniplan."),
+    force: bool = typer.Option(False, "--force", help="Replace a folder that is not empty."),
+) -> None:
+    """Write a plan folder for any kommune that validates and projects at once: its
+    population, Norway's mortality and fertility, the TBU services and rules, a KOSTRA
+    skeleton of sectors, and economic assumptions — every default marked, with its source."""
+    if first_year not in FIRST_YEARS:
+        fail(f"--first-year: expected a year from {FIRST_YEARS.start} to "
+             f"{FIRST_YEARS.stop - 1}, found {first_year}")
+    kommune = find_municipality(municipality)
+    if population:
+        years, pop = read_population_files(population, kommune.number)
+    else:
+        years, pop = municipal_population(kommune.number)
+    m_years, mx, f_years, asfr = national_rates()
+    keep = (years >= max(int(m_years[0]), int(f_years[0]))) & (years <= first_year)
+    if keep.sum() < 2:
+        raise PlanError("too few population years for the base year", field="--population",
+                        expected=f"at least two years from {int(m_years[0])} up to "
+                        f"{first_year}", found=f"years {years[0]}..{years[-1]}")
+    years, pop = years[keep], pop[keep]
+    history = carry_forward(History(years, pop, m_years, mx, f_years, asfr), first_year)
+    example = load_plan(DEFAULT_PLAN)
+    assert example.population is not None
+    frames = {a.id: a.operating_frame[2018] for s in example.sectors for a in s.program_areas}
+    base = example.population.population[list(example.population.pop_years).index(2018)]
+    data = InitData(
+        kommune=kommune, first_year=first_year, pop_years=history.pop_years,
+        population=history.population, mortality_years=history.mortality_years,
+        mx=history.mx, fertility_years=history.fertility_years, asfr=history.asfr,
+        observed_population=int(years[-1]), observed_rates=int(min(m_years[-1], f_years[-1])),
+        population_files=tuple(str(p) for p in population or ()),
+        baerum=baerum_per_user(frames, base),
+    )
+    write_folder(folder, build_files(data), force=force)
+    total = int(history.population[-1].sum())
+    console.print(f"[green]ok[/] {folder}: {kommune.display_name} ({kommune.number}), "
+                  f"handlingsprogram {first_year}–{first_year + 3}, {_count(total)} innbyggere "
+                  f"1. januar {first_year}", soft_wrap=True)
+    note = modelled_note(data)
+    if note:
+        err_console.print(f"[yellow]advarsel:[/] {note}", soft_wrap=True)
+    console.print(f"Neste steg: erstatt standardverdiene (muniplan validate {folder} viser "
+                  f"dem), og kjør muniplan project {folder}.", soft_wrap=True)
+
+
+def import_population(
+    files: list[Path] = typer.Argument(..., help="SSB table 07459 downloads (CSV or "
+                                       "JSON-stat 2.0)."),
+    municipality: str = typer.Option(..., "--municipality", "-m",
+                                     help="Kommunenummer (as in the download) or name."),
+    plan: Path = typer.Option(Path("."), "--plan", help="The plan folder to write "
+                              "population/population.csv into (default: here)."),
+) -> None:
+    """Write the plan's population/population.csv from SSB's table 07459, as downloaded."""
+    if not (plan / "plan.yaml").is_file():
+        fail(f"--plan: {plan} is not a plan folder (no plan.yaml)")
+    region = municipality.strip()
+    if not region.isdigit():
+        region = find_municipality(region).number
+    years, pop = read_population_files(files, region.zfill(4))
+    target = plan / "population" / "population.csv"
+    replace_file(target, population_csv_text(years, pop))
+    total = int(np.asarray(pop[-1]).sum())
+    console.print(f"[green]ok[/] {target}: {len(years)} år, {int(years[0])}–{int(years[-1])}, "
+                  f"{_count(total)} innbyggere 1. januar {int(years[-1])}", soft_wrap=True)
+
+
+def _count(n: int) -> str:
+    """``15 110``: thousands apart by a space, as Norwegian writes them."""
+    return f"{n:,}".replace(",", " ")

@@ -1,0 +1,36 @@
+"""Rendering the process pages: language, the logged-in user, the CSRF field, messages.
+
+These pages depend on who is asking, so unlike the public pages they are never cached.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from muniplan.web.auth.csrf import csrf_field
+from muniplan.web.auth.session import current_user
+from muniplan.web.i18n import gettext_for, negotiate
+
+ROLE_LABELS = {"finance": "Økonomistab", "group": "Politisk gruppe", "admin": "Administrator"}
+
+
+def language(request: Request) -> str:
+    q = request.query_params.get("lang")
+    return negotiate(q if q in ("nb", "en") else None, request.headers.get("accept-language"))
+
+
+def render(request: Request, template: str, title: str, active: str = "",
+           status_code: int = 200, flashes: list[tuple[str, str]] | None = None,
+           **context: Any) -> HTMLResponse:
+    lang = language(request)
+    _ = gettext_for(lang)
+    user = current_user(request)
+    env = request.app.state.web.templates
+    html = env.get_template(template).render(
+        _=_, lang=lang, title=title, active=active, user=user,
+        role_label=_(ROLE_LABELS[user.role]) if user else "", csrf=csrf_field(request),
+        flashes=flashes or [], **context)
+    return HTMLResponse(html, status_code=status_code)

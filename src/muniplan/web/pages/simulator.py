@@ -1,0 +1,216 @@
+"""Budsjettsimulatoren: a citizen balances the plan's budget and sees what it means in 2040.
+
+The page is a GET form: each lever is a field, submitting recomputes, so it works without
+JavaScript and every result has an address that can be shared. ``static/simulator.js``
+makes it immediate: it asks for the same address with ``del=resultat`` and swaps in the
+result section the server rendered — the script never computes or formats a figure.
+The figures come from :mod:`muniplan.engine.simulator`, which runs the same projection as
+``muniplan project --set …``; each result is computed once (a bounded cache) and at most
+:attr:`Limits.concurrent_computations` at a time.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from muniplan.engine.simulator import ChoiceError, Lever, Outcome, levers, outcome, read_choices
+from muniplan.engine.simulator import simulate as run_simulation
+from muniplan.store.citizen_schema import AGE_GROUPS
+from muniplan.store.citizens import POSTCODE, CitizenStore
+from muniplan.web.auth import csrf_field, verify_csrf
+from muniplan.web.citizen_limits import Busy, Limited, citizens
+from muniplan.web.pages.common import Lang, Page, Version, open_page
+
+router = APIRouter(include_in_schema=False)
+
+PATH = "budsjettsimulator"
+MAX_QUERY = 2048
+"""Bytes of query string the simulator reads; a longer one is refused (413)."""
+
+Part = Annotated[Literal["resultat"] | None, Query(
+    alias="del", description="resultat: bare resultatdelen (for skriptet)")]
+
+
+def client_address(request: Request) -> str:
+    """The address a limit counts (behind a proxy, run uvicorn with --proxy-headers)."""
+    return request.client.host if request.client else "unknown"
+
+
+def lever_text(lever: Lever, _: Any) -> dict[str, str]:
+    """The lever's label and unit in the reader's language."""
+    if lever.id.startswith("ramme-"):
+        return {"label": lever.name, "unit": _("prosent"),
+                "hint": _("Endring i sektorens driftsramme, i prosent")}
+    if lever.id == "utsettelse":
+        return {"label": _("Utsett periodens investeringsprosjekter"), "unit": _("år"),
+                "hint": _("Hvor mange år prosjektene i planperioden flyttes ut i tid")}
+    return {"label": _("Investeringsnivået etter planperioden"), "unit": _("prosent"),
+            "hint": _("Endring i det årlige investeringsnivået fra langtidsplanen, i prosent")}
+
+
+def choice_message(exc: ChoiceError, lever: Lever | None, _: Any) -> str:
+    name = lever_text(lever, _)["label"] if lever else exc.lever
+    if exc.problem == "number" or lever is None:
+        return _("{name}: skriv et tall, for eksempel -2 eller 1,5 (fikk «{found}»).").format(
+            name=name, found=exc.found)
+    if exc.problem == "step":
+        return _("{name}: velg et tall i steg på {step} (fikk «{found}»).").format(
+            name=name, step=f"{lever.step:g}".replace(".", ","), found=exc.found)
+    return _("{name}: velg et tall fra {low} til {high} (fikk «{found}»).").format(
+        name=name, low=f"{lever.low:g}", high=f"{lever.high:g}", found=exc.found)
+
+
+def proposal_outcome(page: Page) -> Outcome:
+    """The plan as proposed: read from the page's own projection (no second run)."""
+    state = page.request.app.state.web
+    return state.pages.get((*page.loaded.key, "simulator-proposal"),
+                           lambda: outcome(page.plan, page.proj, {}))
+
+
+def citizen_outcome(page: Page, choices: dict[str, float]) -> Outcome:
+    """The citizen's result, computed once per distinct choice (bounded, gated)."""
+    if not any(choices.values()):
+        return proposal_outcome(page)
+    key = (*page.loaded.key, tuple(sorted((k, v) for k, v in choices.items() if v)))
+    return citizens(page.request.app.state).compute(
+        key, lambda: run_simulation(page.plan, choices))
+
+
+def _fields(page: Page, raw: dict[str, str], choices: dict[str, float] | None
+            ) -> list[dict[str, Any]]:
+    out = []
+    for lever in levers(page.plan):
+        text = lever_text(lever, page._)
+        value = raw.get(lever.id, "")
+        if choices is not None:
+            v = choices.get(lever.id, 0.0)
+            value = f"{v:g}" if v else "0"
+        out.append({"lever": lever, **text, "value": value or "0"})
+    return out
+
+
+@router.get(f"/plan/{{plan_id}}/{PATH}", response_class=HTMLResponse)
+def simulator(request: Request, plan_id: str, lang: Lang = None, version: Version = None,
+              part: Part = None) -> Response:
+    page = open_page(request, plan_id, lang, version)
+    _ = page._
+    if len(request.url.query.encode()) > MAX_QUERY:
+        return _message(page, 413, _("Adressen er for lang."))
+    limits = citizens(request.app.state)
+    raw = {k: v for k, v in request.query_params.items()}
+    status, error, error_field = 200, None, None
+    try:
+        choices = read_choices(page.plan, raw)
+    except ChoiceError as exc:
+        lever = next((lv for lv in levers(page.plan) if lv.id == exc.lever), None)
+        status, error, error_field, choices = 422, choice_message(exc, lever, _), exc.lever, None
+    mine = None
+    if choices is not None:
+        try:
+            if any(choices.values()):
+                limits.rate.hit(("compute", client_address(request)),
+                                limits.limits.computations_per_minute, 60.0)
+            mine = citizen_outcome(page, choices)
+        except Limited as exc:
+            return _message(page, 429, _("Du har regnet ut mange budsjetter på kort tid. "
+                                         "Vent litt og prøv igjen."), exc.retry_after)
+        except Busy:
+            return _message(page, 503, _("Mange regner akkurat nå. Prøv igjen om litt."), 5)
+    context = {
+        "fields": _fields(page, raw, choices), "mine": mine,
+        "proposal": proposal_outcome(page), "error": error, "error_field": error_field,
+        "choices": choices or {}, "limits": limits.limits, "inf": float("inf"),
+        "csrf": csrf_field(request), "age_groups": AGE_GROUPS,
+    }
+    template = "simulator_result.html" if part == "resultat" else "simulator.html"
+    state = request.app.state.web
+    html = state.templates.get_template(template).render(
+        page=page, _=_, lang=page.lang, plan=page.plan, proj=page.proj,
+        title=_("Budsjettsimulator"), active="simulator", **context)
+    return HTMLResponse(html, status_code=status,
+                        headers={"Cache-Control": "no-store"} if part else None)
+
+
+def _message(page: Page, status: int, text: str, retry_after: int | None = None) -> Response:
+    from muniplan.web.app import error_page
+
+    response = error_page(page.request, status, [text])
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def limit_body(request: Request) -> None:
+    """Refuse a form bigger than the limit before it is read (413), or of unknown size (411)."""
+    size = request.headers.get("content-length")
+    if size is None or not size.isdigit():
+        raise HTTPException(411, detail="Skjemaet manglet lengde (Content-Length).")
+    if int(size) > citizens(request.app.state).limits.form_bytes:
+        raise HTTPException(413, detail="Skjemaet er for stort.")
+
+
+def _form_problem(form: dict[str, str], limit: int, _: Any) -> str | None:
+    comment = form.get("kommentar", "")
+    if len(comment.strip()) > limit:
+        return _("Kommentaren kan ha høyst {n} tegn (den hadde {found}).").format(
+            n=limit, found=len(comment.strip()))
+    code = form.get("postnummer", "").strip()
+    if code and not POSTCODE.match(code):
+        return _("Postnummeret må være fire sifre (fikk «{found}»).").format(found=code[:10])
+    group = form.get("aldersgruppe", "").strip()
+    if group and group not in AGE_GROUPS:
+        return _("Velg en aldersgruppe fra listen.")
+    return None
+
+
+@router.post(f"/plan/{{plan_id}}/{PATH}/send", response_class=HTMLResponse,
+             dependencies=[Depends(limit_body), Depends(verify_csrf)])
+async def send(request: Request, plan_id: str, lang: Lang = None,
+               version: Version = None) -> Response:
+    """Store a balanced budget with its optional comment, postcode and age group."""
+    page = await run_in_threadpool(open_page, request, plan_id, lang, version)
+    _ = page._
+    limits = citizens(request.app.state)
+    try:
+        limits.rate.hit(("send", client_address(request)), limits.limits.submissions_per_hour,
+                        3600.0)
+    except Limited as exc:
+        return _message(page, 429, _("Du har sendt mange budsjetter på kort tid. Prøv igjen "
+                                     "senere."), exc.retry_after)
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    thanks = RedirectResponse(page.url(f"{PATH}/takk"), status_code=303)
+    if form.get("nettsted", "").strip():
+        return thanks  # a robot filled the hidden field: it is told nothing, nothing is kept
+    try:
+        choices = read_choices(page.plan, form)
+    except ChoiceError as exc:
+        lever = next((lv for lv in levers(page.plan) if lv.id == exc.lever), None)
+        return _message(page, 422, choice_message(exc, lever, _))
+    problem = _form_problem(form, limits.limits.comment_chars, _)
+    if problem:
+        return _message(page, 422, problem)
+    try:
+        mine = await run_in_threadpool(citizen_outcome, page, choices)
+    except Busy:
+        return _message(page, 503, _("Mange regner akkurat nå. Prøv igjen om litt."), 5)
+    if not mine.balanced:
+        return _message(page, 422, _("Budsjettet går ikke i balanse i planperioden, så det "
+                                     "kan ikke sendes. Gå tilbake og finn resten."))
+    await run_in_threadpool(
+        CitizenStore(request.app.state.store).add_submission, page.plan.id,
+        page.loaded.version.number, {k: v for k, v in choices.items() if v},
+        comment=form.get("kommentar"), postcode=form.get("postnummer"),
+        age_group=form.get("aldersgruppe"))
+    return thanks
+
+
+@router.get(f"/plan/{{plan_id}}/{PATH}/takk", response_class=HTMLResponse)
+def thanks(request: Request, plan_id: str, lang: Lang = None,
+           version: Version = None) -> HTMLResponse:
+    page = open_page(request, plan_id, lang, version)
+    return page.render("simulator_thanks.html", page._("Takk for budsjettet ditt"),
+                       "simulator")

@@ -1,0 +1,124 @@
+"""The citizens' budget simulator in the engine: its figures are the command line's for the
+same changes (``muniplan project --set …``), and choices outside a lever are refused."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+import pytest
+
+from muniplan.cli import main
+from muniplan.engine.simulator import (
+    ChoiceError,
+    levers,
+    overrides,
+    read_choices,
+    simulate,
+)
+from muniplan.plan.load import load_plan
+
+CHOICES = [
+    {},
+    {"ramme-barn-og-unge": 5.0},
+    {"ramme-bistand-og-omsorg": -4.5, "ramme-organisasjon-styring-og-utvikling": -10.0},
+    {"utsettelse": 2.0, "langsiktige-investeringer": -30.0},
+    {"ramme-barn-og-unge": 10.0, "ramme-bistand-og-omsorg": 10.0, "utsettelse": 1.0,
+     "langsiktige-investeringer": 30.0},
+]
+
+
+@pytest.fixture(scope="module")
+def plan() -> Any:
+    return load_plan(None)
+
+
+def cli_json(argv: list[str], capsys: pytest.CaptureFixture[str]) -> Any:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    out = capsys.readouterr()
+    assert (exc.value.code, out.err) == (0, ""), out.err
+    return json.loads(out.out)
+
+
+@pytest.mark.parametrize("choices", CHOICES, ids=lambda c: ",".join(c) or "forslaget")
+def test_simulator_equals_the_command_line(plan: Any, choices: dict[str, float],
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Every figure the simulator shows is the CLI's figure for the same ``--set``s."""
+    result = simulate(plan, choices)
+    argv = ["project", "--format", "json"]
+    for text in overrides(plan, choices):
+        argv += ["--set", text]
+    cli = cli_json(argv, capsys)
+    years = cli["years"]
+    for y, need in result.savings_need.items():
+        expected = cli["savings_need"][str(y)]
+        if expected is None:
+            assert need == math.inf
+        else:
+            assert round(need) == expected, (y, need, expected)
+    for name, mine in (("net_operating_result_ratio", result.net_result_ratio),
+                       ("debt_ratio", result.debt_ratio),
+                       ("demographic_cost", result.demographic_cost)):
+        for y, v in mine.items():
+            expected = cli["series"][name][years.index(y)]
+            assert (round(v, 6) if "ratio" in name else round(v)) == expected, (name, y)
+    broken = {(c["rule"], c["year"]) for c in cli["checks"] if c["ok"] is False}
+    mine_broken = {(r.id, y) for r in result.rules
+                   for y in (*r.broken_in_period, *r.broken_later)}
+    assert mine_broken == broken
+
+
+def test_the_proposal_is_balanced_and_a_rise_is_not(plan: Any) -> None:
+    """Bærum's adopted plan holds every rule in 2018–2021 (R1: 8.0 % → 5.5 %); ten per cent
+    more to the two large sectors (753 mill. kr a year) does not."""
+    assert simulate(plan, {}).balanced
+    rich = simulate(plan, {"ramme-barn-og-unge": 10.0, "ramme-bistand-og-omsorg": 10.0})
+    assert not rich.balanced and rich.gap > 0 and rich.gap_year in range(2018, 2022)
+    cut = simulate(plan, {"ramme-barn-og-unge": -5.0})
+    assert cut.balanced
+    assert cut.savings_need[2040] < simulate(plan, {}).savings_need[2040]
+
+
+def test_a_sector_change_scales_its_frame_in_every_year(plan: Any) -> None:
+    """−2 % on Barn og unge is the frame × 0.98 from the first plan year to the horizon."""
+    assert overrides(plan, {"ramme-barn-og-unge": -2.0}) == [
+        "sectors.barn-og-unge.frame*=0.98@2018-2040"]
+    assert overrides(plan, {"utsettelse": 1}) == ["investments.delay=1"]
+    assert overrides(plan, {"langsiktige-investeringer": 10}) == [
+        "investments.long_term*=1.1@2022-2040"]
+
+
+@pytest.mark.parametrize(("raw", "problem"), [
+    ({"ramme-barn-og-unge": "11"}, "range"),
+    ({"ramme-barn-og-unge": "-10.5"}, "range"),
+    ({"ramme-barn-og-unge": "0.3"}, "step"),
+    ({"ramme-barn-og-unge": "nan"}, "number"),
+    ({"ramme-barn-og-unge": "inf"}, "number"),
+    ({"ramme-barn-og-unge": "1e3"}, "number"),
+    ({"ramme-barn-og-unge": "1" * 40}, "number"),
+    ({"ramme-barn-og-unge": "fem"}, "number"),
+    ({"utsettelse": "1.5"}, "step"),
+    ({"utsettelse": "-1"}, "range"),
+    ({"langsiktige-investeringer": "31"}, "range"),
+])
+def test_bad_choices_are_refused_with_the_lever(plan: Any, raw: dict[str, str],
+                                                problem: str) -> None:
+    with pytest.raises(ChoiceError) as exc:
+        read_choices(plan, raw)
+    assert exc.value.lever == next(iter(raw))
+    assert exc.value.problem == problem
+
+
+def test_choices_read_as_a_person_types_them(plan: Any) -> None:
+    got = read_choices(plan, {"ramme-barn-og-unge": "−1,5", "utsettelse": " 2 ",
+                              "ukjent": "99"})
+    assert got["ramme-barn-og-unge"] == -1.5 and got["utsettelse"] == 2.0
+    assert set(got) == {lv.id for lv in levers(plan)}
+
+
+def test_an_unknown_lever_is_refused(plan: Any) -> None:
+    with pytest.raises(ChoiceError) as exc:
+        overrides(plan, {"ramme-finnes-ikke": 1.0})
+    assert exc.value.problem == "unknown"
