@@ -26,6 +26,7 @@ from muniplan.engine import projection as projection_module
 from muniplan.plan.load import load_files
 from muniplan.report.data import plan_to_dict, projection_to_dict
 from muniplan.store import Store
+from muniplan.store.process import Process
 from muniplan.web.api import api_router
 
 PLAN_ID = "baerum-2018-2021"
@@ -46,9 +47,10 @@ def edited(files: dict[str, str]) -> dict[str, str]:
 
 @pytest.fixture(name="filled")
 def filled_fixture(store: Store, baerum_files: dict[str, str]) -> Store:
-    """Bærum as version 1 (adopted) and version 2 (a draft made from it)."""
+    """Bærum as version 1 (adopted) and version 2 (a published proposal made from it)."""
     store.import_files(baerum_files, status="adopted", author="kommunestyret")
-    store.import_files(edited(baerum_files), status="draft", message="Nytt utkast")
+    store.import_files(edited(baerum_files), status="proposal", message="Nytt forslag")
+    Process(store).publish(PLAN_ID, 2, "test")
     return store
 
 
@@ -65,7 +67,7 @@ def test_plans_lists_the_store(client):
         "id": PLAN_ID,
         "title": "Handlingsprogram 2018–2021: Rigge kommunen for langsiktig bærekraft",
         "municipality": {"name": "Bærum kommune", "number": "0219"},
-        "latest_version": 2, "latest_status": "draft"}]
+        "latest_version": 2, "latest_status": "proposal"}]
 
 
 def test_plan_is_the_adopted_version_as_plan_to_dict(client, filled, baerum_files):
@@ -84,10 +86,22 @@ def test_versions_and_one_version(client):
     r = client.get(f"{BASE}/versions")
     assert r.status_code == 200
     assert [(v["number"], v["parent"], v["status"], v["message"]) for v in r.json()] == [
-        (1, None, "adopted", None), (2, 1, "draft", "Nytt utkast")]
+        (1, None, "adopted", None), (2, 1, "proposal", "Nytt forslag")]
     r = client.get(f"{BASE}/versions/2")
     assert r.status_code == 200
     assert r.json()["version"]["number"] == 2 and r.json()["id"] == PLAN_ID
+
+
+def test_a_draft_is_not_served_to_the_public(client, filled, baerum_files):
+    files = edited(baerum_files)
+    files["plan.yaml"] += "# et utkast\n"
+    filled.import_files(files, status="draft", author="Ola", message="Hemmelig utkast")
+    assert [v["number"] for v in client.get(f"{BASE}/versions").json()] == [1, 2]
+    assert "Hemmelig" not in client.get(f"{BASE}/versions").text
+    for url in (f"{BASE}/versions/3", f"{BASE}/projection?version=3"):
+        r = client.get(url)
+        assert r.status_code == 404 and "has no version 3" in r.json()["detail"]
+    assert client.get("/api/plans").json()[0]["latest_version"] == 2
 
 
 def test_projection_is_projection_to_dict(client, baerum_files):

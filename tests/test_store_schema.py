@@ -25,7 +25,9 @@ from muniplan.store.schema import Base
 PLAN_ID = "baerum-2018-2021"
 TABLES = {"alembic_version", "plans", "plan_versions", "plan_version_files",
           "groups", "users", "sessions", "login_failures", "audit_log", "version_process",
-          "questions", "citizen_submissions", "citizen_comments", "computed_results"}
+          "questions", "citizen_submissions", "citizen_comments",
+          "followup_reports", "followup_report_files",
+          "computed_results"}
 
 
 def test_migrations_build_exactly_the_models(store):

@@ -19,7 +19,20 @@ def make_store(tmp_path: Path) -> Any:
     store = Store.from_settings(make_settings(tmp_path))
     store.upgrade()
     store.import_files(read_folder(resolve(None)), status="adopted")
+    add_followup_reports(store)
     return store
+
+
+def add_followup_reports(store: Any) -> None:
+    """The follow-up TEST year (tests/followup/, not Bærum's accounts) recorded and
+    published: 2018 T1, T2 and the accounts."""
+    from muniplan.store.followup import publish_report, record_report
+
+    folder = Path(__file__).parent / "followup" / "baerum" / "actuals"
+    files = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.csv"))}
+    for period in ("T1", "T2", "year"):
+        record_report(store, "baerum-2018-2021", 2018, period, files, author="test")
+        publish_report(store, "baerum-2018-2021", 2018, period, by="test")
 
 
 def add_draft(store: Any, title: str) -> Any:

@@ -45,6 +45,9 @@ def register(app: typer.Typer) -> None:
     app.command("import-accounts")(import_accounts)
     app.command("roll-forward")(roll_forward_command)
     app.command("plan-vs-actual")(plan_vs_actual)
+    from muniplan.cli import followup_store_commands
+
+    followup_store_commands.register(app)
 
 
 def load_with_actuals(plan: str | None, actuals: Path | None):
@@ -74,6 +77,10 @@ def followup_command(
                                             "the budget."),
     threshold_amount: float = typer.Option(10.0, "--threshold-mill", min=0, max=1e6,
                                            help="… or of at least this many mill. kr."),
+    out: Path = typer.Option(None, "--out", "-o", help="Write the report as a document "
+                             "(oppfolging-YYYY-PERIOD.html) into this folder instead."),
+    pdf: bool = typer.Option(False, "--pdf", help="With --out: also the PDF (A4)."),
+    lang: str = typer.Option("nb", "--lang", help="nb (bokmål) or en, for --out."),
 ) -> None:
     """Budget against actual: deviation and year-end prognosis per programområde, sector
     and the kommune; investments, measures and targets."""
@@ -91,12 +98,28 @@ def followup_command(
                         or "no reports")
     f = follow_up(p, proj, acts, year, period.value, threshold_share=threshold_percent / 100,
                   threshold_amount=threshold_amount * 1e6)
-    if fmt is Format.json:
+    if out is not None:
+        _write_document(p, f, out, pdf, lang)
+    elif fmt is Format.json:
         print_json(followup_to_dict(f))
     elif fmt is Format.csv:
         _followup_csv(f)
     else:
         _followup_table(p, f)
+
+
+def _write_document(p, f, out: Path, pdf: bool, lang: str) -> None:
+    from muniplan.report.followup_document import build_followup_html, build_followup_pdf
+    from muniplan.report.output import write_files
+
+    if lang not in ("nb", "en"):
+        raise PlanError("unknown language", field="--lang", expected="nb | en", found=lang)
+    stem = f"oppfolging-{f.year}-{f.period}"
+    files: dict[str, bytes | str] = {f"{stem}.html": build_followup_html(p, f, lang)}
+    if pdf:
+        files[f"{stem}.pdf"] = build_followup_pdf(p, f, lang)
+    for path in write_files(out, files):
+        console.print(f"[green]wrote[/] {path} ({path.stat().st_size:,} bytes)")
 
 
 def _followup_csv(f) -> None:

@@ -21,7 +21,13 @@ from muniplan.plan.advice import plan_warnings
 from muniplan.plan.load import load_plan, resolve, unknown_columns
 from muniplan.plan.model import CATEGORY_LABELS, Plan, Scenario
 from muniplan.plan.parameters import PlanIds, parse_set
-from muniplan.report.data import plan_to_dict, projection_to_dict, series_list, value
+from muniplan.report.data import (
+    plan_to_dict,
+    projection_rows,
+    projection_to_dict,
+    series_list,
+    value,
+)
 from muniplan.report.formatting import (
     SUMMARY_SERIES,
     figure,
@@ -209,10 +215,9 @@ def _print_fans(proj: Projection) -> None:
 
 def _write_csv(proj: Projection) -> None:
     w = csv.writer(sys.stdout, lineterminator="\n")
-    w.writerow(["series", *proj.years])
-    for name, arr in proj.series.items():
-        w.writerow([name, *series_list(name, arr)])
-    w.writerow(["savings_need", *series_list("savings_need", proj.savings_need)])
+    w.writerow(["series", "label", "unit", "price_basis", *proj.years])
+    for name, text, unit, basis, values in projection_rows(proj):
+        w.writerow([name, text, unit, basis or "", *values])
 
 
 def _shown_years(proj: Projection) -> list[int]:
@@ -239,9 +244,15 @@ def _print_table(proj: Projection, names: tuple[str, ...]) -> None:
             continue
         arr = proj.series[name]
         t.add_row(short_label(name), *(figure(name, float(arr[i]), decimals=0) for i in idx))
-    t.add_row("[b]Innsparingsbehov[/]", *(f"[b]{millions(float(proj.savings_need[i]), 0)}[/]"
-                                          for i in idx))
+    t.add_row("[b]Innsparingsbehov[/]", *(f"[b]{_need(proj, i)}[/]" for i in idx))
     console.print(t)
+
+
+def _need(proj: Projection, i: int) -> str:
+    """The need in a table cell: a number, or "kan ikke" where it cannot be computed."""
+    if proj.savings_reason_text(i) is not None:
+        return "kan ikke"
+    return millions(float(proj.savings_need[i]), 0)
 
 
 def _print_checks(proj: Projection) -> None:
@@ -261,16 +272,41 @@ def _print_checks(proj: Projection) -> None:
             console.print(f"[red]✗[/] {names[rule]}: brutt i {_spans(years)}")
         else:
             console.print(f"[green]✓[/] {names[rule]}: holdes i alle år")
+    console.print(savings_summary(proj))
+
+
+def savings_summary(proj: Projection) -> str:
+    """The savings need in words: when it cannot be computed, why; else its level and the
+    new savings in the last year, fixed and nominal, and what it rests on."""
     need = proj.savings_need
-    if np.nanmax(need) > 0:
-        first = proj.years[int(np.argmax(need > 0))]
-        console.print(
-            f"Innsparingsbehov: første år {first}; {millions(float(need[-1]), 0)} mill. kr i "
-            f"{proj.years[-1]} ({percent(float(need[-1] / proj.series['operating_expenses'][-1]))}"
-            " av driftsutgiftene)."
-        )
-    else:
-        console.print("Innsparingsbehov: ingen — alle handlingsregler holdes i alle år.")
+    years = list(proj.years)
+    blocked = [i for i in range(len(years)) if proj.savings_reason_text(i) is not None]
+    if blocked:
+        i = blocked[0]
+        return (f"Innsparingsbehov: kan ikke beregnes i {_spans([years[j] for j in blocked])}"
+                f": reglene kan ikke holdes med kutt i driften — {proj.savings_reason_text(i)}"
+                f" (første gang {years[i]}).")
+    if not np.any(need > 0):
+        return "Innsparingsbehov: ingen — alle handlingsregler holdes i alle år."
+    first = years[int(np.argmax(need > 0))]
+    s = proj.series
+    last = years[-1]
+    lines = [
+        f"Innsparingsbehov fra {first}. I {last} må innsparinger på "
+        f"{millions(float(s['savings_need_fixed'][-1]), 0)} mill. {proj.base_year}-kr "
+        f"({millions(float(need[-1]), 0)} mill. løpende kr, "
+        f"{percent(float(need[-1] / s['operating_expenses'][-1]))} av driftsutgiftene) "
+        f"være på plass; {millions(float(s['savings_new_fixed'][-1]), 0)} mill. "
+        f"{proj.base_year}-kr av dem er nye det året.",
+        f"Det hviler på (endring fra {years[0]}, mill. {proj.base_year}-kr): "
+        + "; ".join(f"{proj.label(k).removeprefix('Drivere: ')} "
+                    f"{millions(float(s[k][-1]), 0)}" for k in DRIVERS) + ".",
+    ]
+    return "\n".join(lines)
+
+
+DRIVERS = ("driver_demography", "driver_cost_growth", "driver_capital", "driver_income",
+           "driver_other")
 
 
 def _spans(years: list[int]) -> str:

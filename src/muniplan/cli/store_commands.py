@@ -9,13 +9,16 @@ command with one message and exit code 2 (see :func:`muniplan.cli.common.run_gua
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from muniplan.cli.common import console, fail, plan_argument, print_json
 from muniplan.plan.load import DEFAULT_PLAN, load_files, read_folder, resolve
-from muniplan.store import NotFoundError, Settings, Store, VersionRecord
+
+if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported only by the commands using it
+    from muniplan.store import Store, VersionRecord
 
 
 class Status(str, Enum):
@@ -57,6 +60,8 @@ def say(message: str) -> None:
 
 
 def open_store() -> Store:
+    from muniplan.store import Settings, Store
+
     return Store.from_settings(Settings())
 
 
@@ -100,6 +105,8 @@ def import_command(
     The plan is validated first; a plan with errors is not imported. Importing the same
     files again makes no new version.
     """
+    from muniplan.store import NotFoundError
+
     folder = resolve(plan)
     files = read_folder(folder)
     with open_store() as store:
@@ -196,6 +203,8 @@ def serve(
     except ImportError as exc:
         fail(f"the web app cannot be loaded ({exc})")
     import uvicorn
+
+    from muniplan.store import Settings, Store
 
     store = Store.from_settings(Settings())
     try:

@@ -30,13 +30,9 @@ import numpy as np
 
 from muniplan.engine.debt import minimum_instalment, minimum_instalment_1992
 from muniplan.engine.inputs import INCOME_KINDS, FinanceInputs
+from muniplan.engine.rules import SAVINGS_INDICATORS, rule_applies
+from muniplan.engine.savings import FEASIBLE, YearState, savings_for_year
 from muniplan.plan.model import Rule
-
-SAVINGS_INDICATORS = {
-    "net_operating_result_ratio", "buffer_fund", "liquidity_reserve", "reserve_fund",
-    "reserve_fund_ratio",
-}
-"""Indicators a cut in operating expenses improves; only these set the savings need."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +42,8 @@ class FinanceResult:
     years: np.ndarray
     series: dict[str, np.ndarray]
     savings_need: np.ndarray | None
+    savings_reason: np.ndarray | None = None
+    """Why the savings need is NaN, ``(draw, year)`` codes of ``savings.REASONS``."""
 
 
 def _real_index(growth: np.ndarray) -> np.ndarray:
@@ -57,47 +55,6 @@ def _real_index(growth: np.ndarray) -> np.ndarray:
 def _b(x: np.ndarray, draws: int) -> np.ndarray:
     """Broadcast ``(1|D, Y)`` to ``(D, Y)``."""
     return np.broadcast_to(np.asarray(x, dtype=float), (draws, x.shape[-1]))
-
-
-def indicator_value(name: str, v: dict[str, np.ndarray], i: int) -> np.ndarray:
-    """The value of a rule's indicator in year ``i`` from the year's series (``(D,)``)."""
-    if name == "net_operating_result_ratio":
-        return v["net_operating_result"][:, i] / v["operating_income"][:, i]
-    if name == "debt_ratio":
-        return v["debt"][:, i] / v["operating_income"][:, i]
-    if name == "self_financing_share":
-        return v["self_financing_share"][:, i]
-    if name == "buffer_fund":
-        return v["buffer_fund"][:, i]
-    if name == "liquidity_reserve":
-        return v["liquidity_reserve"][:, i]
-    if name == "reserve_fund":
-        return v["reserve_fund"][:, i]
-    if name == "reserve_fund_ratio":
-        return v["reserve_fund"][:, i] / v["operating_income"][:, i]
-    raise KeyError(name)
-
-
-def rule_applies(rule: Rule, inp: FinanceInputs, i: int) -> bool:
-    if not rule.projected:
-        return False
-    return rule.applies == "annual" or bool(inp.period_end[i])
-
-
-def _holds(rule: Rule, value: np.ndarray) -> np.ndarray:
-    t, lim, op = rule.tolerance, rule.limit, rule.operator
-    with np.errstate(invalid="ignore"):
-        if op == ">=":
-            ok = value >= lim - t
-        elif op == "<=":
-            ok = value <= lim + t
-        elif op == ">":
-            ok = value > lim - t
-        elif op == "<":
-            ok = value < lim + t
-        else:
-            ok = np.abs(value - lim) <= max(t, 1e-9)
-    return ok | np.isnan(value)
 
 
 def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_fixed: np.ndarray,
@@ -215,6 +172,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     deficit = np.empty((d, y_count))
     accumulated_deficit = np.empty((d, y_count))
     savings = np.zeros((d, y_count))
+    savings_reason = np.full((d, y_count), FEASIBLE)
     debt_prev = np.full(d, float(inp.opening_debt))
     assets_prev = np.full(d, float(inp.opening_assets))
     life_prev = np.full(d, float(inp.opening_useful_life))
@@ -240,8 +198,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
             applicable = [r for r in rules if r.indicator in SAVINGS_INDICATORS
                           and rule_applies(r, inp, i)]
             if applicable:
-                s = _solve_savings(applicable, surplus0, ndr0, income[:, i], funds_prev,
-                                   acc_prev, roles, inp.reserve_fund_index)
+                s, savings_reason[:, i] = savings_for_year(applicable, YearState(
+                    surplus0, ndr0, income[:, i], funds_prev, acc_prev, roles,
+                    inp.reserve_fund_index, _dispose))
         savings[:, i] = s
         # a year no cut of up to half the income can rescue has no savings need (NaN); it
         # is carried on uncut, so its deficit shows in the balances of the years after it
@@ -302,7 +261,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     }
     if solve_savings:
         series["savings"] = savings
-    return FinanceResult(inp.years, series, savings if solve_savings else None)
+    return FinanceResult(inp.years, series, savings if solve_savings else None,
+                         savings_reason if solve_savings else None)
 
 
 def _dispose(funds: np.ndarray, acc: np.ndarray, surplus: np.ndarray, roles: np.ndarray,
@@ -327,50 +287,3 @@ def _dispose(funds: np.ndarray, acc: np.ndarray, surplus: np.ndarray, roles: np.
         funds[:, j] -= take
         short = short - take
     return funds, short, acc + short
-
-
-def _rule_ok(rule: Rule, ndr: np.ndarray, income: np.ndarray, funds: np.ndarray,
-             roles: np.ndarray) -> np.ndarray:
-    ind = rule.indicator
-    if ind == "net_operating_result_ratio":
-        value = ndr / income
-    elif ind == "buffer_fund":
-        value = funds[:, roles == "buffer"].sum(axis=1)
-    elif ind == "liquidity_reserve":
-        value = funds[:, roles == "reserve"].sum(axis=1)
-    elif ind == "reserve_fund":
-        value = funds.sum(axis=1)
-    else:  # reserve_fund_ratio
-        value = funds.sum(axis=1) / income
-    return _holds(rule, value)
-
-
-def _solve_savings(rules: Sequence[Rule], surplus0: np.ndarray, ndr0: np.ndarray,
-                   income: np.ndarray, funds_prev: np.ndarray, acc_prev: np.ndarray,
-                   roles: np.ndarray, reserve_index: int, iterations: int = 36) -> np.ndarray:
-    """Smallest s ≥ 0 per draw with every rule holding; NaN where half the income won't do.
-
-    Bisection: 36 halvings of half a year's income leave less than 1 kr of doubt.
-    """
-
-    def ok(s: np.ndarray) -> np.ndarray:
-        f, _, _ = _dispose(funds_prev, acc_prev, surplus0 + s, roles, reserve_index)
-        good = np.ones(len(s), dtype=bool)
-        for r in rules:
-            good &= _rule_ok(r, ndr0 + s, income, f, roles)
-        return good
-
-    zero = np.zeros_like(ndr0)
-    if ok(zero).all():
-        return zero
-    lo = zero.copy()
-    hi = 0.5 * np.abs(income)
-    reachable = ok(hi)
-    done = ok(lo)
-    hi = np.where(done, 0.0, hi)
-    for _ in range(iterations):
-        mid = 0.5 * (lo + hi)
-        good = ok(mid)
-        hi = np.where(good, mid, hi)
-        lo = np.where(good, lo, mid)
-    return np.where(reachable, hi, np.nan)

@@ -73,11 +73,15 @@ def resolve(plan: str | Path | None) -> Path:
 
 
 def read_folder(path: Path) -> dict[str, str]:
-    """The folder's plan files as text, keyed by relative path (population files too)."""
+    """The folder's plan files as text, keyed by relative path (population files too).
+
+    ``actuals/`` is left out: follow-up reports are their own records, not the plan's."""
     files: dict[str, str] = {}
     for p in sorted(path.rglob("*")):
         if p.is_file() and p.suffix in {".yaml", ".yml", ".csv", ".md", ".json"}:
             rel = p.relative_to(path).as_posix()
+            if rel.startswith("actuals/"):
+                continue
             if p.suffix == ".csv":  # as Excel saves it: a BOM, Windows-1252, CRLF
                 files[rel] = csvio.decode(p.read_bytes(), str(p)).replace("\r\n", "\n")
                 continue
@@ -197,18 +201,22 @@ class _Loader:
         investments = self._investments()
         pr_raw, pr_lines = self._priorities()
         sc_raw, sc_lines = self._scenarios(raw, sectors, investments)
+        ch_raw, ch_lines = self._scenarios(raw, sectors, investments, "changes.yaml",
+                                           "changes")
 
         data = {**raw, "sectors": sectors, "investments": investments,
-                "priority_areas": pr_raw, "scenarios": sc_raw}
+                "priority_areas": pr_raw, "scenarios": sc_raw, "changes": ch_raw}
         try:
             plan = Plan.model_validate(data)
         except ValidationError as exc:
             first = exc.errors()[0]["loc"]
-            if first and first[0] == "scenarios":
+            if first and first[0] in ("scenarios", "changes"):
                 err = exc.errors()[0]
                 loc = tuple(first)
-                raise PlanError(_clean(err["msg"]), file=self.fname("scenarios.yaml"),
-                                line=line_of(sc_lines, loc), field=dotted(loc),
+                name, found_lines = (("scenarios.yaml", sc_lines) if first[0] == "scenarios"
+                                     else ("changes.yaml", ch_lines))
+                raise PlanError(_clean(err["msg"]), file=self.fname(name),
+                                line=line_of(found_lines, loc), field=dotted(loc),
                                 found=_found(err.get("input"))) from None
             raise self._located(exc, lines, pr_lines) from None
         self._check_references(plan, lines, pr_lines)
@@ -329,9 +337,10 @@ class _Loader:
 
     # --- scenarios.yaml -----------------------------------------------------------------
     def _scenarios(self, raw_plan: dict[str, Any], sectors: list[dict[str, Any]],
-                   investments: list[dict[str, Any]]) -> tuple[list[Any], dict[Path_, int]]:
-        name = "scenarios.yaml"
-        raw, lines = self._optional_list(name, "scenarios", "a list of scenarios")
+                   investments: list[dict[str, Any]], name: str = "scenarios.yaml",
+                   key: str = "scenarios") -> tuple[list[Any], dict[Path_, int]]:
+        """scenarios.yaml, or changes.yaml (the same shape: a list of scenarios)."""
+        raw, lines = self._optional_list(name, key, "a list of scenarios")
         if raw is None:
             return [], lines
         services = raw_plan.get("services")
@@ -342,13 +351,13 @@ class _Loader:
             program_areas=frozenset(str(a["id"]) for s in sectors for a in s["program_areas"]),
             investments=frozenset(str(i.get("id")) for i in investments),
         )
-        for i, sc in enumerate(raw["scenarios"]):
+        for i, sc in enumerate(raw[key]):
             if not isinstance(sc, dict):
                 continue
             for j, ov in enumerate(sc.get("overrides") or []):
                 if not isinstance(ov, dict):
                     continue
-                path = ("scenarios", i, "overrides", j)
+                path = (key, i, "overrides", j)
                 try:
                     unit = parameter_unit(str(ov.get("parameter")), service_ids)
                 except PlanError as exc:
@@ -358,10 +367,10 @@ class _Loader:
                                     found=exc.found) from None
                 if unit == "kroner" and ov.get("op", "set") != "scale":
                     self._scale_yaml(raw, lines, name, [
-                        ("scenarios", str(i), "overrides", str(j), "value"),
-                        ("scenarios", str(i), "overrides", str(j), "ramp", "*"),
+                        (key, str(i), "overrides", str(j), "value"),
+                        (key, str(i), "overrides", str(j), "ramp", "*"),
                     ])
-        return raw["scenarios"], lines
+        return raw[key], lines
 
     # --- CSV helpers -------------------------------------------------------------------
     def _first_time(self, seen: dict[str, int], key: str, name: str, line: int, field: str,

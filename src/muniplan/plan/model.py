@@ -643,6 +643,10 @@ class Plan(_Frozen):
     rules: tuple[Rule, ...] = ()
     services: tuple[Service, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
+    changes: tuple[Scenario, ...] = ()
+    """Changes this version makes to the plan as written (changes.yaml): a party group's
+    alternative budget, a budget revision. Unlike scenarios they are part of the plan:
+    every projection applies them, first, in order."""
     population: PopulationData | None = Field(default=None, exclude=True, repr=False)
     digest: str = Field(default="", exclude=True)
 

@@ -93,3 +93,26 @@ def reality_cells(row: RealityRow, lang: str = "nb") -> list[str]:
         fmt = [millions(row.projected, 1, lang), millions(row.actual, 1, lang),
                millions(row.difference, 1, lang)]
     return [*fmt, percent(row.difference_share, 1, lang)]
+
+
+def sector_chart_values(f: FollowUp, labels: tuple[str, str, str]) -> list[dict[str, Any]]:
+    """Budget, prognosis and actual to date per sector, million kroner, for a bar chart."""
+    kinds = ("budget_revised", "prognosis", "actual")
+    return [{"sector": s.name, "kind": label, "value": round(getattr(s, k) / 1e6, 1)}
+            for s in f.lines if s.level == "sector"
+            for k, label in zip(kinds, labels, strict=True) if getattr(s, k) is not None]
+
+
+def sector_chart_encoding(labels: tuple[str, str, str], x_title: str) -> dict[str, Any]:
+    """The grouped horizontal bars of :func:`sector_chart_values` (Vega-Lite)."""
+    return {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": {"field": "sector", "type": "nominal", "title": None,
+                  "axis": {"labelLimit": 220}},
+            "yOffset": {"field": "kind", "sort": list(labels)},
+            "x": {"field": "value", "type": "quantitative", "title": x_title,
+                  "axis": {"format": ",.0f"}},
+            "color": {"field": "kind", "type": "nominal", "title": None, "sort": list(labels)},
+        },
+    }

@@ -7,6 +7,7 @@
     plan = store.load(version.plan_id)           # the newest adopted version, else the newest
 """
 
+from muniplan.store import followup_schema  # noqa: F401 - its tables join the schema
 from muniplan.store.errors import NotFoundError, StoreError
 from muniplan.store.records import PlanRecord, VersionRecord
 from muniplan.store.schema import STATUSES

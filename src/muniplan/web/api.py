@@ -19,7 +19,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from fastapi import Path as PathParam
 from fastapi import Query as QueryParam
 from fastapi.exceptions import RequestValidationError
@@ -30,6 +30,8 @@ from muniplan.plan.errors import PlanError
 from muniplan.plan.model import Plan
 from muniplan.report.data import plan_to_dict, projection_to_dict
 from muniplan.store import NotFoundError, Store, StoreError, VersionRecord
+from muniplan.store.process import STAGES, Process
+from muniplan.web.auth import current_user
 
 PLAN_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 MAX_VERSION = 1_000_000
@@ -71,6 +73,12 @@ class VersionOut(BaseModel):
     message: str | None
     created_at: datetime = Field(description="When it was stored (UTC).")
     digest: str = Field(description="SHA-256 of the plan folder's files.")
+    stage: Literal[STAGES] = Field(  # type: ignore[valid-type]
+        description="Its place in the process: utkast, forslag, alternativt budsjett, "
+        "innstilling, vedtatt or revidert.")
+    group: str | None = Field(description="The political group that owns an alternative.")
+    title: str | None = Field(description="An alternative's name.")
+    published: bool = Field(description="Whether the public may read it.")
 
 
 class PlanSummaryOut(BaseModel):
@@ -128,7 +136,9 @@ UNAVAILABLE = {503: {"model": ErrorOut, "description": "The database cannot be r
 def version_out(v: VersionRecord) -> dict[str, Any]:
     return {"plan_id": v.plan_id, "number": v.number, "status": v.status, "parent": v.parent,
             "author": v.author, "message": v.message, "created_at": v.created_at,
-            "digest": v.digest}
+            "digest": v.digest, "stage": getattr(v, "stage", v.status),
+            "group": getattr(v, "group_id", None), "title": getattr(v, "title", None),
+            "published": bool(getattr(v, "published", True))}
 
 
 def _guard(call: Callable[[], T]) -> T:
@@ -159,39 +169,57 @@ def api_router(store: Store) -> APIRouter:
     def projection_json(plan_id: str, number: int, to: int | None) -> dict[str, Any]:
         return projection_to_dict(project(load(plan_id, number), to_year=to))
 
-    def plan_version(plan_id: str, number: int | None) -> dict[str, Any]:
-        v = store.version(plan_id, number)
+    process = Process(store)
+
+    def resolve(request: Request, plan_id: str, number: int | None) -> VersionRecord:
+        """The version if the caller may read it (the public: published versions only)."""
+        return process.resolve(plan_id, number, current_user(request))[0]
+
+    def plan_version(request: Request, plan_id: str, number: int | None) -> dict[str, Any]:
+        v = resolve(request, plan_id, number)
         return {**plan_json(plan_id, v.number), "version": version_out(v)}
 
+    def summaries(request: Request) -> list[dict[str, Any]]:
+        out = []
+        for p in store.plans():
+            try:
+                seen = process.visible(p.id, current_user(request))
+            except NotFoundError:
+                continue
+            out.append({"id": p.id, "title": p.title,
+                        "municipality": {"name": p.municipality, "number": p.number},
+                        "latest_version": seen[-1].number, "latest_status": seen[-1].status})
+        return out
+
     @router.get("/plans", response_model=list[PlanSummaryOut], summary="The plans")
-    def plans() -> list[dict[str, Any]]:
-        """Every plan in the store, by id, with its newest version's number and status."""
-        return [{"id": p.id, "title": p.title,
-                 "municipality": {"name": p.municipality, "number": p.number},
-                 "latest_version": p.latest_version, "latest_status": p.latest_status}
-                for p in _guard(store.plans)]
+    def plans(request: Request) -> list[dict[str, Any]]:
+        """Every plan with a version the caller may read, with the newest such version."""
+        return _guard(lambda: summaries(request))
 
     @router.get("/plans/{plan_id}", response_model=PlanOut, responses=NOT_FOUND,
                 summary="A plan (its current version)")
-    def plan(plan_id: PlanId) -> dict[str, Any]:
-        """The plan's current version: the newest adopted one, or else the newest."""
-        return _guard(lambda: plan_version(plan_id, None))
+    def plan(request: Request, plan_id: PlanId) -> dict[str, Any]:
+        """The plan's current version: the newest adopted one, else the published
+        proposal (never an alternative or a draft)."""
+        return _guard(lambda: plan_version(request, plan_id, None))
 
     @router.get("/plans/{plan_id}/versions", response_model=list[VersionOut],
                 responses=NOT_FOUND, summary="A plan's versions")
-    def versions(plan_id: PlanId) -> list[dict[str, Any]]:
-        """Every version of the plan, oldest first."""
-        return [version_out(v) for v in _guard(lambda: store.versions(plan_id))]
+    def versions(request: Request, plan_id: PlanId) -> list[dict[str, Any]]:
+        """The versions the caller may read, oldest first (the public: published ones)."""
+        return [version_out(v) for v in _guard(
+            lambda: process.visible(plan_id, current_user(request)))]
 
     @router.get("/plans/{plan_id}/versions/{number}", response_model=PlanOut,
                 responses=NOT_FOUND, summary="One version of a plan")
-    def version(plan_id: PlanId, number: VersionNumber) -> dict[str, Any]:
-        """The plan as it was in version ``number``."""
-        return _guard(lambda: plan_version(plan_id, number))
+    def version(request: Request, plan_id: PlanId, number: VersionNumber) -> dict[str, Any]:
+        """The plan as it was in version ``number`` (404 if the caller may not read it)."""
+        return _guard(lambda: plan_version(request, plan_id, number))
 
     @router.get("/plans/{plan_id}/projection", response_model=ProjectionOut,
                 responses=NOT_FOUND, summary="A plan's projection")
     def projection(
+        request: Request,
         plan_id: PlanId,
         to: Annotated[int | None, QueryParam(
             ge=FIRST_YEAR, le=LAST_YEAR,
@@ -205,7 +233,7 @@ def api_router(store: Store) -> APIRouter:
         operating result, every rule checked, and the savings need."""
 
         def run() -> dict[str, Any]:
-            v = store.version(plan_id, version)
+            v = resolve(request, plan_id, version)
             last = load(plan_id, v.number).period.last
             if to is not None and to < last:
                 raise RequestValidationError([{

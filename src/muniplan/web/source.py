@@ -16,9 +16,9 @@ from typing import Any
 
 from muniplan.engine.projection import Projection, project
 from muniplan.plan.model import Plan
+from muniplan.store.errors import NotFoundError
+from muniplan.store.process import Process
 from muniplan.web.kept import kept
-
-PREFERRED_STATUS = "adopted"
 
 
 class Translatable(Exception):
@@ -136,25 +136,24 @@ class PlanSource:
                 return rec
         raise NotFound("Fant ingen plan med id «{id}».", id=plan_id)
 
-    def choose_version(self, plan_id: str, number: int | None) -> tuple[Any, tuple[Any, ...]]:
-        """The version asked for, else the newest adopted one, else the newest."""
-        versions = tuple(sorted(self.store.versions(plan_id), key=lambda v: v.number))
-        if not versions:
-            raise NotFound("Planen «{id}» har ingen versjoner.", id=plan_id)
-        if number is not None:
-            for v in versions:
-                if v.number == number:
-                    return v, versions
-            raise NotFound("Planen «{id}» har ingen versjon {number} (versjoner: {known}).",
-                           id=plan_id, number=number,
-                           known=", ".join(str(v.number) for v in versions))
-        adopted = [v for v in versions if v.status == PREFERRED_STATUS]
-        return (adopted or list(versions))[-1], versions
+    def choose_version(self, plan_id: str, number: int | None, viewer: Any = None
+                       ) -> tuple[Any, tuple[Any, ...]]:
+        """The version asked for if ``viewer`` may read it, else the current one: the
+        newest adopted, else the published proposal (:mod:`muniplan.store.process`). A
+        version the viewer may not read is "not found", like one that does not exist."""
+        try:
+            version, seen = Process(self.store).resolve(plan_id, number, viewer)
+        except NotFoundError:
+            if number is None:
+                raise NotFound("Planen «{id}» har ingen publisert versjon.", id=plan_id) from None
+            raise NotFound("Planen «{id}» har ingen versjon {number}.", id=plan_id,
+                           number=number) from None
+        return version, tuple(seen)
 
-    def load(self, plan_id: str, number: int | None = None, to_year: int | None = None
-             ) -> Loaded:
+    def load(self, plan_id: str, number: int | None = None, to_year: int | None = None,
+             viewer: Any = None) -> Loaded:
         rec = self.record(plan_id)
-        version, versions = self.choose_version(plan_id, number)
+        version, versions = self.choose_version(plan_id, number, viewer)
         plan = self._plans.get(
             (plan_id, version.number, getattr(version, "digest", None)),
             lambda: self.store.load(plan_id, version.number),

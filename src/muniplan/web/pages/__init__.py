@@ -11,6 +11,7 @@ def routers() -> list[APIRouter]:
         citizens,
         downloads,
         economy,
+        followup,
         investments,
         overview,
         priorities,
@@ -22,4 +23,5 @@ def routers() -> list[APIRouter]:
 
     return [overview.router, sectors.router, investments.router, priorities.router,
             economy.router, sustainability.router, sources.router, downloads.router,
-            simulator.router, citizens.router, auth_pages.router]
+            simulator.router, citizens.router, auth_pages.router, followup.router,
+            followup.api]

@@ -15,6 +15,7 @@ from fastapi import Query, Request
 from fastapi.responses import HTMLResponse
 
 from muniplan.plan.model import Provenance
+from muniplan.web.auth import current_user
 from muniplan.web.charts import Chart
 from muniplan.web.i18n import gettext_for, negotiate
 from muniplan.web.source import Loaded, OutOfRange
@@ -42,6 +43,7 @@ class Page:
     lang: str
     loaded: Loaded
     sticky: dict[str, Any] = field(default_factory=dict)
+    audience: str = "public"  # who the page is for: it lists only the versions they may see
 
     @property
     def _(self) -> Any:
@@ -101,7 +103,7 @@ class Page:
         never changes, so neither does its page (the cache is bounded)."""
         state = self.request.app.state.web
         key = (*self.loaded.key, template, self.request.url.path, self.lang,
-               tuple(sorted(self.sticky.items())))
+               tuple(sorted(self.sticky.items())), self.audience)
         charted = context.pop("charted", None)
         if charted is None:
             charted = has_charts(context.values())
@@ -129,7 +131,8 @@ def open_page(request: Request, plan_id: str, lang: str | None, version: int | N
     chosen = negotiate(lang, request.headers.get("accept-language"))
     state = request.app.state.web
     try:
-        loaded = state.source.load(plan_id, version, to)
+        viewer = current_user(request)
+        loaded = state.source.load(plan_id, version, to, viewer=viewer)
     except OutOfRange as exc:
         raise BadParameter("to", exc.message(gettext_for(chosen))) from exc
     sticky: dict[str, Any] = {}
@@ -139,7 +142,14 @@ def open_page(request: Request, plan_id: str, lang: str | None, version: int | N
         sticky["version"] = version
     if to is not None:
         sticky["to"] = to
-    return Page(request, chosen, loaded, sticky)
+    return Page(request, chosen, loaded, sticky, audience(viewer))
+
+
+def audience(viewer: Any) -> str:
+    """Readers who see the same versions: the public, staff, or one group's members."""
+    if viewer is None:
+        return "public"
+    return "staff" if viewer.role in ("finance", "admin") else f"group:{viewer.group_id}"
 
 
 def charts(page: Page, *names: str) -> list[Chart]:
