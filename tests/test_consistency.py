@@ -176,4 +176,8 @@ def test_the_web_pages_show_the_engine_figures(store) -> None:
     for name in ("net_operating_result", "debt"):
         value = millions(float(proj.series[name][-1]), 1)
         assert value in economy, name
+    for name in ("savings_need_fixed", "savings_new_fixed", "driver_demography",
+                 "driver_cost_growth", "driver_capital", "driver_income", "driver_other"):
+        assert f'<td class="num">{millions(float(proj.series[name][-1]), 1)}</td>' in economy, \
+            name
     assert round_kroner(proj.savings_need[-1]) > 0

@@ -17,6 +17,7 @@ from muniplan.cli import (
     citizens,
     followup_commands,
     init_commands,
+    national_commands,
     plan_commands,
     report_commands,
     store_commands,
@@ -59,6 +60,7 @@ followup_commands.register(app)
 init_commands.register(app)
 citizens.register(app)
 warm_command.register(app)
+national_commands.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -378,16 +378,16 @@ def savings_text(proj: Projection, lang: str) -> str:
                  "innsparinger.", "Savings need: the fiscal rules hold throughout without new "
                  "savings.", lang)
     first = years[int(np.argmax(need > 0))]
-    level = thousands(proj.series["savings_need_fixed"][-1], lang)
+    level = millions(proj.series["savings_need_fixed"][-1], 0, lang)
     return t(f"Innsparingsbehov: for å holde handlingsreglene må driftsutgiftene reduseres fra "
              f"{first}. Tabellen viser nivået på innsparingene som må være på plass hvert år "
-             f"(i {years[-1]}: {level} tusen {proj.base_year}-kroner), de nye innsparingene "
+             f"(i {years[-1]}: {level} mill. {proj.base_year}-kroner), de nye innsparingene "
              f"det året, og hva behovet hviler på: endringen fra {years[0]} i "
              "demografikostnader, underliggende kostnadsvekst, kapitalkostnader og inntekter "
              "(faste kroner).",
              f"Savings need: to keep the fiscal rules, operating expenses must be cut from "
              f"{first}. The table shows the level of savings that must be in place each year "
-             f"(in {years[-1]}: NOK {level} thousand at {proj.base_year} prices), the new "
+             f"(in {years[-1]}: NOK {level} million at {proj.base_year} prices), the new "
              f"savings that year, and what the need rests on: the change since {years[0]} in "
              "demographic cost, underlying cost growth, capital costs and income (fixed "
              "kroner).", lang)

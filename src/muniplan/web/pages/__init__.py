@@ -13,6 +13,7 @@ def routers() -> list[APIRouter]:
         economy,
         followup,
         investments,
+        national,
         overview,
         priorities,
         sectors,
@@ -22,6 +23,6 @@ def routers() -> list[APIRouter]:
     )
 
     return [overview.router, sectors.router, investments.router, priorities.router,
-            economy.router, sustainability.router, sources.router, downloads.router,
-            simulator.router, citizens.router, auth_pages.router, followup.router,
-            followup.api]
+            economy.router, sustainability.router, national.router, sources.router,
+            downloads.router, simulator.router, citizens.router, auth_pages.router,
+            followup.router, followup.api]
