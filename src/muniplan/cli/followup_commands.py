@@ -195,6 +195,7 @@ def import_accounts(
 ) -> None:
     """Read an accounting export by KOSTRA art and funksjon into a report file, and show
     what could not be mapped."""
+    from muniplan.plan import csvio
     from muniplan.plan.accounts import read_export, read_mapping
     from muniplan.plan.actuals import parse_report
     from muniplan.plan.load import load_plan, resolve
@@ -206,11 +207,7 @@ def import_accounts(
     for path in (export, mapping):
         if not path.is_file():
             raise PlanError("no such file", file=str(path))
-        try:
-            texts[path] = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise PlanError("not UTF-8 text", file=str(path),
-                            expected="a UTF-8 CSV file (Excel: «CSV UTF-8»)") from None
+        texts[path] = csvio.decode(path.read_bytes(), str(path))
     result = read_export(str(export), texts[export],
                          read_mapping(str(mapping), texts[mapping], p))
     name = f"{year}-{period.value}.csv"

@@ -164,7 +164,14 @@ def _history(request: Request, page: Any) -> list[Table]:
     for each year, and a row of the accounts recorded since."""
     source = request.app.state.web.source
     number = page.plan.municipality.number
-    plans = [source.load(r.id) for r in source.records() if r.number == number]
+    plans = []
+    for r in source.records():
+        if r.number != number:
+            continue
+        try:
+            plans.append(source.load(r.id))
+        except NotFound:  # a rolled plan not yet published is nobody's history
+            continue
     plans.sort(key=lambda ld: ld.plan.period.first)
     years = sorted({y for ld in plans for y in ld.plan.period.years})
     actual: dict[str, dict[int, float]] = {}
