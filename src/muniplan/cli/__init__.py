@@ -23,6 +23,7 @@ from muniplan.cli import (
     report_commands,
     store_commands,
     users,
+    warm_command,
 )
 from muniplan.cli.common import err_console, run_guarded
 
@@ -60,6 +61,7 @@ process_commands.register(app)
 followup_commands.register(app)
 init_commands.register(app)
 citizens.register(app)
+warm_command.register(app)
 national_commands.register(app)
 
 
