@@ -164,3 +164,11 @@ def test_history_across_a_rolling(setup) -> None:
     page = text(client.get(PLAN + "historikk").text)
     assert "Handlingsprogram 2018–2021" in page and "Handlingsprogram 2019–2022" in page
     assert "612,0" in page  # the 2018 accounts' net operating result (2018-year.csv)
+
+
+def test_accounts_page_shows_key_figures(setup) -> None:
+    client, _ = setup
+    page = text(client.get(PLAN + "oppfolging/2018/year").text)
+    assert "Nøkkeltall fra regnskapet" in page
+    assert "Bufferfond" in page and "452,0" in page  # fund_bufferfond in 2018-year.csv
+    assert "Nøkkeltall fra regnskapet" not in text(client.get(PLAN + "oppfolging/2018/T1").text)

@@ -137,6 +137,7 @@ def _followup_csv(f) -> None:
 def _followup_table(p, f) -> None:
     from muniplan.report.followup import (
         BASIS_LABELS,
+        indicator_rows,
         investment_cells,
         line_cells,
         report_title,
@@ -163,6 +164,14 @@ def _followup_table(p, f) -> None:
     for inv in (*f.investments, f.investment_total):
         t.add_row(inv.name + (" !" if inv.flagged else ""), *investment_cells(inv))
     console.print(t)
+    if f.indicators:
+        t = Table(title="Nøkkeltall fra regnskapet (mill. kr; folketall)",
+                  box=box.SIMPLE_HEAD, title_justify="left")
+        for col in ("Størrelse", "Planlagt", "Faktisk", "Forskjell"):
+            t.add_column(col, justify="left" if col == "Størrelse" else "right")
+        for row in indicator_rows(f):
+            t.add_row(*row)
+        console.print(t)
     for c in f.checks:
         console.print(f"{c['rule']} {c['name']}: {percent(c['value'], 1)} — "
                       f"{'holder' if c['holds'] else 'brutt'}", soft_wrap=True)

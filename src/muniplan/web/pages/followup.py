@@ -19,6 +19,7 @@ from muniplan.report.followup import (
     BASIS_LABELS,
     REALITY_LABELS,
     followup_to_dict,
+    indicator_rows,
     investment_cells,
     line_cells,
     period_label,
@@ -98,6 +99,7 @@ def report_page(request: Request, plan_id: str, year: Year, period: Period, lang
     return page.render(
         "followup.html", title, "followup", rec=rec, f=f, line_cells=line_cells,
         investment_cells=investment_cells, status_label=status_label,
+        indicators=indicator_rows(f, page.lang),
         basis_labels=BASIS_LABELS, chart=chart, chart_svg=to_svg(chart, page.lang))
 
 
