@@ -222,8 +222,12 @@ def test_project_csv(capsys: pytest.CaptureFixture[str], projected: dict[str, An
     code, out, _ = run(["project", "--format", "csv"], capsys)
     assert code == 0
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0] == ["series", *map(str, YEARS)]
-    by_name = {r[0]: r[1:] for r in rows[1:]}
+    assert rows[0] == ["series", "label", "unit", "price_basis", *map(str, YEARS)]
+    by_name = {r[0]: r[4:] for r in rows[1:]}
+    info = {r[0]: r[1:4] for r in rows[1:]}
+    assert info["debt"] == ["Lånegjeld", "kr", "nominal"]
+    assert info["savings_need_fixed"][1:] == ["kr", "fixed"]
+    assert info["debt_ratio"][1:] == ["ratio", ""]
     for name in (*SERIES, "savings_need"):
         assert len(by_name[name]) == len(YEARS), name
     assert [float(x) for x in by_name["debt"]] == projected["series"]["debt"]

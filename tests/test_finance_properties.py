@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from muniplan.engine.debt import minimum_instalment, minimum_instalment_1992
-from muniplan.engine.finance import SAVINGS_INDICATORS, project_finances
+from muniplan.engine.finance import project_finances
 from muniplan.engine.inputs import FinanceInputs, finance_inputs
 from muniplan.engine.projection import project
-from muniplan.engine.rules import checks
+from muniplan.engine.rules import SAVINGS_INDICATORS, checks
 from muniplan.plan.load import load_plan
 from muniplan.plan.model import Plan
 from muniplan.report.data import projection_to_dict

@@ -57,6 +57,8 @@ def test_bad_report_writes_nothing(store, baerum_files) -> None:
         record_report(store, PLAN_ID, 2018, "T2", bad)
     with pytest.raises(PlanError, match="no report for 2019 T1"):
         record_report(store, PLAN_ID, 2019, "T1", files())
+    with pytest.raises(PlanError, match="a year of the plan period"):
+        record_report(store, PLAN_ID, 2017, "year", files())
     with pytest.raises(NotFoundError):
         publish_report(store, PLAN_ID, 2018, "T2")
     assert reports(store, PLAN_ID, published_only=False) == []

@@ -66,12 +66,14 @@ def test_report_page_shows_the_engine_figures(setup) -> None:
 def test_drafts_are_not_shown(setup) -> None:
     client, store = setup
     files = {p.name: p.read_text(encoding="utf-8") for p in ACTUALS.glob("*.csv")}
-    rec, created = record_report(store, "baerum-2018-2021", 2017, "year", files)
-    assert created and rec.status == "draft"
-    assert client.get(PLAN + "oppfolging/2017/year").status_code == 404
-    assert "2017" not in client.get("/api/plans/baerum-2018-2021/followup").text
-    assert (2017, "year") in {(r.year, r.period) for r in
-                              reports(store, "baerum-2018-2021", published_only=False)}
+    files["2018-T1.csv"] = files["2018-T1.csv"].replace(
+        "program_area,grunnskole,2018,T1,actual,", "program_area,grunnskole,2018,T1,actual,9")
+    rec, created = record_report(store, "baerum-2018-2021", 2018, "T1", files)
+    assert created and rec.status == "draft" and rec.number == 2
+    listing = client.get("/api/plans/baerum-2018-2021/followup").json()
+    assert next(r for r in listing if r["period"] == "T1")["revision"] == 1
+    data = client.get("/api/plans/baerum-2018-2021/followup/2018/T1").json()
+    assert data["revision"] == 1  # the public sees the published revision only
 
 
 def test_api_report(setup) -> None:
@@ -102,3 +104,71 @@ def test_bad_parameters(setup, path: str, status: int) -> None:
     assert r.status_code == status
     if path.startswith("/api/") and status == 404:
         assert r.json()["detail"]
+
+
+def test_publishing_on_the_web_needs_the_finance_role_and_csrf(tmp_path: Path) -> None:
+    from auth_helpers import add_people, csrf_of, log_in
+
+    from muniplan.store.accounts import Accounts
+
+    store = make_store(tmp_path)
+    add_people(store)
+    files = {p.name: p.read_text(encoding="utf-8") for p in ACTUALS.glob("*.csv")}
+    files["2018-T2.csv"] = files["2018-T2.csv"].replace(
+        "program_area,grunnskole,2018,T2,actual,", "program_area,grunnskole,2018,T2,actual,9")
+    rec, _ = record_report(store, "baerum-2018-2021", 2018, "T2", files, author="okonomi")
+    app = create_app(make_settings(tmp_path), store)
+    with TestClient(app, base_url="http://testserver") as client:
+        drafts = PLAN + "oppfolging/utkast"
+        r = client.get(drafts, follow_redirects=False)
+        assert r.status_code == 303 and "/logg-inn" in r.headers["location"]
+        assert log_in(client, "kari").status_code == 303  # a political group's member
+        assert client.get(drafts).status_code == 403
+        client.post("/logg-ut", data={"csrf_token": csrf_of(client.get("/konto").text)})
+        assert log_in(client, "okonomi").status_code == 303
+        page = client.get(drafts)
+        assert page.status_code == 200 and "no-store" in page.headers["cache-control"]
+        form = {"year": "2018", "period": "T2", "revision": str(rec.number)}
+        r = client.post(PLAN + "oppfolging/publiser", data={**form, "csrf_token": "feil"},
+                        follow_redirects=False)
+        assert r.status_code == 403
+        assert client.get("/api/plans/baerum-2018-2021/followup/2018/T2").json()[
+            "revision"] == 1
+        r = client.post(PLAN + "oppfolging/publiser",
+                        data={**form, "csrf_token": csrf_of(page.text)}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].endswith("oppfolging/2018/T2")
+        assert client.get(r.headers["location"]).status_code == 200
+    published = [x for x in reports(store, "baerum-2018-2021") if x.period == "T2"]
+    assert published[0].number == 2 and published[0].published_by == "okonomi"
+    log = Accounts(store).audit_log()
+    assert log[0].action == "followup.publish" and log[0].actor == "okonomi"
+    assert any(e.action == "followup.record" for e in log)
+
+
+def test_history_across_a_rolling(setup) -> None:
+    from muniplan.engine.followup import rollforward_inputs
+    from muniplan.plan.load import read_folder, resolve
+    from muniplan.plan.rollforward import roll_forward
+    from muniplan.report.excel import plan_files
+
+    client, store = setup
+    plan = load_plan("baerum-2018-2021")
+    proj = project(plan)
+    uprate, income = rollforward_inputs(proj, 2019)
+    new, _ = roll_forward(plan, read_actuals(ACTUALS, plan).report(2018, "year"), 2019,
+                          uprate, income)
+    files = plan_files(new)
+    files.update({k: v for k, v in read_folder(resolve(None)).items()
+                  if k.startswith("population/")})
+    store.import_files(files, status="adopted")  # the next plan, adopted a year later
+    page = text(client.get(PLAN + "historikk").text)
+    assert "Handlingsprogram 2018–2021" in page and "Handlingsprogram 2019–2022" in page
+    assert "612,0" in page  # the 2018 accounts' net operating result (2018-year.csv)
+
+
+def test_accounts_page_shows_key_figures(setup) -> None:
+    client, _ = setup
+    page = text(client.get(PLAN + "oppfolging/2018/year").text)
+    assert "Nøkkeltall fra regnskapet" in page
+    assert "Bufferfond" in page and "452,0" in page  # fund_bufferfond in 2018-year.csv
+    assert "Nøkkeltall fra regnskapet" not in text(client.get(PLAN + "oppfolging/2018/T1").text)

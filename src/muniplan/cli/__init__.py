@@ -17,10 +17,13 @@ from muniplan.cli import (
     citizens,
     followup_commands,
     init_commands,
+    national_commands,
     plan_commands,
+    process_commands,
     report_commands,
     store_commands,
     users,
+    warm_command,
 )
 from muniplan.cli.common import err_console, run_guarded
 
@@ -54,9 +57,12 @@ plan_commands.register(app)
 store_commands.register(app)
 report_commands.register(app)
 users.register(app)
+process_commands.register(app)
 followup_commands.register(app)
 init_commands.register(app)
 citizens.register(app)
+warm_command.register(app)
+national_commands.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -33,6 +33,15 @@ def _store():
     return Store.from_settings(Settings())
 
 
+def _cli_user() -> str:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
 def record(
     plan: str = plan_argument(),
     year: int = typer.Option(..., "--year"),
@@ -41,10 +50,12 @@ def record(
     version: int = typer.Option(None, "--version", min=1,
                                 help="The plan version it is measured against (default: "
                                 "the public one: the newest adopted)."),
-    author: str = typer.Option(None, "--author", help="Who recorded it."),
+    author: str = typer.Option(None, "--author", help="Who recorded it (default: the "
+                               "login name, as cli:NAME)."),
     message: str = typer.Option(None, "--message", "-m", help="What the report says."),
 ) -> None:
     """Record a follow-up report in the store, as a draft."""
+    from muniplan.plan import csvio
     from muniplan.plan.load import load_plan, resolve
     from muniplan.store.followup import record_report
 
@@ -53,10 +64,10 @@ def record(
     if not folder.is_dir():
         raise PlanError("no such folder", file=str(folder), field="--actuals",
                         expected="a folder of YYYY-PERIOD.csv report files")
-    files = {f.name: f.read_text(encoding="utf-8-sig") for f in sorted(folder.glob("*.csv"))}
+    files = {f.name: csvio.decode(f.read_bytes(), str(f)) for f in sorted(folder.glob("*.csv"))}
     with _store() as store:
         rec, created = record_report(store, p.id, year, period.value, files, version=version,
-                                     author=author, message=message)
+                                     author=author or _cli_user(), message=message)
     what = "[green]recorded[/]" if created else "unchanged:"
     console.print(f"{what} {rec.plan_id} {rec.year} {rec.period} revision {rec.number} "
                   f"(against plan version {rec.plan_version}, {rec.status})", soft_wrap=True)
@@ -68,13 +79,15 @@ def publish(
     period: Period = typer.Option(..., "--period"),
     revision: int = typer.Option(None, "--revision", min=1,
                                  help="The revision to publish (default: the newest)."),
-    by: str = typer.Option(None, "--by", help="Who publishes it."),
+    by: str = typer.Option(None, "--by", help="Who publishes it (default: the login name, "
+                           "as cli:NAME)."),
 ) -> None:
     """Publish a recorded follow-up report: the web site shows it from now on."""
     from muniplan.store.followup import publish_report
 
     with _store() as store:
-        rec = publish_report(store, plan_id, year, period.value, revision, by=by)
+        rec = publish_report(store, plan_id, year, period.value, revision,
+                             by=by or _cli_user())
     console.print(f"[green]published[/] {rec.plan_id} {rec.year} {rec.period} revision "
                   f"{rec.number}", soft_wrap=True)
 

@@ -10,8 +10,9 @@ import numpy as np
 from rich.table import Table
 
 from muniplan.cli.common import console, fail, print_json
-from muniplan.demography import DEFAULT_GROUPS, estimate, project_population
+from muniplan.demography import DEFAULT_GROUPS, age_group_totals, estimate, project_population
 from muniplan.engine.demand import MIGRATION_WINDOW
+from muniplan.engine.montecarlo import population_calibration
 from muniplan.plan.load import load_plan
 from muniplan.plan.population import check_base_year
 from muniplan.report.formatting import number
@@ -48,8 +49,10 @@ def population_data(plan: str | None, from_year: int | None, to: int | None, dra
     }
     if draws > 1:
         fan = project_population(model, to_year=last, draws=draws, seed=seed)
-        total_q = np.quantile(fan.total(), QS, axis=0)
-        group_q = fan.quantiles(QS, groups=DEFAULT_GROUPS)
+        drawn = population_calibration().apply(fan.population, det.population[0], copy=False)
+        total_q = np.quantile(drawn.sum(axis=(2, 3)), QS, axis=0)
+        group_q = {k: np.quantile(v, QS, axis=0)
+                   for k, v in age_group_totals(drawn, DEFAULT_GROUPS).items()}
         out["quantiles"] = {
             f"{q:g}": {"total": _round(total_q[i]),
                        "groups": {k: _round(v[i]) for k, v in group_q.items()}}
@@ -57,6 +60,7 @@ def population_data(plan: str | None, from_year: int | None, to: int | None, dra
         }
         out["draws"] = draws
         out["seed"] = seed
+        out["intervals"] = "calibrated on national backtests (docs/population.md)"
     return out
 
 

@@ -9,13 +9,16 @@ command with one message and exit code 2 (see :func:`muniplan.cli.common.run_gua
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from muniplan.cli.common import console, fail, plan_argument, print_json
 from muniplan.plan.load import DEFAULT_PLAN, load_files, read_folder, resolve
-from muniplan.store import NotFoundError, Settings, Store, VersionRecord
+
+if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported only by the commands using it
+    from muniplan.store import Store, VersionRecord
 
 
 class Status(str, Enum):
@@ -57,6 +60,8 @@ def say(message: str) -> None:
 
 
 def open_store() -> Store:
+    from muniplan.store import Settings, Store
+
     return Store.from_settings(Settings())
 
 
@@ -94,12 +99,18 @@ def import_command(
     if_missing: bool = typer.Option(False, "--if-missing",
                                     help="Import only if the store has no version of this "
                                     "plan yet (for scripts such as `make run`)."),
+    base: int | None = typer.Option(None, "--base", min=1,
+                                    help="The version your files were made from: the import "
+                                    "is refused if the plan has a newer version (someone "
+                                    "else saved meanwhile)."),
 ) -> None:
     """Import a plan folder into the store as the plan's next version, in one transaction.
 
     The plan is validated first; a plan with errors is not imported. Importing the same
     files again makes no new version.
     """
+    from muniplan.store import NotFoundError
+
     folder = resolve(plan)
     files = read_folder(folder)
     with open_store() as store:
@@ -114,7 +125,8 @@ def import_command(
                     "nothing imported")
                 return
         version, created = store.import_files(
-            files, status=status.value, author=author, message=message, origin=str(folder))
+            files, status=status.value, author=author, message=message, origin=str(folder),
+            base=base)
     if created:
         parent = f", parent {version.parent}" if version.parent is not None else ""
         say(f"[green]imported[/] {version.plan_id} version {version.number} "
@@ -178,24 +190,40 @@ def versions_command(
     console.print(t)
 
 
+HEALTHCHECK_SECONDS = 60
+"""How long a worker may take to answer the supervisor's ping before it is restarted: a
+worker warming up on a loaded 2-core machine can hold its interpreter for seconds."""
+
+
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                help="Worker processes (each answers requests; they share "
+                                "the store and its computed results)."),
 ) -> None:
     """Serve the web pages and the JSON API (/api) from the store."""
     try:
-        from muniplan.web.app import create_app
+        from muniplan.web import serving
     except ImportError as exc:
         fail(f"the web app cannot be loaded ({exc})")
     import uvicorn
 
-    settings = Settings()
-    store = Store.from_settings(settings)
-    if not store.is_current():
-        store.dispose()
-        fail(f"the database {store.location} is not at the current schema: "
-             "run `muniplan db upgrade`")
+    from muniplan.store import Settings, Store
+
+    store = Store.from_settings(Settings())
     try:
-        uvicorn.run(create_app(settings, store), host=host, port=port)
+        if not store.is_current():
+            fail(f"the database {store.location} is not at the current schema: "
+                 "run `muniplan db upgrade`")
     finally:
         store.dispose()
+    warming = serving.start_warming()
+    try:
+        uvicorn.run(f"{serving.__name__}:app_from_environment", factory=True, host=host,
+                    port=port, workers=workers, log_level="info",
+                    timeout_worker_healthcheck=HEALTHCHECK_SECONDS)
+    finally:
+        if warming.poll() is None:
+            warming.terminate()
+            warming.wait(timeout=10)

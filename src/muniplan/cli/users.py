@@ -13,13 +13,16 @@ import getpass
 import os
 import sys
 from enum import Enum
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
 from muniplan.cli.common import console, fail, print_json
 from muniplan.cli.store_commands import ListFormat, open_store, say
-from muniplan.store.accounts import Accounts
+
+if TYPE_CHECKING:
+    from muniplan.store.accounts import Accounts
 
 ROLE_LABELS = {"finance": "økonomistab", "group": "politisk gruppe", "admin": "administrator"}
 
@@ -78,7 +81,7 @@ def add(
 ) -> None:
     """Add an account (the password is asked for, never given as an argument)."""
     with open_store() as store:
-        accounts = Accounts(store)
+        accounts = _accounts(store)
         store._ready()
         user = accounts.add_user(username, name or username, _password(password_stdin),
                                  role.value, group, actor=_actor())
@@ -89,7 +92,7 @@ def add(
 def list_users(fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f")) -> None:
     """List the accounts: name, role, group, active."""
     with open_store() as store:
-        users = Accounts(store).users()
+        users = _accounts(store).users()
     if fmt is ListFormat.json:
         print_json([{"username": u.username, "name": u.display_name, "role": u.role,
                      "group": u.group_id, "active": u.active} for u in users])
@@ -108,7 +111,7 @@ def list_users(fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f"
 def disable(username: str = typer.Argument(..., help="The account to disable.")) -> None:
     """Disable an account; its sessions end at once."""
     with open_store() as store:
-        Accounts(store).disable(username, actor=_actor())
+        _accounts(store).disable(username, actor=_actor())
     say(f"[green]disabled[/] {username}")
 
 
@@ -118,7 +121,7 @@ def set_password(
 ) -> None:
     """Set a new password (and enable the account); its sessions end."""
     with open_store() as store:
-        accounts = Accounts(store)
+        accounts = _accounts(store)
         accounts.user(username)
         accounts.set_password(username, _password(password_stdin), actor=_actor())
     say(f"[green]new password set[/] for {username}")
@@ -130,14 +133,14 @@ def add_group(
 ) -> None:
     """Add a political group."""
     with open_store() as store:
-        group = Accounts(store).add_group(group_id, name, actor=_actor())
+        group = _accounts(store).add_group(group_id, name, actor=_actor())
     say(f"[green]added group[/] {group.id}: {group.name}")
 
 
 def list_groups() -> None:
     """List the political groups."""
     with open_store() as store:
-        groups = Accounts(store).groups()
+        groups = _accounts(store).groups()
     for g in groups:
         say(f"{g.id}\t{g.name}")
     if not groups:
@@ -147,8 +150,15 @@ def list_groups() -> None:
 def audit_log(limit: int = typer.Option(50, "--limit", min=1, max=10_000)) -> None:
     """Show the newest entries of the audit log: when, who, what, on what."""
     with open_store() as store:
-        rows = Accounts(store).audit_log(limit)
+        rows = _accounts(store).audit_log(limit)
     table = Table("Tid (UTC)", "Hvem", "Hva", "På")
     for r in rows:
         table.add_row(r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.action, r.target)
     console.print(table)
+
+
+def _accounts(store: object) -> Accounts:
+    """The store's accounts, imported here so that other commands start without the store."""
+    from muniplan.store.accounts import Accounts
+
+    return Accounts(store)  # type: ignore[arg-type]

@@ -121,13 +121,15 @@ THREADS = max(1, min(4, os.cpu_count() or 1))
 
 def project(model: DemographicModel, to_year: int, draws: int = 1,
             seed: int | np.random.SeedSequence | None = None,
-            record_components: bool = False) -> PopulationProjection:
+            record_components: bool = False, threads: int | None = None
+            ) -> PopulationProjection:
     """Project ``model`` from its base year to ``to_year``; see the module docstring.
 
     ``seed=None`` gives the deterministic (central) projection, every draw alike; a seed gives
     ``draws`` stochastic paths with the model's spreads. Draws are independent, so they are
     computed in chunks of :data:`CHUNK` on up to :data:`THREADS` threads (numpy releases the
     GIL); each draw's arithmetic is the same whatever the chunking, so results are too.
+    ``threads`` overrides that number (1 inside a worker process that already has a core).
     """
     base = model.base_year
     steps = int(to_year) - base
@@ -152,11 +154,12 @@ def project(model: DemographicModel, to_year: int, draws: int = 1,
                        paths.migration[chunk], pop[chunk],
                        {k: v[chunk] for k, v in components.items()})
 
-    if len(chunks) == 1 or THREADS == 1:
+    workers = THREADS if threads is None else max(1, int(threads))
+    if len(chunks) == 1 or workers == 1:
         for chunk in chunks:
             run(chunk)
     else:
-        with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(run, chunks))
     return PopulationProjection(
         years=np.arange(base, base + steps + 1),

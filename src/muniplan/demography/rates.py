@@ -30,6 +30,7 @@ population years ``<= B`` and rate years ``<= B`` only: :func:`estimate` cuts th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -178,8 +179,14 @@ def spread_over_age(values: np.ndarray, half_width: int, first: int = 1,
     out = np.array(values, dtype=np.float64, copy=True)
     if half_width <= 0:
         return out
-    ages = np.arange(first, last + 1)
-    n = ages.size
+    out[..., first:last + 1] = values[..., first:last + 1] @ _spreading(half_width,
+                                                                        last - first + 1)
+    return out
+
+
+@lru_cache(maxsize=8)
+def _spreading(half_width: int, n: int) -> np.ndarray:
+    """The (transposed) triangular spreading matrix of :func:`spread_over_age`, built once."""
     matrix = np.zeros((n, n))
     for i in range(n):
         for d in range(-half_width, half_width + 1):
@@ -187,8 +194,9 @@ def spread_over_age(values: np.ndarray, half_width: int, first: int = 1,
             if 0 <= j < n:
                 matrix[j, i] = half_width + 1 - abs(d)
         matrix[:, i] /= matrix[:, i].sum()
-    out[..., first:last + 1] = values[..., first:last + 1] @ matrix.T
-    return out
+    matrix = np.ascontiguousarray(matrix.T)
+    matrix.setflags(write=False)
+    return matrix
 
 
 def transitions(pop_years: np.ndarray, population: np.ndarray, m_years: np.ndarray,
@@ -230,10 +238,19 @@ def transitions(pop_years: np.ndarray, population: np.ndarray, m_years: np.ndarr
     return {k: np.asarray(v, dtype=np.float64) for k, v in rows.items()}
 
 
+def _fertility_level(age0: np.ndarray, expected: np.ndarray, window: int,
+                     prior: float) -> float:
+    """Mean of the yearly ratios, or with a prior the pooled ratio pulled towards 1."""
+    if prior <= 0:
+        return float((age0[-window:] / expected[-window:]).mean())
+    return float((age0[-window:].sum() + prior) / (expected[-window:].sum() + prior))
+
+
 def estimate(data: PopulationHistory, base_year: int, window: int = 5,
              mortality_window: int | None = None, smooth: int = 2,
              mortality_trend: bool = True, fertility_window: int | None = None,
-             uncertainty: bool = True) -> DemographicModel:
+             uncertainty: bool = True, recent_weight: bool = False,
+             fertility_prior: float = 0.0) -> DemographicModel:
     """Estimate the model at ``base_year`` from ``data`` cut at the base year.
 
     ``window``: years of transitions for the migration mean and (unless
@@ -241,7 +258,10 @@ def estimate(data: PopulationHistory, base_year: int, window: int = 5,
     ``mortality_window``: rate years for the Lee-Carter fit (None: all up to the base year);
     ``smooth``: half-width in years of the age smoothing of migration (0: none);
     ``mortality_trend``: False holds the last year's rates constant; ``uncertainty``: False
-    gives a model with no spread.
+    gives a model with no spread; ``recent_weight``: the migration mean weights the window's
+    years 1, 2, ..., n (the latest most) instead of equally; ``fertility_prior``: the level
+    is ``(births + prior) / (national-rate births + prior)`` over the window, pulling a
+    kommune with few births towards the national level (0: the mean of the yearly ratios).
     """
     pop_years, population, m_years, mx, f_years, asfr = _cut(data, base_year)
     if base_year not in set(pop_years.tolist()):
@@ -273,7 +293,8 @@ def estimate(data: PopulationHistory, base_year: int, window: int = 5,
     n = tr["years"].size
     w_mig = min(window, n)
     w_fert = min(fertility_window or window, n)
-    net = tr["migration"][-w_mig:].mean(axis=0)
+    weights = np.arange(1.0, w_mig + 1) if recent_weight else np.ones(w_mig)
+    net = np.tensordot(weights / weights.sum(), tr["migration"][-w_mig:], axes=1)
     net = spread_over_age(net, smooth)
     totals = tr["migration"].sum(axis=(1, 2))
     spread = tr["migration"][-w_mig:].std(axis=0) if w_mig > 1 else np.abs(net)
@@ -282,7 +303,9 @@ def estimate(data: PopulationHistory, base_year: int, window: int = 5,
     profile = profile / profile.sum() if profile.sum() > 0 else profile
 
     fertility = FertilityModel(asfr=asfr[-1].copy(), asfr_year=int(f_years[-1]),
-                               level=float(phi[-w_fert:].mean()), years=tr["years"][-w_fert:],
+                               level=_fertility_level(tr["age0"], tr["expected"] * s_birth, w_fert,
+                                                     fertility_prior),
+                               years=tr["years"][-w_fert:],
                                series=phi, male_share=male_share)
     migration = MigrationModel(net=net, profile=profile, years=tr["years"][-w_mig:],
                                totals=totals)
@@ -296,6 +319,7 @@ def estimate(data: PopulationHistory, base_year: int, window: int = 5,
     settings: dict[str, object] = {
         "window": window, "mortality_window": mortality_window, "smooth": smooth,
         "mortality_trend": mortality_trend, "fertility_window": fertility_window,
+        "recent_weight": recent_weight, "fertility_prior": fertility_prior,
     }
     return DemographicModel(base_year=base_year, base_population=base, mortality=mortality,
                             fertility=fertility, migration=migration, uncertainty=spreads,

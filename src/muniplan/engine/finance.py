@@ -32,13 +32,9 @@ from muniplan.engine.debt import minimum_instalment, minimum_instalment_1992
 from muniplan.engine.equalisation import equalised_block_grant
 from muniplan.engine.execution import execution_matrix, spend
 from muniplan.engine.inputs import INCOME_KINDS, FinanceInputs
+from muniplan.engine.rules import SAVINGS_INDICATORS, robek, rule_applies
+from muniplan.engine.savings import FEASIBLE, YearState, savings_for_year
 from muniplan.plan.model import Rule
-
-SAVINGS_INDICATORS = {
-    "net_operating_result_ratio", "buffer_fund", "liquidity_reserve", "reserve_fund",
-    "reserve_fund_ratio",
-}
-"""Indicators a cut in operating expenses improves; only these set the savings need."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +44,8 @@ class FinanceResult:
     years: np.ndarray
     series: dict[str, np.ndarray]
     savings_need: np.ndarray | None
+    savings_reason: np.ndarray | None = None
+    """Why the savings need is NaN, ``(draw, year)`` codes of ``savings.REASONS``."""
 
 
 def _real_index(growth: np.ndarray) -> np.ndarray:
@@ -59,47 +57,6 @@ def _real_index(growth: np.ndarray) -> np.ndarray:
 def _b(x: np.ndarray, draws: int) -> np.ndarray:
     """Broadcast ``(1|D, Y)`` to ``(D, Y)``."""
     return np.broadcast_to(np.asarray(x, dtype=float), (draws, x.shape[-1]))
-
-
-def indicator_value(name: str, v: dict[str, np.ndarray], i: int) -> np.ndarray:
-    """The value of a rule's indicator in year ``i`` from the year's series (``(D,)``)."""
-    if name == "net_operating_result_ratio":
-        return v["net_operating_result"][:, i] / v["operating_income"][:, i]
-    if name == "debt_ratio":
-        return v["debt"][:, i] / v["operating_income"][:, i]
-    if name == "self_financing_share":
-        return v["self_financing_share"][:, i]
-    if name == "buffer_fund":
-        return v["buffer_fund"][:, i]
-    if name == "liquidity_reserve":
-        return v["liquidity_reserve"][:, i]
-    if name == "reserve_fund":
-        return v["reserve_fund"][:, i]
-    if name == "reserve_fund_ratio":
-        return v["reserve_fund"][:, i] / v["operating_income"][:, i]
-    raise KeyError(name)
-
-
-def rule_applies(rule: Rule, inp: FinanceInputs, i: int) -> bool:
-    if not rule.projected:
-        return False
-    return rule.applies == "annual" or bool(inp.period_end[i])
-
-
-def _holds(rule: Rule, value: np.ndarray) -> np.ndarray:
-    t, lim, op = rule.tolerance, rule.limit, rule.operator
-    with np.errstate(invalid="ignore"):
-        if op == ">=":
-            ok = value >= lim - t
-        elif op == "<=":
-            ok = value <= lim + t
-        elif op == ">":
-            ok = value > lim - t
-        elif op == "<":
-            ok = value < lim + t
-        else:
-            ok = np.abs(value - lim) <= max(t, 1e-9)
-    return ok | np.isnan(value)
 
 
 def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_fixed: np.ndarray,
@@ -257,6 +214,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     sf_share = np.empty((d, y_count))
     loans_for_transfer = np.zeros((d, y_count))
     savings = np.zeros((d, y_count))
+    savings_reason = np.full((d, y_count), FEASIBLE)
     debt_prev = np.full(d, float(inp.opening_debt))
     assets_prev = np.full(d, float(inp.opening_assets))
     life_prev = np.full(d, float(inp.opening_useful_life))
@@ -292,7 +250,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
             applicable = [r for r in rules if r.indicator in SAVINGS_INDICATORS
                           and rule_applies(r, inp, i)]
             if applicable:
-                s = _solve_savings(applicable, year, ndr0, income[:, i])
+                s, savings_reason[:, i] = savings_for_year(applicable, _year_state(
+                    year, ndr0, income[:, i], funds_prev, acc_prev, roles,
+                    inp.reserve_fund_index))
         savings[:, i] = s
         # a year no cut of up to half the income can rescue has no savings need (NaN); it
         # is carried on uncut, so its deficit shows in the balances of the years after it
@@ -370,7 +330,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         "cost_index": real_cost,
         "population_ratio": pop,
     }
-    series.update(_robek(inp, deficit, covered, accumulated_deficit, income))
+    series["robek_status"] = robek(inp, series)[1].astype(float)
     # each plan project as spent (the execution rate's mean path), for budsjettskjema 2B /
     # § 5-5 andre ledd: they sum to ``investments`` in the plan years
     long_term = inp.long_term_rows or (False,) * len(inp.investment_ids)
@@ -387,25 +347,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         series["fund_return_deviation"] = fund_return - return_budgeted
     if solve_savings:
         series["savings"] = savings
-    return FinanceResult(inp.years, series, savings if solve_savings else None)
-
-
-def _robek(inp: FinanceInputs, deficit: np.ndarray, covered: np.ndarray,
-           accumulated: np.ndarray, income: np.ndarray) -> dict[str, np.ndarray]:
-    """The ROBEK criteria of the plan's kommunelov, per year (1: a criterion is met).
-
-    Both laws: a budget or økonomiplan year adopted with merforbruk (1992 § 60 nr. 1 a,
-    2018 § 28-1 a–b) and merforbruk not covered within two years (1992 § 48 nr. 4 with
-    § 60 nr. 1 c–d, 2018 § 28-1 c). Only the 2018 law adds accumulated merforbruk above 3 %
-    of operating income (§ 28-1 d). Merforbruk is covered oldest first, so the part older
-    than two years still uncovered is ``Σ deficit up to t−2 − Σ covered up to t``."""
-    cum_deficit = np.cumsum(deficit, axis=1)
-    older = np.concatenate([np.zeros_like(cum_deficit[:, :2]), cum_deficit[:, :-2]], axis=1)
-    overdue = np.maximum(older - np.cumsum(covered, axis=1), 0.0)
-    flag = (deficit > 0.5) | (overdue > 0.5)
-    if inp.law_regime == "2018":
-        flag |= accumulated / income > 0.03
-    return {"deficit_overdue": overdue, "robek_status": flag.astype(float)}
+    return FinanceResult(inp.years, series, savings if solve_savings else None,
+                         savings_reason if solve_savings else None)
 
 
 def _equalisation(inp: FinanceInputs, income: dict[str, np.ndarray], pop: np.ndarray,
@@ -446,21 +389,30 @@ class _Year:
     limit: str
     held: np.ndarray
 
-    def dispose(self, ndr: np.ndarray
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Funds at year end, the uncovered deficit, the accumulated deficit, the transfer."""
+    def _flows(self, ndr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The funds after a return loss beyond the bufferfond, what the result leaves to
+        dispose, and the transfer paid."""
         funds = self.funds.copy()
         below = np.minimum(funds, 0.0)  # a return loss larger than the bufferfond
         funds -= below
         free = ndr - self.held + below.sum(axis=1)
         if self.limit == "none":
-            moved = self.planned_transfer
-        else:
-            usable = np.zeros_like(free)
-            if self.limit == "result_and_funds":
-                mask = (self.roles != "buffer") & (self.roles != "managed")
-                usable = funds[:, mask].sum(axis=1) - self.acc
-            moved = np.clip(free + usable, 0.0, self.planned_transfer)
+            return funds, free, self.planned_transfer
+        usable = np.zeros_like(free)
+        if self.limit == "result_and_funds":
+            mask = (self.roles != "buffer") & (self.roles != "managed")
+            usable = funds[:, mask].sum(axis=1) - self.acc
+        return funds, free, np.clip(free + usable, 0.0, self.planned_transfer)
+
+    def surplus(self, ndr: np.ndarray) -> np.ndarray:
+        """What goes to (or is drawn from) the funds after the transfer."""
+        _, free, moved = self._flows(ndr)
+        return free - moved
+
+    def dispose(self, ndr: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Funds at year end, the uncovered deficit, the accumulated deficit, the transfer."""
+        funds, free, moved = self._flows(ndr)
         new_funds, dfc, acc = _dispose(funds, self.acc, free - moved, self.roles,
                                        self.reserve_index)
         return new_funds, dfc, acc, moved
@@ -492,47 +444,37 @@ def _dispose(funds: np.ndarray, acc: np.ndarray, surplus: np.ndarray, roles: np.
     return funds, short, acc + short
 
 
-def _rule_ok(rule: Rule, ndr: np.ndarray, income: np.ndarray, funds: np.ndarray,
-             roles: np.ndarray) -> np.ndarray:
-    ind = rule.indicator
-    if ind == "net_operating_result_ratio":
-        value = ndr / income
-    elif ind == "buffer_fund":
-        value = funds[:, roles == "buffer"].sum(axis=1)
-    elif ind == "liquidity_reserve":
-        value = funds[:, roles == "reserve"].sum(axis=1)
-    elif ind == "reserve_fund":
-        value = funds.sum(axis=1)
-    else:  # reserve_fund_ratio
-        value = funds.sum(axis=1) / income
-    return _holds(rule, value)
+def _year_state(year: _Year, ndr0: np.ndarray, income: np.ndarray, funds_prev: np.ndarray,
+                acc_prev: np.ndarray, roles: np.ndarray, reserve_index: int) -> YearState:
+    """The savings solver's view of a year whose disposition :class:`_Year` makes."""
+    return _LimitedYear(year, ndr0, income, funds_prev, acc_prev, roles, reserve_index)
 
 
-def _solve_savings(rules: Sequence[Rule], year: _Year, ndr0: np.ndarray,
-                   income: np.ndarray, iterations: int = 36) -> np.ndarray:
-    """Smallest s ≥ 0 per draw with every rule holding; NaN where half the income won't do.
+class _LimitedYear(YearState):
+    """A year for the savings solver: its surplus at no cut, and a disposal that takes the
+    surplus back to the net operating result and lets :class:`_Year` dispose it. The
+    transfer limit and the fund return's dispositions make the funds rise more slowly than
+    one for one with a cut, never faster, so the solver's closed form can only fall short,
+    which its check catches (it then bisects)."""
 
-    Bisection: 36 halvings of half a year's income leave less than 1 kr of doubt.
-    """
+    def __init__(self, year: _Year, ndr0: np.ndarray, income: np.ndarray,
+                 funds_prev: np.ndarray, acc_prev: np.ndarray, roles: np.ndarray,
+                 reserve_index: int) -> None:
+        surplus0 = year.surplus(ndr0)
 
-    def ok(s: np.ndarray) -> np.ndarray:
-        f, _, _, _ = year.dispose(ndr0 + s)
-        good = np.ones(len(s), dtype=bool)
-        for r in rules:
-            good &= _rule_ok(r, ndr0 + s, income, f, year.roles)
-        return good
+        def dispose(_funds: np.ndarray, _acc: np.ndarray, surplus: np.ndarray,
+                    _roles: np.ndarray, _reserve: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            f, dfc, acc, _ = year.dispose(surplus - surplus0 + ndr0)
+            return f, dfc, acc
 
-    zero = np.zeros_like(ndr0)
-    if ok(zero).all():
-        return zero
-    lo = zero.copy()
-    hi = 0.5 * np.abs(income)
-    reachable = ok(hi)
-    done = ok(lo)
-    hi = np.where(done, 0.0, hi)
-    for _ in range(iterations):
-        mid = 0.5 * (lo + hi)
-        good = ok(mid)
-        hi = np.where(good, mid, hi)
-        lo = np.where(good, lo, mid)
-    return np.where(reachable, hi, np.nan)
+        super().__init__(surplus0, ndr0, income, funds_prev, acc_prev, roles, reserve_index,
+                         dispose)
+        self.year = year
+
+    def subset(self, rows: np.ndarray) -> YearState:
+        y = self.year
+        part = _Year(y.funds[rows], y.acc[rows], y.roles, y.reserve_index,
+                     y.planned_transfer[rows], y.limit, y.held[rows])
+        return _LimitedYear(part, self.ndr0[rows], self.income[rows], self.funds_prev[rows],
+                            self.acc_prev[rows], self.roles, self.reserve_index)

@@ -23,11 +23,13 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from muniplan.demography import DEFAULT_GROUPS, estimate, parse_groups
+from muniplan.demography.calibration import Calibration, size_class
 from muniplan.demography.fused import project_weighted
 from muniplan.engine.demand import MIGRATION_WINDOW, N_AGES, coverage_weights, service_change
 from muniplan.engine.finance import project_finances
 from muniplan.engine.inputs import FinanceInputs
 from muniplan.engine.scenario import Levers
+from muniplan.plan.kommuner import load_calibration
 from muniplan.plan.model import Plan
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
@@ -90,6 +92,9 @@ class FinanceUncertainty:
     )
     population: bool = True
     population_scale: float = 1.0
+    population_calibrated: bool = True
+    """Population draws take their spread from the national backtests' errors
+    (``docs/population.md``), scaled by ``population_scale``; False: the model's own."""
     execution_rate: AR1Spec = AR1Spec(
         0.08, 0.0,
         "Bærum's gjennomføringsgrad was 68 %, 64 %, 85 % and 82 % in 2016, 2017, 2018 and "
@@ -105,7 +110,7 @@ class FinanceUncertainty:
         return FinanceUncertainty(
             self.wage_growth.scaled(factor), self.price_growth.scaled(factor),
             self.interest_rate.scaled(factor), self.tax_growth.scaled(factor),
-            self.population, self.population_scale * factor,
+            self.population, self.population_scale * factor, self.population_calibrated,
             self.execution_rate.scaled(factor), self.fund_return_scale * factor,
         )
 
@@ -159,26 +164,52 @@ def _population_stage(plan: Plan, u: FinanceUncertainty, seed: np.random.SeedSeq
                       ) -> tuple[np.ndarray, np.ndarray, dict[str, dict[str, np.ndarray]]]:
     """Drawn population paths, reduced as they are made to what the run reads: the
     total-population ratio ``(draw, year)``, the users of each service at base coverage
-    ``(draw, service, year)`` and the percentiles of the age groups."""
+    ``(draw, service, year)`` and the percentiles of the age groups.
+
+    Calibrated draws (the default) are moved onto the spread of the national backtests'
+    errors by one factor per draw, year and age group (:meth:`Calibration.factors`); the
+    users of each service are therefore summed per age group too, and scaled alike.
+    """
     model = estimate(plan.population, base_year=plan.base_year, window=MIGRATION_WINDOW)
     if not u.population or u.population_scale != 1.0:
         model = model.with_uncertainty(model.uncertainty.scaled(
             u.population_scale if u.population else 0.0))
-    labels = list(parse_groups(DEFAULT_GROUPS).items())
-    groups = np.zeros((2 * N_AGES, len(labels) + 1))
-    for g, (_label, (lo, hi)) in enumerate(labels):
+    spans = list(parse_groups(DEFAULT_GROUPS).items())
+    groups = np.zeros((2 * N_AGES, len(spans)))
+    for g, (_label, (lo, hi)) in enumerate(spans):
         groups[lo:hi + 1, g] = groups[N_AGES + lo:N_AGES + hi + 1, g] = 1.0
-    groups[:, -1] = 1.0
     services = coverage_weights(plan, range(first, last + 1)) if plan.services else None
-    weights = groups if services is None else np.concatenate([groups, services], axis=1)
+    k = len(spans)
+    parts = [groups]
+    if services is not None:  # each service's weights split by age group: (2·ages, group·S)
+        parts += [services * groups[:, g:g + 1] for g in range(k)]
+    weights = np.concatenate(parts, axis=1)
     sums = project_weighted(model, last, weights, first_year=first, draws=draws, seed=seed)
-    k = groups.shape[1]
-    users = None if services is None else sums[:, :, k:].transpose(0, 2, 1)
-    by_group = {label: sums[:, :, g] for g, (label, _) in enumerate(labels)}
-    by_group["total"] = total = sums[:, :, k - 1]
+    if u.population and u.population_calibrated:
+        centre = project_weighted(model, last, groups, first_year=plan.base_year, draws=1,
+                                  seed=None)[0]
+        factors = population_calibration().scaled(u.population_scale).factors(
+            sums[:, :, :k], centre[first - plan.base_year:],
+            np.arange(first, last + 1) - plan.base_year, size_class(float(centre[0].sum())))
+        sums[:, :, :k] *= factors
+        if services is not None:
+            n = services.shape[1]
+            for g in range(k):
+                sums[:, :, k + g * n:k + (g + 1) * n] *= factors[:, :, g:g + 1]
+    users = None
+    if services is not None:
+        n = services.shape[1]
+        users = sum(sums[:, :, k + g * n:k + (g + 1) * n] for g in range(k)).transpose(0, 2, 1)
+    by_group = {label: sums[:, :, g] for g, (label, _) in enumerate(spans)}
+    by_group["total"] = total = sums[:, :, :k].sum(axis=2)
     qs = {name: np.quantile(v, QUANTILES, axis=0) for name, v in by_group.items()}
     pop_q = {f"{q:g}": {name: v[i] for name, v in qs.items()} for i, q in enumerate(QUANTILES)}
     return total / total[:, :1], users, pop_q
+
+
+def population_calibration() -> Calibration:
+    """The packaged interval calibration (read once; a constant of the method)."""
+    return Calibration(*load_calibration())
 
 
 def run_draws(plan: Plan, inp: FinanceInputs, levers: Levers, *, draws: int, seed: int,

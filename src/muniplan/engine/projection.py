@@ -23,7 +23,9 @@ from muniplan.engine.demand import (
 )
 from muniplan.engine.finance import FinanceResult, project_finances
 from muniplan.engine.inputs import FinanceInputs, finance_inputs
+from muniplan.engine.registry import SeriesSpec, convert, spec
 from muniplan.engine.rules import Check, breach_probability, checks
+from muniplan.engine.savings import FEASIBLE, REASONS
 from muniplan.engine.scenario import Levers, apply_scenarios
 from muniplan.plan.errors import ScenarioError
 from muniplan.plan.model import Plan, Scenario
@@ -36,7 +38,9 @@ MAX_DRAWS = 100_000
 @dataclass(frozen=True)
 class Projection:
     """Labelled arrays plus provenance. ``series`` are the deterministic path, one value a
-    year, nominal kroner or fractions; ``samples`` (Monte Carlo only) are ``(draw, year)``."""
+    year, each described by the registry (:func:`spec`: label, unit, price basis, level);
+    ``samples`` (Monte Carlo only) are ``(draw, year)``. ``savings_reason`` holds, per
+    year, why the savings need cannot be computed (a code of ``savings.REASONS``)."""
 
     plan_id: str
     municipality: dict[str, str]
@@ -45,18 +49,47 @@ class Projection:
     years: tuple[int, ...]
     series: dict[str, np.ndarray]
     checks: list[Check]
-    savings_need: np.ndarray
     demand: ServiceDemand | None
     population: dict[str, np.ndarray] | None
     provenance: dict[str, Any]
-    labels: dict[str, str] = field(default_factory=dict)
     samples: dict[str, np.ndarray] | None = None
     savings_samples: np.ndarray | None = None
     breach_probability: dict[str, np.ndarray] | None = None
     population_quantiles: dict[str, dict[str, np.ndarray]] | None = None
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """The entity name (bokmål, English) of each family series, such as ``area_{id}``."""
+    savings_reason: np.ndarray | None = None
 
     def year_index(self, year: int) -> int:
         return self.years.index(year)
+
+    @property
+    def savings_need(self) -> np.ndarray:
+        """The level of yearly savings that must be in place in each year, nominal kroner."""
+        return self.series["savings_need"]
+
+    def spec(self, name: str) -> SeriesSpec:
+        """The registry's entry for a series, labelled with its entity's name."""
+        return spec(name, self.names)
+
+    def label(self, name: str, lang: str = "nb") -> str:
+        return self.spec(name).label(lang)
+
+    def values(self, name: str, basis: str = "nominal") -> np.ndarray:
+        """A series in the price basis asked for (kroner only; other units as they are)."""
+        sp = self.spec(name)
+        v = self.series[name]
+        if not sp.kroner or sp.basis is None or sp.basis == basis:
+            return v
+        return convert(v, self.series["price_index"], to=basis,  # type: ignore[arg-type]
+                       basis=sp.basis)
+
+    def savings_reason_text(self, i: int, lang: str = "nb") -> str | None:
+        """Why the savings need of year ``i`` cannot be computed, or None if it can."""
+        if self.savings_reason is None or self.savings_reason[i] == FEASIBLE:
+            return None
+        nb, en = REASONS[int(self.savings_reason[i])]
+        return nb if lang == "nb" else en
 
     def quantiles(self, names: Sequence[str] | None = None,
                   qs: Sequence[float] = QUANTILES) -> dict[str, dict[str, np.ndarray]]:
@@ -74,12 +107,16 @@ class Projection:
                 out[f"{q:g}"][k] = values[i]
         return out
 
-    def savings_need_at(self, probability: float) -> np.ndarray:
+    def savings_need_at(self, probability: float, basis: str = "nominal") -> np.ndarray:
         """The yearly savings that keep every rule with the given probability (the
-        ``probability`` quantile of the per-draw savings need)."""
-        if self.savings_samples is None:
-            return self.savings_need
-        return draw_quantiles(self.savings_samples, (probability,))[0]
+        ``probability`` quantile of the per-draw savings need), nominal or fixed kroner
+        (each draw deflated by its own price index)."""
+        if self.savings_samples is None or self.samples is None:
+            return self.values("savings_need", basis)
+        need = self.savings_samples
+        if basis == "fixed":
+            need = convert(need, self.samples["price_index"], to="fixed")
+        return draw_quantiles(need, (probability,))[0]
 
 
 def draw_quantiles(x: np.ndarray, qs: Sequence[float]) -> np.ndarray:
@@ -170,8 +207,13 @@ def project(plan: Plan, *, to_year: int | None = None, draws: int = 1, seed: int
     solved = project_finances(inp, ratio, change, plan.rules, solve_savings=True)
     series = {k: v[0] for k, v in base.series.items()}
     _add_demand(series, demand, base)
-    savings = solved.savings_need[0] if solved.savings_need is not None else np.zeros(
-        len(inp.years))
+    names = _add_frames(series, plan, inp)
+    names.update(_add_projects(series, plan, inp))
+    names.update(_names(plan, inp, demand))
+    _add_flows(series, inp, plan)
+    assert solved.savings_need is not None and solved.savings_reason is not None
+    _add_savings(series, solved.savings_need[0])
+    _add_drivers(series)
     scenario_names = [sc.id for sc in scenarios]
 
     samples = savings_samples = probability = pop_q = None
@@ -206,7 +248,6 @@ def project(plan: Plan, *, to_year: int | None = None, draws: int = 1, seed: int
         years=tuple(int(y) for y in inp.years),
         series=series,
         checks=checks(plan.rules, inp, base.series),
-        savings_need=savings,
         demand=demand,
         population=groups,
         provenance=provenance,
@@ -214,6 +255,8 @@ def project(plan: Plan, *, to_year: int | None = None, draws: int = 1, seed: int
         savings_samples=savings_samples,
         breach_probability=probability,
         population_quantiles=pop_q,
+        names=names,
+        savings_reason=solved.savings_reason[0],
     )
 
 
@@ -227,3 +270,124 @@ def _add_demand(series: dict[str, np.ndarray], demand: ServiceDemand | None,
     for s, sid in enumerate(demand.service_ids):
         series[f"demographic_cost_{sid}"] = demand.demographic_cost[0, s] * price
         series[f"users_{sid}"] = demand.users[0, s]
+
+
+def _frame(frame: dict[int, int], years: np.ndarray, last: int) -> np.ndarray:
+    """A frame in fixed kroner on the projection's years; after its last year it stays."""
+    return np.array([frame.get(min(int(y), last), 0) for y in years], dtype=float)
+
+
+def _add_frames(series: dict[str, np.ndarray], plan: Plan, inp: FinanceInputs
+                ) -> dict[str, tuple[str, str]]:
+    """Expenses per sector and program area, nominal and fixed base-year kroner.
+
+    A frame is in fixed kroner; it grows with the underlying cost growth (``cost_index``)
+    and, nominal, with the price index, exactly as the finances take the sector frames, so
+    the areas of a sector add up to the sector's expenses."""
+    cost, price = series["cost_index"], series["price_index"]
+    names: dict[str, tuple[str, str]] = {}
+    for sector in plan.sectors:
+        last = max(sector.operating_frame())
+        fixed_sector = np.zeros(len(inp.years))
+        for a in sector.program_areas:
+            fixed = _frame(a.operating_frame, inp.years, last) * cost
+            fixed_sector = fixed_sector + fixed
+            series[f"area_fixed_{a.id}"] = fixed
+            series[f"area_{a.id}"] = convert(fixed, price, to="nominal", basis="fixed")
+            for prefix in ("area_fixed_", "area_"):
+                names[prefix + a.id] = (_numbered(a.number, a.name),) * 2
+        series[f"expenses_fixed_{sector.id}"] = fixed_sector
+        for prefix in ("expenses_fixed_", "expenses_"):
+            names[prefix + sector.id] = (sector.name, sector.name)
+    series["operating_expenses_fixed"] = convert(series["operating_expenses"], price,
+                                                 to="fixed")
+    return names
+
+
+def _add_projects(series: dict[str, np.ndarray], plan: Plan, inp: FinanceInputs
+                  ) -> dict[str, tuple[str, str]]:
+    """Each of the plan's projects, nominal cost a year, as the finances take it (after the
+    plan's changes and the scenarios: a delayed or removed project shows so)."""
+    row = {pid: k for k, pid in enumerate(inp.investment_ids)}
+    names = {}
+    for inv in plan.investments:
+        if inv.id in row:
+            # the finances emit each project as spent (the execution rate's carry-forward);
+            # without them, the budget uprated
+            if f"project_{inv.id}" not in series:
+                series[f"project_{inv.id}"] = convert(
+                    inp.investment_cost_fixed[row[inv.id]], series["price_index"],
+                    to="nominal", basis="fixed")
+            names[f"project_{inv.id}"] = (inv.name, inv.name)
+    return names
+
+
+def _numbered(number: str | None, name: str) -> str:
+    return f"{number} {name}" if number else name
+
+
+def _names(plan: Plan, inp: FinanceInputs, demand: ServiceDemand | None
+           ) -> dict[str, tuple[str, str]]:
+    names = {f"fund_{f.id}": (f.name, f.name) for f in plan.opening.funds}
+    if demand is not None:
+        by_id = {sv.id: sv.name for sv in plan.services}
+        for sid in demand.service_ids:
+            for prefix in ("demographic_cost_", "users_"):
+                names[prefix + sid] = (by_id.get(sid, sid),) * 2
+    return names
+
+
+def _previous(x: np.ndarray, opening: float) -> np.ndarray:
+    return np.concatenate([[opening], x[:-1]])
+
+
+def _add_flows(series: dict[str, np.ndarray], inp: FinanceInputs, plan: Plan) -> None:
+    """The year's flows behind the balances: to and from the funds, deficits covered, and
+    the part of the accumulated deficit older than two years (koml. 1992 § 48 nr. 4,
+    koml. 2018 § 14-11: a deficit is covered within the two years after it arose)."""
+    funds = sum(series[f"fund_{fid}"] for fid in inp.fund_ids)
+    change = funds - _previous(funds, float(inp.fund_opening.sum()))
+    series["to_funds"] = np.maximum(change, 0.0)
+    series["from_funds"] = np.maximum(-change, 0.0)
+    acc, deficit = series["accumulated_deficit"], series["deficit"]
+    # the finances may book the coverage themselves; then theirs is the figure
+    series.setdefault("deficit_covered",
+                      np.maximum(_previous(acc, 0.0) + deficit - acc, 0.0))
+    recent = deficit + _previous(deficit, 0.0) + _previous(_previous(deficit, 0.0), 0.0)
+    series["overdue_deficit"] = np.maximum(acc - recent, 0.0)
+
+
+def _add_savings(series: dict[str, np.ndarray], need: np.ndarray) -> None:
+    """The savings need as a level (what must be in place each year) and as the new savings
+    that year, in nominal and fixed base-year kroner. New savings are the change in the
+    level in fixed kroner, so a saving in place keeps its real value."""
+    price = series["price_index"]
+    series["savings_need"] = need
+    series["savings_need_fixed"] = fixed = convert(need, price, to="fixed")
+    series["savings_new_fixed"] = new = fixed - _previous(fixed, 0.0)
+    series["savings_new"] = convert(new, price, to="nominal", basis="fixed")
+
+
+def _add_drivers(series: dict[str, np.ndarray]) -> None:
+    """What the savings need rests on, fixed base-year kroner, as the change since the
+    first year of each part of the net operating result: the demographic cost, the
+    underlying cost growth of the frames and services, the capital costs (interest and
+    instalments), and the income (its growth lowers the need). ``driver_other`` is the
+    rest: the first year's position against the rules, the rules' own growth with the
+    income, fund balances and the plan's other changes; the drivers sum to the need."""
+    price, cost = series["price_index"], series["cost_index"]
+
+    def fixed(x: np.ndarray) -> np.ndarray:
+        v = convert(x, price, to="fixed")
+        return v - v[0]
+
+    frames = sum(v for k, v in series.items() if k.startswith("expenses_fixed_"))
+    services = convert(series["service_cost_change"], price, to="fixed")
+    series["driver_demography"] = fixed(series.get("demographic_cost", 0 * price))
+    growth = (frames + services) * (1.0 - 1.0 / cost)
+    series["driver_cost_growth"] = growth - growth[0]
+    series["driver_capital"] = fixed(series["interest"] + series["instalments"])
+    series["driver_income"] = -fixed(series["operating_income"])
+    named = (series["driver_demography"] + series["driver_cost_growth"]
+             + series["driver_capital"] + series["driver_income"])
+    series["driver_other"] = series["savings_need_fixed"] - named

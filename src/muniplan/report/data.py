@@ -2,7 +2,9 @@
 
 The CLI's ``--format json``, the web API and the exports all call these two functions, so a
 figure reads the same wherever it is shown. Money is whole kroner here (rounded once, by
-:func:`muniplan.plan.money.round_kroner`); ratios stay fractions.
+:func:`muniplan.plan.money.round_kroner`); ratios stay fractions. Which is which, and each
+series' labels and price basis, come from the engine's registry
+(:mod:`muniplan.engine.registry`), written out under ``series_info``.
 """
 
 from __future__ import annotations
@@ -13,14 +15,9 @@ from typing import Any
 import numpy as np
 
 from muniplan.engine.projection import Projection
+from muniplan.engine.registry import spec
 from muniplan.plan.model import RATIO_INDICATORS, Plan
 from muniplan.plan.money import round_kroner
-
-RATIO_SERIES = {
-    "net_operating_result_ratio", "debt_ratio", "self_financing_share", "price_index",
-    "population_ratio", "weighted_useful_life", "cost_index",
-}
-"""Series that are not money (fractions, indices, years); everything else is kroner."""
 
 
 def _years(d: dict[int, Any]) -> dict[str, Any]:
@@ -147,13 +144,21 @@ def value(name: str, x: float) -> float | int | None:
     if x is None or (isinstance(x, float) and math.isnan(x)) or (
             isinstance(x, np.floating) and np.isnan(x)):
         return None
-    if name in RATIO_SERIES or name.startswith("users_"):
+    if not spec(name).kroner:
         return round(float(x), 6)
     return round_kroner(float(x))
 
 
 def series_list(name: str, arr: np.ndarray) -> list[float | int | None]:
     return [value(name, x) for x in np.asarray(arr, dtype=float)]
+
+
+def projection_rows(proj: Projection) -> list[tuple[str, str, str, str | None,
+                                                   list[float | int | None]]]:
+    """Every series once, as ``(id, label, unit, price basis, values)``, values rounded as
+    :func:`value` rounds them: the rows of the CSV, the Excel sheet and the open data."""
+    return [(k, proj.label(k), proj.spec(k).unit, proj.spec(k).basis, series_list(k, v))
+            for k, v in proj.series.items()]
 
 
 def projection_to_dict(proj: Projection, names: list[str] | None = None) -> dict[str, Any]:
@@ -167,6 +172,10 @@ def projection_to_dict(proj: Projection, names: list[str] | None = None) -> dict
         "checks": [_check(c) for c in proj.checks],
         "savings_need": {str(y): value("savings_need", s)
                          for y, s in zip(proj.years, proj.savings_need, strict=True)},
+        "savings_need_unavailable": {
+            str(y): proj.savings_reason_text(i) for i, y in enumerate(proj.years)
+            if proj.savings_reason_text(i) is not None},
+        "series_info": {k: series_info(proj, k) for k in keys if k in proj.series},
         "provenance": proj.provenance,
     }
     if proj.population is not None:
@@ -195,7 +204,19 @@ def projection_to_dict(proj: Projection, names: list[str] | None = None) -> dict
                        zip(proj.years, proj.savings_need_at(p), strict=True)}
             for p in (0.8, 0.95)
         }
+        out["savings_need_probability_fixed"] = {
+            f"{p:g}": {str(y): value("savings_need_fixed", s) for y, s in
+                       zip(proj.years, proj.savings_need_at(p, "fixed"), strict=True)}
+            for p in (0.8, 0.95)
+        }
     return out
+
+
+def series_info(proj: Projection, name: str) -> dict[str, str | None]:
+    """What a series is: its labels, unit, price basis and level, from the registry."""
+    sp = proj.spec(name)
+    return {"label": sp.nb, "label_en": sp.en, "unit": sp.unit, "price_basis": sp.basis,
+            "level": sp.level}
 
 
 def _check(c: Any) -> dict[str, Any]:

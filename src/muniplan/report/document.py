@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from muniplan import __version__
 from muniplan.engine.projection import Projection
+from muniplan.engine.rules import BALANCE_RULE, ROBEK_RULE
 from muniplan.plan.errors import MuniplanError
 from muniplan.plan.model import CATEGORY_LABELS, RATIO_INDICATORS, Plan
 from muniplan.report import charts
@@ -181,6 +182,16 @@ def _rules_table(plan: Plan, proj: Projection, lang: str) -> Table:
         cells.append(str(later[0].year) if later else t("holder", "holds", lang)
                      if r.projected else "–")
         rows.append(cells)
+    for rule in (BALANCE_RULE, ROBEK_RULE):
+        mine = [c for c in proj.checks if c.rule == rule]
+        cells = [mine[0].name]
+        for y in years:
+            c = next(c for c in mine if c.year == y)
+            v = percent(c.value, 1, lang) if c.unit == "ratio" else thousands(c.value, lang)
+            cells.append(f"{v} {'✓' if c.ok else '✗'}")
+        later = [c for c in mine if c.year > plan.period.last and c.ok is False]
+        cells.append(str(later[0].year) if later else t("holder", "holds", lang))
+        rows.append(cells)
     return simple("handlingsregler", t("Handlingsregler – kontroll per år",
                                        "Fiscal rules – checked per year", lang),
                   [t("Regel", "Rule", lang), *map(str, years),
@@ -308,23 +319,14 @@ def _long_term(plan: Plan, proj: Projection, lang: str) -> Section:
                             ("demographic_cost", ""), ("net_operating_result", "total"),
                             ("net_operating_result_ratio", "pct"), ("debt", ""),
                             ("debt_ratio", "pct"), ("reserve_fund", "")], ys, lang))
-    need = proj.savings_need
-    idx = [proj.year_index(y) for y in ys]
-    if np.nansum(need) > 0:
-        first = next(y for y, v in zip(proj.years, need, strict=True) if v > 0)
-        sec.p(t(f"Innsparingsbehov: for å holde handlingsreglene må driftsutgiftene reduseres "
-                f"fra {first}. Tabellen viser det årlige beløpet.",
-                f"Savings need: to keep the fiscal rules, operating expenses must be cut from "
-                f"{first}. The table shows the yearly amount.", lang))
-    else:
-        sec.p(t("Innsparingsbehov: handlingsreglene holder i hele perioden uten nye "
-                "innsparinger.", "Savings need: the fiscal rules hold throughout without new "
-                "savings.", lang))
-    sec.table(simple("innsparingsbehov", t("Innsparingsbehov", "Savings need", lang),
-                     ["", *map(str, ys)],
-                     [[t("Innsparingsbehov", "Savings need", lang),
-                       *(thousands(need[i], lang) for i in idx)]],
-                     unit=unit_nominal(lang), numeric_from=1))
+    sec.p(savings_text(proj, lang))
+    sec.table(series_table(
+        proj, "innsparingsbehov", t("Innsparingsbehov og det det hviler på",
+                                    "Savings need and what it rests on", lang),
+        [("savings_need", "total"), ("savings_need_fixed", ""), ("savings_new_fixed", ""),
+         *((k, "") for k in SAVINGS_DRIVERS)], ys, lang,
+        unit=t(f"1000 kr; faste kr er {proj.base_year}-kroner",
+               f"NOK 1000; fixed kroner are {proj.base_year} kroner", lang)))
     r1 = next((r for r in plan.rules if r.indicator == "net_operating_result_ratio"), None)
     sec.chart(_ratio_chart(proj, "net_operating_result_ratio",
                            t("Netto driftsresultat, %", "Net operating result, %", lang), lang,
@@ -353,6 +355,42 @@ def _long_term(plan: Plan, proj: Projection, lang: str) -> Section:
                           for sid in proj.demand.service_ids],
                          unit=unit_nominal(lang), numeric_from=1, notes=[ROUNDING_NOTE[lang]]))
     return sec
+
+
+SAVINGS_DRIVERS = ("driver_demography", "driver_cost_growth", "driver_capital", "driver_income",
+                   "driver_other")
+
+
+def savings_text(proj: Projection, lang: str) -> str:
+    """The savings need in words: from when, how much by the last year (level and new that
+    year), or why it cannot be computed."""
+    years = list(proj.years)
+    blocked = [y for i, y in enumerate(years) if proj.savings_reason_text(i) is not None]
+    if blocked:
+        i = years.index(blocked[0])
+        return t(f"Innsparingsbehov: kan ikke beregnes fra {blocked[0]} – reglene kan ikke "
+                 f"holdes med kutt i driften: {proj.savings_reason_text(i, 'nb')}.",
+                 f"Savings need: cannot be computed from {blocked[0]} – the rules cannot be "
+                 f"held by cuts in operations: {proj.savings_reason_text(i, 'en')}.", lang)
+    need = proj.savings_need
+    if not np.any(need > 0):
+        return t("Innsparingsbehov: handlingsreglene holder i hele perioden uten nye "
+                 "innsparinger.", "Savings need: the fiscal rules hold throughout without new "
+                 "savings.", lang)
+    first = years[int(np.argmax(need > 0))]
+    level = millions(proj.series["savings_need_fixed"][-1], 0, lang)
+    return t(f"Innsparingsbehov: for å holde handlingsreglene må driftsutgiftene reduseres fra "
+             f"{first}. Tabellen viser nivået på innsparingene som må være på plass hvert år "
+             f"(i {years[-1]}: {level} mill. {proj.base_year}-kroner), de nye innsparingene "
+             f"det året, og hva behovet hviler på: endringen fra {years[0]} i "
+             "demografikostnader, underliggende kostnadsvekst, kapitalkostnader og inntekter "
+             "(faste kroner).",
+             f"Savings need: to keep the fiscal rules, operating expenses must be cut from "
+             f"{first}. The table shows the level of savings that must be in place each year "
+             f"(in {years[-1]}: NOK {level} million at {proj.base_year} prices), the new "
+             f"savings that year, and what the need rests on: the change since {years[0]} in "
+             "demographic cost, underlying cost growth, capital costs and income (fixed "
+             "kroner).", lang)
 
 
 def _intro(plan: Plan, proj: Projection, lang: str) -> Section:

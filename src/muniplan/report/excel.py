@@ -32,8 +32,7 @@ from muniplan.engine.projection import Projection
 from muniplan.plan.errors import PlanError
 from muniplan.plan.load import load_files
 from muniplan.plan.model import Plan
-from muniplan.report.data import RATIO_SERIES
-from muniplan.report.formatting import label
+from muniplan.report.data import projection_rows
 
 LAYOUT_SHEET = "_layout"
 LAYOUT_VERSION = 1
@@ -274,21 +273,18 @@ def _priority_sheets(wb: Workbook, raw: dict[str, Any], layout: list[list[Any]])
         layout.append([sheet, key, "priorities.yaml", field])
 
 
+BASIS_NB = {"nominal": "løpende kr", "fixed": "faste kr"}
+
+
 def _projection_sheet(wb: Workbook, proj: Projection) -> None:
-    head = ["serie", "navn", *map(str, proj.years)]
-    rows = []
-    for name, arr in proj.series.items():
-        ratio = name in RATIO_SERIES or name.startswith("users_")
-        rows.append([name, label(name), *(None if v != v else (round(float(v), 6) if ratio
-                                                               else round(float(v)))
-                                          for v in arr)])
-    rows.append(["savings_need", label("savings_need"),
-                 *(None if v != v else round(float(v)) for v in proj.savings_need)])
-    ws = _sheet(wb, "Framskrivning", head, rows, money_from=3)
+    head = ["serie", "navn", "enhet", "prisgrunnlag", *map(str, proj.years)]
+    rows = [[name, text, unit, BASIS_NB.get(basis or "", ""), *values]
+            for name, text, unit, basis, values in projection_rows(proj)]
+    ws = _sheet(wb, "Framskrivning", head, rows, money_from=5)
     ws.protection.sheet = True
     ws.cell(row=len(rows) + 3, column=1,
-            value="Framskrivningen er beregnet av muniplan (løpende kroner; brøker for "
-            "andeler). Arket er til informasjon og leses ikke inn igjen.")
+            value="Framskrivningen er beregnet av muniplan (enhet og prisgrunnlag per rad; "
+            "brøker for andeler). Arket er til informasjon og leses ikke inn igjen.")
 
 
 def _sheet(wb: Workbook, name: str, head: list[str], rows: list[list[Any]],

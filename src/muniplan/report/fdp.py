@@ -21,9 +21,7 @@ from typing import Any
 from muniplan import __version__
 from muniplan.engine.projection import Projection
 from muniplan.plan.model import CATEGORY_LABELS, Plan
-from muniplan.plan.money import round_kroner
-from muniplan.report.data import RATIO_SERIES
-from muniplan.report.formatting import label
+from muniplan.report.data import projection_rows
 from muniplan.report.output import write_files
 
 LICENSE = {"name": "NLOD-2.0", "path": "https://data.norge.no/nlod/no/2.0",
@@ -81,17 +79,14 @@ def package_files(plan: Plan, projection: Projection, scenario: str = "basis"
     inv_head = [*COMMON, "project_id", "project", "category", "category_label", "sector_id",
                 "completion_year", "amount", "price_basis"]
     proj_rows = []
-    names = [*projection.series, "savings_need"]
-    for n in names:
-        arr = projection.savings_need if n == "savings_need" else projection.series[n]
-        ratio = n in RATIO_SERIES or n.startswith("users_")
-        for y, v in zip(projection.years, arr, strict=True):
-            if v != v:
+    units = {"kr": "NOK", "persons": "persons"}
+    for n, text, unit, basis, values in projection_rows(projection):
+        for y, v in zip(projection.years, values, strict=True):
+            if v is None:
                 continue
-            proj_rows.append([period, scenario, _phase(plan, y), y, n, label(n),
-                              round(float(v), 6) if ratio else round_kroner(float(v)),
-                              "ratio" if ratio else "NOK"])
-    proj_head = [*COMMON, "series", "label", "value", "unit"]
+            proj_rows.append([period, scenario, _phase(plan, y), y, n, text, v,
+                              units.get(unit, unit), basis or ""])
+    proj_head = [*COMMON, "series", "label", "value", "unit", "price_basis"]
 
     def resource(name: str, path: str, title: str, fields: list[dict[str, Any]],
                  measure: str | None, direction: str | None, dims: dict[str, Any]
@@ -153,8 +148,11 @@ def package_files(plan: Plan, projection: Projection, scenario: str = "basis"
                  "Framskriving: inntekter, utgifter, resultat, gjeld og fond per år",
                  [*c, _field("series", "string", "Series name (see muniplan docs)"),
                   _field("label", "string", "Norwegian label"),
-                  _field("value", "number", "Value: NOK (current prices) or a fraction"),
-                  _field("unit", "string", "NOK or ratio")],
+                  _field("value", "number", "Value: NOK, persons, a fraction or an index"),
+                  _field("unit", "string", "NOK, persons, ratio, index, years or code"),
+                  _field("price_basis", "string",
+                         "nominal (current kroner) or fixed (base-year kroner); empty if not "
+                         "NOK")],
                  None, None, {}),
     ]
     descriptor = {

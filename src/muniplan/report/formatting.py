@@ -8,80 +8,10 @@ from __future__ import annotations
 
 import math
 
+from muniplan.engine.registry import spec
 from muniplan.plan.money import round_kroner
 
 NBSP = "\u00a0"
-
-SERIES_LABELS: dict[str, tuple[str, str]] = {
-    "operating_income": ("Sum driftsinntekter", "Operating income"),
-    "income_tax": ("Skatt på inntekt og formue", "Income and wealth tax"),
-    "income_block_grant": ("Rammetilskudd", "Block grant"),
-    "income_property_tax": ("Eiendomsskatt", "Property tax"),
-    "income_fees": ("Brukerbetalinger, salgs- og leieinntekter", "Fees, sales and rents"),
-    "income_other": ("Refusjoner og andre overføringer", "Refunds and other transfers"),
-    "operating_expenses": ("Sum driftsutgifter", "Operating expenses"),
-    "service_cost_change": ("Endret kostnad i tjenestene (demografi og grep)",
-                            "Change in service cost (demography and levers)"),
-    "demographic_cost": ("Demografikostnader", "Demographic cost"),
-    "lever_effect": ("Effekt av hovedgrepene", "Effect of the levers"),
-    "operating_consequences": ("Driftskonsekvenser av investeringer",
-                               "Operating consequences of investments"),
-    "measures_outside_frames": ("Tiltak utenfor rammene", "Measures outside the frames"),
-    "depreciation": ("Avskrivninger", "Depreciation"),
-    "gross_operating_result": ("Brutto driftsresultat", "Gross operating result"),
-    "financial_income": ("Finansinntekter", "Financial income"),
-    "interest": ("Renteutgifter", "Interest"),
-    "minimum_instalment": ("Minimumsavdrag", "Minimum instalment"),
-    "instalments": ("Avdrag på lån", "Instalments"),
-    "net_operating_result": ("Netto driftsresultat", "Net operating result"),
-    "net_operating_result_ratio": ("Netto driftsresultat i % av driftsinntekter",
-                                   "Net operating result, % of income"),
-    "investments": ("Investeringer", "Investments"),
-    "vat_compensation": ("Momskompensasjon", "VAT compensation"),
-    "grants": ("Tilskudd", "Grants"),
-    "sales": ("Salg av anleggsmidler", "Sales of assets"),
-    "transfer_to_investment": ("Overføring fra drift (egenfinansiering)",
-                               "Transfer from operations (self-financing)"),
-    "new_loans": ("Bruk av lån", "New loans"),
-    "self_financing_share": ("Egenfinansiering, ikke-rentable investeringer",
-                             "Self-financing share, non-rentable investments"),
-    "debt": ("Lånegjeld", "Debt"),
-    "debt_ratio": ("Gjeldsgrad (lånegjeld i % av driftsinntekter)", "Debt ratio"),
-    "depreciable_assets": ("Avskrivbare anleggsmidler", "Depreciable assets"),
-    "weighted_useful_life": ("Veid levetid (§ 50 nr. 7 a)", "Weighted useful life"),
-    "weighted_remaining_life": ("Veid gjenværende levetid", "Weighted remaining life"),
-    "reserve_fund": ("Disposisjonsfond i alt", "Reserve funds"),
-    "buffer_fund": ("Bufferfond", "Buffer fund"),
-    "liquidity_reserve": ("Likviditetsreserve", "Liquidity reserve"),
-    "deficit": ("Merforbruk (udekket)", "Uncovered deficit"),
-    "accumulated_deficit": ("Akkumulert merforbruk", "Accumulated deficit"),
-    "deficit_overdue": ("Merforbruk eldre enn to år, udekket", "Deficit older than two years"),
-    "robek_status": ("ROBEK-kriterium oppfylt (1 = ja)", "ROBEK criterion met (1 = yes)"),
-    "deficit_covered": ("Dekning av tidligere års merforbruk",
-                        "Covering earlier years' deficit"),
-    "fund_allocations": ("Avsetninger til fond", "Allocations to funds"),
-    "fund_use": ("Bruk av fond", "Use of funds"),
-    "fund_return": ("Avkastning på forvaltningsfondet", "Return on the managed fund"),
-    "fund_return_budgeted": ("Forventet avkastning på forvaltningsfondet (budsjettert)",
-                             "Expected return on the managed fund (budgeted)"),
-    "fund_return_deviation": ("Avvik fra forventet avkastning (til/fra bufferfond)",
-                              "Return deviation (to/from the buffer fund)"),
-    "income_equalisation": ("Herav inntektsutjevning", "Of which income equalisation"),
-    "capital_cost_recovered_selvkost": ("Herav gebyrer som dekker kapitalkostnad (selvkost)",
-                                        "Of which fees covering capital cost (selvkost)"),
-    "capital_cost_recovered_rent": ("Herav husleie som dekker kapitalkostnad",
-                                    "Of which rents covering capital cost"),
-    "investment_budget": ("Investeringsbudsjett", "Investment budget"),
-    "investment_carried_forward": ("Ubrukte investeringsmidler overført til neste år",
-                                   "Unspent investment budget carried forward"),
-    "transfer_shortfall_loans": ("Lån i stedet for overføring fra drift",
-                                 "Loans replacing the transfer from operations"),
-    "price_index": ("Prisindeks (kommunal deflator)", "Price index (municipal deflator)"),
-    "cost_index": ("Underliggende utgiftsvekst, indeks", "Underlying cost growth, index"),
-    "population_ratio": ("Befolkning, indeks", "Population index"),
-    "savings": ("Innsparing", "Savings"),
-    "savings_need": ("Innsparingsbehov", "Savings need"),
-}
 
 SHORT_LABELS: dict[str, str] = {
     "operating_income": "Driftsinntekter",
@@ -113,25 +43,14 @@ SUMMARY_SERIES = (
     "demographic_cost", "investments", "new_loans", "debt", "debt_ratio", "reserve_fund",
 )
 
-PERCENT_SERIES = {"net_operating_result_ratio", "debt_ratio", "self_financing_share"}
-INDEX_SERIES = {"price_index", "population_ratio", "weighted_useful_life", "cost_index"}
-
-
 def label(name: str, lang: str = "nb") -> str:
-    """The Norwegian (or English) label of a series; unknown names are shown as they are."""
-    pair = SERIES_LABELS.get(name)
-    if pair is None:
-        for prefix, (nb, en) in {
-            "expenses_": ("Driftsutgifter, ", "Operating expenses, "),
-            "demographic_cost_": ("Demografikostnader, ", "Demographic cost, "),
-            "users_": ("Brukere, ", "Users, "),
-            "fund_": ("Fond, ", "Fund, "),
-            "project_": ("Investering, ", "Investment, "),
-        }.items():
-            if name.startswith(prefix):
-                return (nb if lang == "nb" else en) + name[len(prefix):].replace("-", " ")
+    """The Norwegian (or English) label of a series, from the engine's registry; a family
+    member without its entity's name shows its id. Outputs that hold the projection use
+    ``Projection.label``, which knows the names."""
+    try:
+        return spec(name).label(lang)
+    except KeyError:
         return name
-    return pair[0] if lang == "nb" else pair[1]
 
 
 def group_digits(text: str, sep: str = NBSP) -> str:
@@ -181,10 +100,11 @@ def percent(fraction: float | None, decimals: int = 1, lang: str = "nb") -> str:
 
 def figure(name: str, x: float | None, lang: str = "nb", decimals: int = 1) -> str:
     """A series value in its natural unit: percent, index, or million kroner."""
-    if name in PERCENT_SERIES:
+    unit = spec(name).unit
+    if unit == "ratio":
         return percent(x, 1, lang)
-    if name in INDEX_SERIES:
+    if unit in ("index", "years"):
         return number(x, 3, lang)
-    if name.startswith("users_"):
+    if unit == "persons":
         return number(x, 0, lang)
     return millions(x, decimals, lang)

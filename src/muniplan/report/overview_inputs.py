@@ -3,8 +3,10 @@
 The overview functions (:mod:`muniplan.report.overviews`) know the layouts; this module
 knows where each line's amount comes from in the projection, and says so in the notes
 printed under each overview. Amounts are nominal kroner (løpende kroner), as the projection
-gives them; the plan's frames and project costs in fixed kroner are uprated with the
-projection's price index so that 1B and 2B add up to 1A and 2A.
+gives them: the programme areas of 1B and § 5-4 andre ledd are the engine's ``area_*``
+series (frames with the price index and the underlying cost growth), the same figures the
+main overview sums by sector; the projects of 2B and § 5-5 andre ledd are its
+``project_*`` series, and the fund flows are the engine's.
 
 The projection does not split operating expenses by kind (art); § 5-6 and the 1992
 økonomisk oversikt drift split them with the shares in ``expense_kinds.yaml``, whose source
@@ -37,7 +39,8 @@ from muniplan.report.overviews import (
 
 KINDS_FILE = Path(__file__).with_name("expense_kinds.yaml")
 
-NOTE_UNIT = "Løpende kroner: planens faste priser er prisjustert med kommunal deflator."
+NOTE_UNIT = ("Løpende kroner: planens faste priser er prisjustert med kommunal deflator og "
+             "underliggende kostnadsvekst.")
 NOTE_FUNDS = ("Overskudd etter overføring til investering settes av til disposisjonsfond "
               "(planens fond for årsresultat); underskudd dekkes av fondene.")
 
@@ -80,13 +83,6 @@ class _Series:
             return np.zeros(self.n)
         return np.nan_to_num(np.asarray(s, dtype=float)[self.i])
 
-    def previous(self, name: str, opening: float) -> np.ndarray:
-        s = self.proj.series.get(name)
-        full = np.zeros(len(self.proj.years)) if s is None else np.nan_to_num(
-            np.asarray(s, dtype=float))
-        prev = np.concatenate([[opening], full[:-1]])
-        return prev[self.i]
-
 
 def plan_years(plan: Plan, proj: Projection) -> list[int]:
     return [y for y in plan.period.years if y in proj.years]
@@ -99,13 +95,6 @@ def operating_parts(plan: Plan, proj: Projection, years: list[int]) -> dict[str,
     opex_total = s("operating_expenses")
     dep = s("depreciation")
     fees, other = s("income_fees"), s("income_other")
-    funds_now = sum(s(f"fund_{f.id}") for f in plan.opening.funds)
-    funds_prev = sum(s.previous(f"fund_{f.id}", f.amount) for f in plan.opening.funds)
-    fund_change = np.asarray(funds_now - funds_prev, dtype=float)
-    deficit = s("deficit")
-    acc = s("accumulated_deficit")
-    acc_prev = s.previous("accumulated_deficit", 0.0)
-    cover = np.maximum(acc_prev + deficit - acc, 0.0)
     return {
         "tax": s("income_tax"), "block_grant": s("income_block_grant"),
         "property_tax": s("income_property_tax"), "fees": fees, "other": other,
@@ -113,9 +102,8 @@ def operating_parts(plan: Plan, proj: Projection, years: list[int]) -> dict[str,
         "net_appropriations": opex_total - dep - fees - other,
         "financial_income": s("financial_income"), "interest": s("interest"),
         "instalments": s("instalments"), "transfer": s("transfer_to_investment"),
-        "to_funds": np.maximum(fund_change, 0.0), "from_funds": np.maximum(-fund_change, 0.0),
-        "cover": cover, "ndr": s("net_operating_result"),
-        "fund_allocations": s("fund_allocations"), "fund_use": s("fund_use"),
+        "to_funds": s("to_funds"), "from_funds": s("from_funds"),
+        "cover": s("deficit_covered"), "ndr": s("net_operating_result"),
     }
 
 
@@ -124,16 +112,12 @@ def allocation_rows(plan: Plan, proj: Projection, years: list[int]) -> list[Allo
     does not place in a sector (demographic cost, operating consequences, fees and refunds)
     on their own rows; their sum is the net appropriation of 1A/§ 5-4."""
     s = _Series(proj, years)
-    price = s("price_index")
     rows: list[AllocationRow] = []
     placed = np.zeros(len(years))
     for sector in plan.sectors:
-        frame = sector.operating_frame()
-        rows.append(AllocationRow("", sector.name,
-                                  np.array([frame.get(y, 0) for y in years]) * price,
-                                  heading=True))
+        rows.append(AllocationRow("", sector.name, s(f"expenses_{sector.id}"), heading=True))
         for a in sector.program_areas:
-            v = np.array([a.operating_frame.get(y, 0) for y in years], dtype=float) * price
+            v = s(f"area_{a.id}")
             placed = placed + v
             rows.append(AllocationRow(a.number or "", a.name, v, indent=1))
     parts = operating_parts(plan, proj, years)
@@ -151,8 +135,8 @@ def allocation_rows(plan: Plan, proj: Projection, years: list[int]) -> list[Allo
             rows.append(AllocationRow("", nb, v, en=en))
     rest = parts["opex"] - placed
     if np.any(np.abs(rest) >= 0.5):
-        rows.append(AllocationRow("", "Underliggende kostnadsvekst og andre endringer",
-                                  rest, en="Underlying cost growth and other changes"))
+        rows.append(AllocationRow("", "Andre endringer i driftsutgiftene (ikke fordelt)", rest,
+                                  en="Other changes in operating expenses (not allocated)"))
     rows.append(AllocationRow("", "Brukerbetalinger, salgs- og leieinntekter (ikke fordelt)",
                               -parts["fees"], en="Fees, sales and rents (not allocated)"))
     rows.append(AllocationRow("", "Refusjoner og andre overføringer (ikke fordelt)",
@@ -161,7 +145,7 @@ def allocation_rows(plan: Plan, proj: Projection, years: list[int]) -> list[Allo
 
 
 def project_rows(plan: Plan, proj: Projection, years: list[int]) -> list[AllocationRow]:
-    """One row per investment project, nominal, as the engine projects it spent."""
+    """One row per investment project, nominal cost per year, as the engine projects it."""
     s = _Series(proj, years)
     return [AllocationRow("", inv.name, s(f"project_{inv.id}")) for inv in plan.investments]
 
@@ -230,8 +214,8 @@ def inputs_oko_1992(parts: dict[str, np.ndarray]) -> dict[int, np.ndarray]:
         5: k["state"], 7: parts["tax"], 8: parts["property_tax"],
         11: k["wages"], 12: k["social"], 13: k["purchases"], 15: k["transfers"],
         16: parts["depreciation"], 20: parts["financial_income"], 21: parts["interest"],
-        22: parts["instalments"], 27: parts["fund_use"], 30: parts["transfer"],
-        31: parts["cover"], 32: parts["fund_allocations"],
+        22: parts["instalments"], 27: parts["from_funds"], 30: parts["transfer"],
+        31: parts["cover"], 32: parts["to_funds"],
     }
 
 

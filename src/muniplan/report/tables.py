@@ -99,7 +99,7 @@ def series_table(proj: Projection, tid: str, caption: str, items: Sequence[tuple
             cells = [percent(v, 1, lang) for v in vals]
         else:
             cells = [_k(v, lang) for v in vals]
-        rows.append(Row([label(name, lang), *cells], "total" if kind == "total" else ""))
+        rows.append(Row([proj.label(name, lang), *cells], "total" if kind == "total" else ""))
     return Table(id=tid, caption=caption, columns=["", *map(str, years)], rows=rows,
                  unit=unit or unit_nominal(lang), notes=[ROUNDING_NOTE[lang]])
 

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from muniplan.plan.actuals import parse_actuals, report_name
 from muniplan.plan.errors import PlanError
 from muniplan.plan.load import digest
+from muniplan.store.accounts import UserRecord, audit
 from muniplan.store.errors import NotFoundError
 from muniplan.store.followup_schema import FollowupReportFileRow, FollowupReportRow
 from muniplan.store.store import Store
@@ -45,12 +46,17 @@ class ReportRecord:
 
 def record_report(store: Store, plan_id: str, year: int, period: str,
                   files: Mapping[str, str], *, version: int | None = None,
-                  author: str | None = None, message: str | None = None
+                  author: UserRecord | str = "cli", message: str | None = None
                   ) -> tuple[ReportRecord, bool]:
     """Store ``files`` (report file name → text) as a new draft revision of the report of
-    ``year`` and ``period``, measured against plan ``version`` (default: the public one)."""
+    ``year`` and ``period``, measured against plan ``version`` (default: the public one).
+    The audit log gets a row in the same transaction."""
+    name = author.username if isinstance(author, UserRecord) else author
     record = store.version(plan_id, version)
     plan = store.load(plan_id, record.number)
+    if year not in plan.period.years:
+        raise PlanError("a report follows up a year of the plan period", field="--year",
+                        expected=f"{plan.period.first}–{plan.period.last}", found=str(year))
     files = {name.rsplit("/", 1)[-1]: text for name, text in files.items()}
     for name in files:
         report_name(name)
@@ -68,9 +74,11 @@ def record_report(store: Store, plan_id: str, year: int, period: str,
         row = FollowupReportRow(
             plan_id=plan_id, plan_version=record.number, year=year, period=period,
             number=(latest.number + 1) if latest is not None else 1, status="draft",
-            author=author, message=message, created_at=datetime.now(UTC), digest=stamp)
+            author=name, message=message, created_at=datetime.now(UTC), digest=stamp)
         session.add(row)
         session.flush()
+        audit(session, author, "followup.record", f"followup:{plan_id}:{year}:{period}",
+              revision=row.number, plan_version=record.number, files=sorted(files))
         session.add_all(FollowupReportFileRow(report_id=row.id, path=name, text=text)
                         for name, text in sorted(files.items()))
         session.flush()
@@ -78,8 +86,10 @@ def record_report(store: Store, plan_id: str, year: int, period: str,
 
 
 def publish_report(store: Store, plan_id: str, year: int, period: str,
-                   number: int | None = None, *, by: str | None = None) -> ReportRecord:
-    """Publish a revision (default: the newest) of the report; the public sees it now."""
+                   number: int | None = None, *, by: UserRecord | str = "cli"
+                   ) -> ReportRecord:
+    """Publish a revision (default: the newest) of the report; the public sees it now.
+    The audit log gets a row in the same transaction."""
     with store._write() as session:
         stmt = _of(plan_id, year, period)
         if number is not None:
@@ -94,7 +104,9 @@ def publish_report(store: Store, plan_id: str, year: int, period: str,
         if row.status != "published":
             row.status = "published"
             row.published_at = datetime.now(UTC)
-            row.published_by = by
+            row.published_by = by.username if isinstance(by, UserRecord) else by
+            audit(session, by, "followup.publish", f"followup:{plan_id}:{year}:{period}",
+                  revision=row.number)
         session.flush()
         return _record(row)
 

@@ -340,7 +340,7 @@ def demographic_cost(plan: Plan, proj: Projection, lang: str, _: Gettext) -> Cha
 def savings_need(plan: Plan, proj: Projection, lang: str, _: Gettext) -> Chart:
     years = list(proj.years)
     values = [{"year": y, "value": _mill(v)} for y, v in zip(years, proj.savings_need,
-                                                              strict=True)]
+                                                              strict=True) if v == v]
     spec = _base(values, lang, height=200)
     spec.update({
         "mark": {"type": "bar", "color": PALETTE[3]},
@@ -354,7 +354,11 @@ def savings_need(plan: Plan, proj: Projection, lang: str, _: Gettext) -> Chart:
         },
     })
     need = proj.savings_need
-    if float(np.nanmax(need)) <= 0:
+    blocked = [y for i, y in enumerate(years) if proj.savings_reason_text(i) is not None]
+    if blocked:
+        alt = _("Stolpediagram: innsparingsbehov per år. Fra {year} kan behovet ikke "
+                "beregnes: reglene kan ikke holdes med kutt i driften.").format(year=blocked[0])
+    elif not np.any(need > 0):
         alt = _("Stolpediagram: innsparingsbehov per år fra {first} til {last}. "
                 "Planen holder alle handlingsreglene, så behovet er null hvert år.").format(
             first=years[0], last=years[-1])

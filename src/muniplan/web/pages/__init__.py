@@ -13,8 +13,10 @@ def routers() -> list[APIRouter]:
         economy,
         followup,
         investments,
+        national,
         overview,
         priorities,
+        process,
         sectors,
         simulator,
         sources,
@@ -22,6 +24,6 @@ def routers() -> list[APIRouter]:
     )
 
     return [overview.router, sectors.router, investments.router, priorities.router,
-            economy.router, sustainability.router, sources.router, downloads.router,
-            simulator.router, citizens.router, auth_pages.router, followup.router,
-            followup.api]
+            economy.router, sustainability.router, national.router, sources.router,
+            downloads.router, simulator.router, citizens.router, auth_pages.router,
+            followup.router, followup.api, process.router]

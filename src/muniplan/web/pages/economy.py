@@ -8,7 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from muniplan.report.formatting import figure
+from muniplan.report.document import SAVINGS_DRIVERS, savings_text
+from muniplan.report.formatting import figure, millions
 from muniplan.web.pages.common import Lang, Page, ToYear, Version, charts, open_page
 
 router = APIRouter(include_in_schema=False)
@@ -58,6 +59,31 @@ def rule_matrix(page: Page) -> tuple[list[dict[str, Any]], list[int]]:
     return list(rules.values()), years
 
 
+SAVINGS_COLUMNS = ("savings_need_fixed", "savings_need", "savings_new_fixed", *SAVINGS_DRIVERS)
+
+
+def savings_columns(page: Page) -> list[str]:
+    """Short headings for a table that must fit a phone; the full labels are the
+    registry's."""
+    _ = page._
+    return [_("Nivå, faste kr"), _("Nivå, løpende kr"), _("Nye i året, faste kr"),
+            _("Demografi"), _("Kostnadsvekst"), _("Kapitalkostnader"), _("Inntektsvekst"),
+            _("Øvrig")]
+
+
+def savings_rows(page: Page) -> list[tuple[int, list[str]]]:
+    """The savings need by year as the engine gives it: level (fixed and nominal), new that
+    year, and the drivers; "kan ikke beregnes" where it cannot be computed."""
+    proj, lang, _ = page.proj, page.lang, page._
+    out = []
+    for i, y in enumerate(proj.years):
+        blocked = proj.savings_reason_text(i) is not None
+        cells = [_("kan ikke beregnes") if blocked and not k.startswith("driver_")
+                 else millions(float(proj.series[k][i]), 1, lang) for k in SAVINGS_COLUMNS]
+        out.append((y, cells))
+    return out
+
+
 @router.get("/plan/{plan_id}/okonomi", response_class=HTMLResponse)
 def economy(request: Request, plan_id: str, lang: Lang = None, version: Version = None,
             to: ToYear = None) -> HTMLResponse:
@@ -72,5 +98,7 @@ def economy(request: Request, plan_id: str, lang: Lang = None, version: Version 
         "economy.html", page._("Økonomi og bærekraft"), "economy",
         series=series, rows=rows, rules=rules, rule_years=rule_years,
         horizon_choices=horizon_choices, figure=figure, year_ranges=year_ranges,
+        savings_columns=savings_columns(page),
+        savings_rows=savings_rows(page), savings_text=savings_text(proj, page.lang),
         charts=charts(page, "net-operating-result-ratio", "debt-ratio", "demographic-cost",
                       "savings-need"))

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Path, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from muniplan.engine.followup import FollowUp, follow_up, plan_against_actuals
 from muniplan.plan.actuals import Actuals, parse_actuals
@@ -19,6 +19,7 @@ from muniplan.report.followup import (
     BASIS_LABELS,
     REALITY_LABELS,
     followup_to_dict,
+    indicator_rows,
     investment_cells,
     line_cells,
     period_label,
@@ -29,12 +30,14 @@ from muniplan.report.followup import (
     status_label,
 )
 from muniplan.report.formatting import millions
+from muniplan.web.auth import Viewer, csrf_field, require_role, verify_csrf
 from muniplan.web.charts import Chart, Table, _base, to_svg
 from muniplan.web.pages.common import Lang, Version, open_page
 from muniplan.web.source import NotFound
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api", tags=["api"])
+FINANCE = require_role("finance", "admin")
 
 Year = Annotated[int, Path(ge=1900, le=2200, description="Budsjettår")]
 Period = Annotated[Literal["T1", "T2", "year"], Path(description="T1, T2 eller year")]
@@ -96,6 +99,7 @@ def report_page(request: Request, plan_id: str, year: Year, period: Period, lang
     return page.render(
         "followup.html", title, "followup", rec=rec, f=f, line_cells=line_cells,
         investment_cells=investment_cells, status_label=status_label,
+        indicators=indicator_rows(f, page.lang),
         basis_labels=BASIS_LABELS, chart=chart, chart_svg=to_svg(chart, page.lang))
 
 
@@ -118,6 +122,42 @@ def history_page(request: Request, plan_id: str, lang: Lang = None,
                        tables=_history(request, page))
 
 
+@router.get("/plan/{plan_id}/oppfolging/utkast", response_class=HTMLResponse)
+def drafts_page(request: Request, plan_id: str, lang: Lang = None, version: Version = None,
+                user: Viewer = Depends(FINANCE)) -> HTMLResponse:
+    """The recorded drafts, to publish (økonomistab only; never cached)."""
+    from muniplan.store.followup import reports
+
+    page = open_page(request, plan_id, lang, version)
+    drafts = [(r, period_label(r.period, page.lang))
+              for r in reports(_store(request), plan_id, published_only=False)
+              if r.status == "draft"]
+    state = request.app.state.web
+    html = state.templates.get_template("followup_drafts.html").render(
+        page=page, _=page._, lang=page.lang, plan=page.plan, proj=page.proj,
+        title=page._("Utkast til oppfølgingsrapporter"), active="followup",
+        csrf=csrf_field(request), drafts=drafts, user=user)
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+
+@router.post("/plan/{plan_id}/oppfolging/publiser", dependencies=[Depends(verify_csrf)])
+def publish(request: Request, plan_id: str,
+            year: Annotated[int, Form(ge=1900, le=2200)],
+            period: Annotated[Literal["T1", "T2", "year"], Form()],
+            revision: Annotated[int, Form(ge=1, le=2**31 - 1)],
+            lang: Lang = None, user: Viewer = Depends(FINANCE)) -> Response:
+    """Publish one recorded revision: one transaction with its audit row."""
+    from muniplan.store.errors import NotFoundError
+    from muniplan.store.followup import publish_report
+
+    page = open_page(request, plan_id, lang, None)
+    try:
+        publish_report(_store(request), plan_id, year, period, revision, by=user)
+    except NotFoundError as exc:
+        raise NotFound(str(exc)) from None
+    return RedirectResponse(page.url(f"oppfolging/{year}/{period}"), status_code=303)
+
+
 HISTORY_SERIES = ("net_operating_result", "debt", "investments")
 
 
@@ -126,7 +166,14 @@ def _history(request: Request, page: Any) -> list[Table]:
     for each year, and a row of the accounts recorded since."""
     source = request.app.state.web.source
     number = page.plan.municipality.number
-    plans = [source.load(r.id) for r in source.records() if r.number == number]
+    plans = []
+    for r in source.records():
+        if r.number != number:
+            continue
+        try:
+            plans.append(source.load(r.id))
+        except NotFound:  # a rolled plan not yet published is nobody's history
+            continue
     plans.sort(key=lambda ld: ld.plan.period.first)
     years = sorted({y for ld in plans for y in ld.plan.period.years})
     actual: dict[str, dict[int, float]] = {}

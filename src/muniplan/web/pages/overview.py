@@ -41,7 +41,7 @@ def long_term(page: Page) -> dict[str, Any]:
     out: dict[str, Any] = {"horizon": years[-1], "first": years[0]}
     if "demographic_cost" in proj.series:
         nominal = float(proj.series["demographic_cost"][-1])
-        fixed = nominal / float(proj.series["price_index"][-1])
+        fixed = float(proj.values("demographic_cost", "fixed")[-1])
         out["demographic_nominal"] = nominal
         out["demographic_fixed"] = fixed
         out["demographic_share"] = fixed / first_frame if first_frame else None
@@ -86,7 +86,9 @@ def key_figures(page: Page) -> list[KeyFigure]:
                   percent(proj.series["debt_ratio"][i_last], 1, lang),
                   _("lånegjeld i % av driftsinntektene"), "fig-projection"),
         KeyFigure(_("Innsparingsbehov {year}").format(year=proj.years[-1]),
-                  millions(need[-1], 0, lang) + NBSP + _("mill. kr"),
+                  (millions(need[-1], 0, lang) + NBSP + _("mill. kr"))
+                  if proj.savings_reason_text(len(need) - 1) is None
+                  else _("kan ikke beregnes"),
                   _("for å holde handlingsreglene"), "fig-projection"),
     ]
 

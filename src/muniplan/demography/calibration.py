@@ -1,0 +1,198 @@
+"""Prediction intervals calibrated on the method's own out-of-sample errors.
+
+Why: spreads estimated from one kommune's year-to-year variation say how noisy its past
+was, not how wrong the projection method turns out to be. Backtests over every kommune and
+several base years give thousands of real forecast errors; their distribution, by horizon,
+size class and age group, is the honest spread.
+
+The error of a projection ``P`` against the actual ``A`` is ``e = log((A + ½) / (P + ½))``
+(the ½ keeps groups of zero or a handful of people finite). For each size class ``s``,
+horizon ``h`` (years after the base year) and label ``g`` (five age groups and the total),
+:func:`fit` stores the empirical quantiles ``Q_{s,h,g}(p)`` of ``e`` at the probabilities
+:data:`PROBS`. The calibrated interval of a projection ``P`` is then
+``(P + ½)·exp(Q(p)) − ½`` for ``p`` = 0.05 and 0.95; between the stored probabilities the
+quantile function is linear, outside them flat. A horizon beyond the longest backtested one
+``H`` uses ``Q_{s,H,g} · h / H`` (errors grow about linearly with the horizon in the
+backtests; an assumption beyond them). The spread (distance of each quantile from the
+median) never shrinks with the horizon: it is carried forward as a running maximum.
+
+Draws (:meth:`Calibration.apply`) keep the model's own dependence over years, ages and
+groups, and take their margins from the calibration: within a year each draw's group total
+is ranked among the draws (``u = (rank + ½) / draws``) and moved to ``(P + ½)·exp(Q(u)) − ½``
+by scaling the group's ages; then the whole population of the draw is scaled the same way
+to the total's calibrated value. The totals are then exactly calibrated; the groups, after
+the second scaling, very nearly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from muniplan.demography.cohort import DEFAULT_GROUPS, parse_groups
+
+PROBS = np.array([0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9,
+                  0.95, 0.975, 0.99, 0.995])
+SIZE_BOUNDS: tuple[int, ...] = (2_000, 10_000, 50_000)
+MIN_ERRORS = 20
+"""Fewer errors than this in a cell: the size classes of that horizon and label are pooled."""
+
+
+def size_class(total: float) -> int:
+    """0..3: under 2 000, 2 000–10 000, 10 000–50 000, over 50 000 inhabitants."""
+    return int(np.searchsorted(SIZE_BOUNDS, total, side="right"))
+
+
+def log_errors(actual: np.ndarray, predicted: np.ndarray) -> np.ndarray:
+    return np.log((np.asarray(actual) + 0.5) / (np.asarray(predicted) + 0.5))
+
+
+@dataclass(frozen=True, eq=False)
+class Calibration:
+    """``log_q[size, horizon - 1, label, p]``: quantiles of the log error at :data:`PROBS`.
+
+    Labels are the five default age groups and ``"total"`` (last); ``counts`` holds the
+    number of errors behind each cell.
+    """
+
+    probs: np.ndarray
+    log_q: np.ndarray
+    counts: np.ndarray
+
+    @property
+    def horizons(self) -> int:
+        return int(self.log_q.shape[1])
+
+    def quantiles(self, size: int, horizon: int) -> np.ndarray:
+        """``[label, p]`` log-error quantiles at ``horizon`` (0: no error)."""
+        if horizon <= 0:
+            return np.zeros(self.log_q.shape[2:])
+        if horizon <= self.horizons:
+            return self.log_q[size, horizon - 1]
+        return self.log_q[size, -1] * (horizon / self.horizons)
+
+    def bounds(self, central: np.ndarray, size: int, probs: tuple[float, ...] = (0.05, 0.95)
+               ) -> np.ndarray:
+        """``[p, year, label]`` calibrated quantiles around ``central[year, label]``.
+
+        Year 0 is the base year (no error).
+        """
+        out = np.empty((len(probs), *central.shape))
+        for j in range(central.shape[0]):
+            q = self.quantiles(size, j)
+            for g in range(central.shape[1]):
+                logs = np.interp(probs, self.probs, q[g]) if j else np.zeros(len(probs))
+                out[:, j, g] = np.maximum((central[j, g] + 0.5) * np.exp(logs) - 0.5, 0.0)
+        return out
+
+    def scaled(self, factor: float) -> Calibration:
+        """Every log error times ``factor`` (0: no error, the draws become the central run)."""
+        return Calibration(self.probs, self.log_q * factor, self.counts)
+
+    def apply(self, fan: np.ndarray, central: np.ndarray, copy: bool = True) -> np.ndarray:
+        """Draws ``fan[draw, year, sex, age]`` moved onto the calibrated margins.
+
+        ``central[year, sex, age]`` is the deterministic projection the errors refer to,
+        from the base year (year 0). ``copy=False`` moves ``fan`` itself (float64).
+        """
+        out = np.array(fan, dtype=np.float64, copy=True) if copy else fan
+        spans = list(parse_groups(DEFAULT_GROUPS).values())
+        values = np.stack([out[..., lo:hi + 1].sum(axis=(-2, -1)) for lo, hi in spans], -1)
+        centre = np.stack([central[..., lo:hi + 1].sum(axis=(-2, -1)) for lo, hi in spans], -1)
+        factors = self.factors(values, centre, np.arange(out.shape[1]),
+                               size_class(float(central[0].sum())))
+        for g, (lo, hi) in enumerate(spans):
+            out[..., lo:hi + 1] *= factors[:, :, g, None, None]
+        return out
+
+    def factors(self, values: np.ndarray, central: np.ndarray, horizons: np.ndarray,
+                size: int) -> np.ndarray:
+        """Per draw, year and age group the factor that moves the draws onto the margins.
+
+        ``values[draw, year, group]`` are the draws' totals of the five default age groups
+        (which together cover every age), ``central[year, group]`` the deterministic ones,
+        ``horizons[year]`` the years since the base year. Each group is first moved to the
+        calibrated quantile of its rank, then all groups of a draw by the factor that moves
+        its total to the total's; the product of the two is returned ``[draw, year, group]``.
+        Used on full populations (:meth:`apply`) and on reduced sums alike, so both give the
+        same numbers.
+        """
+        draws = values.shape[0]
+        out = np.ones(values.shape)
+        u = (np.arange(draws) + 0.5) / draws
+        for j, h in enumerate(np.asarray(horizons)):
+            if h <= 0:
+                continue
+            q = self.quantiles(size, int(h))
+            for g in range(values.shape[2]):
+                target = _target(values[:, j, g], float(central[j, g]), q[g], u, self.probs)
+                out[:, j, g] = _ratio(target, values[:, j, g])
+            moved = (values[:, j] * out[:, j]).sum(axis=1)
+            target = _target(moved, float(central[j].sum()), q[-1], u, self.probs)
+            out[:, j] *= _ratio(target, moved)[:, None]
+        return out
+
+
+def _target(values: np.ndarray, central: float, q: np.ndarray, u: np.ndarray,
+            probs: np.ndarray) -> np.ndarray:
+    ranks = np.empty(values.size, dtype=np.int64)
+    ranks[np.argsort(values, kind="stable")] = np.arange(values.size)
+    logs = np.interp(u[ranks], probs, q)
+    return np.maximum((central + 0.5) * np.exp(logs) - 0.5, 0.0)
+
+
+def _ratio(target: np.ndarray, values: np.ndarray) -> np.ndarray:
+    safe = np.where(values > 0, values, 1.0)
+    return np.where(values > 0, target / safe, 1.0)
+
+
+def fit(size: np.ndarray, horizon: np.ndarray, actual: np.ndarray, predicted: np.ndarray,
+        horizons: int, sizes: int = 4, probs: np.ndarray = PROBS) -> Calibration:
+    """Quantiles of the log errors per size class, horizon ``1..horizons`` and label.
+
+    ``size[n]``, ``horizon[n]``, ``actual[n, label]``, ``predicted[n, label]``: one row per
+    kommune, base year and horizon.
+    """
+    errors = log_errors(actual, predicted)
+    labels = errors.shape[1]
+    log_q = np.zeros((sizes, horizons, labels, probs.size))
+    counts = np.zeros((sizes, horizons, labels), dtype=np.int64)
+    for h in range(1, horizons + 1):
+        at_h = horizon == h
+        for s in range(sizes):
+            cell = at_h & (size == s)
+            n = int(cell.sum())
+            rows = cell if n >= MIN_ERRORS else at_h
+            counts[s, h - 1] = int(rows.sum())
+            if rows.any():
+                log_q[s, h - 1] = np.quantile(errors[rows], probs, axis=0).T
+    return Calibration(probs, _widening(log_q, probs), counts)
+
+
+def _widening(log_q: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """Distances from the median as running maxima over the horizon (spreads never shrink)."""
+    mid = int(np.searchsorted(probs, 0.5))
+    median = log_q[..., mid:mid + 1]
+    dev = log_q - median
+    upper = np.maximum.accumulate(np.maximum(dev, 0.0), axis=1)
+    lower = np.minimum.accumulate(np.minimum(dev, 0.0), axis=1)
+    return median + np.where(dev >= 0, upper, lower)
+
+
+def coverage(cal: Calibration, size: np.ndarray, horizon: np.ndarray, actual: np.ndarray,
+             predicted: np.ndarray, probs: tuple[float, float] = (0.05, 0.95)) -> np.ndarray:
+    """``hits[n, label]``: whether the actual value lies in the calibrated interval."""
+    hits = np.zeros(actual.shape, dtype=bool)
+    for s in np.unique(size):
+        for h in np.unique(horizon):
+            rows = (size == s) & (horizon == h)
+            if not rows.any():
+                continue
+            q = cal.quantiles(int(s), int(h))
+            lo = np.array([np.interp(probs[0], cal.probs, qg) for qg in q])
+            hi = np.array([np.interp(probs[1], cal.probs, qg) for qg in q])
+            c = predicted[rows] + 0.5
+            a = actual[rows]
+            hits[rows] = (c * np.exp(lo) - 0.5 <= a) & (a <= c * np.exp(hi) - 0.5)
+    return hits
