@@ -248,6 +248,7 @@ BAD_REPORTS = [
      "program_area,grunnskole,2018,T1,actual,2,,x\n", "the same figure twice"),
     ("2018-T1.csv", "program_area,grunnskole,2018,T1,actual,1,x\n", ":2: "),
     ("regnskap.csv", "program_area,grunnskole,2018,T1,actual,1,,x\n", "YYYY-T1.csv"),
+    ("2018-T1.csv", "program_area,grunnskole,2018,T1,actual,300.000,,x\n", "thousands or"),
 ]
 
 
@@ -259,6 +260,17 @@ def test_bad_report_is_located(name: str, body: str, message: str, tmp_path: Pat
                           str(tmp_path)], capsys)
     assert code == 2 and message in err and "Traceback" not in err, err
     assert out == ""
+
+
+def test_excel_csv_in_windows_1252_with_semicolons(setup: tuple[Any, Any, Any],
+                                                   tmp_path: Path) -> None:
+    plan, _, _ = setup
+    text = (GOOD + "program_area,grunnskole,2018,T1,actual,\"1 234,5\",Økt,testdata\n")
+    text = text.replace(",", ";").replace(";\"1 234;5\";", ";1 234,5;").replace("\n", "\r\n")
+    (tmp_path / "2018-T1.csv").write_bytes(text.encode("cp1252"))
+    report = read_actuals(tmp_path, plan).report(2018, "T1")
+    entry = report.get("program_area", "grunnskole", "actual")
+    assert (entry.value, entry.comment) == (1_234_500, "Økt")
 
 
 def test_report_missing_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -274,6 +286,7 @@ BAD_EXPORTS = [
     ("art;funksjon;beløp\n010;202;1.234,50\n", "could be misread"),
     ("art;funksjon;beløp\n010;202;mange\n", ":2: beløp"),
     ("art;funksjon\n010;202\n", "missing column"),
+    ("art;funksjon;beløp\n010;202;1.250\n", "thousands or a decimal"),
 ]
 
 

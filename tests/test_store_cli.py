@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
@@ -179,21 +177,31 @@ def test_unreachable_database_is_exit_2_without_traceback(monkeypatch, capsys):
 
 
 def test_serve_runs_uvicorn_on_the_app_factory(upgraded, capsys, monkeypatch):
+    from muniplan.web import serving
+
     seen: dict[str, Any] = {}
-    fake_app = types.ModuleType("muniplan.web.app")
 
-    def create_app(settings: Any, store: Any) -> str:
-        seen["settings"], seen["store"] = settings, store
-        return "the app"
+    class Warming:
+        def poll(self) -> int | None:
+            return None
 
-    fake_app.create_app = create_app  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "muniplan.web.app", fake_app)
-    monkeypatch.setattr("uvicorn.run", lambda app, host, port: seen.update(
-        app=app, host=host, port=port))
-    code, _, err = run(["serve", "--port", "8123", "--host", "0.0.0.0"], capsys)
+        def terminate(self) -> None:
+            seen["warm_stopped"] = True
+
+        def wait(self, timeout: float) -> None:
+            pass
+
+    monkeypatch.setattr(serving, "start_warming", Warming)
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: seen.update(app=app, **kw))
+    code, _, err = run(["serve", "--port", "8123", "--host", "0.0.0.0", "--workers", "3"],
+                       capsys)
     assert code == 0, err
-    assert (seen["app"], seen["host"], seen["port"]) == ("the app", "0.0.0.0", 8123)
-    assert isinstance(seen["store"], Store) and seen["settings"].database_url == upgraded
+    assert seen["app"] == "muniplan.web.serving:app_from_environment" and seen["factory"]
+    assert (seen["host"], seen["port"], seen["workers"]) == ("0.0.0.0", 8123, 3)
+    assert seen["warm_stopped"]  # the warm-up ends with the server
+    app = serving.app_from_environment()  # what each worker builds, from the environment
+    assert isinstance(app.state.store, Store) and app.state.settings.database_url == upgraded
+    app.state.store.dispose()
 
 
 def test_serve_refuses_a_database_that_is_not_upgraded(env, capsys):

@@ -26,7 +26,8 @@ PLAN_ID = "baerum-2018-2021"
 TABLES = {"alembic_version", "plans", "plan_versions", "plan_version_files",
           "groups", "users", "sessions", "login_failures", "audit_log", "version_process",
           "questions", "citizen_submissions", "citizen_comments",
-          "followup_reports", "followup_report_files"}
+          "followup_reports", "followup_report_files",
+          "computed_results"}
 
 
 def test_migrations_build_exactly_the_models(store):

@@ -143,3 +143,32 @@ def test_publishing_on_the_web_needs_the_finance_role_and_csrf(tmp_path: Path) -
     log = Accounts(store).audit_log()
     assert log[0].action == "followup.publish" and log[0].actor == "okonomi"
     assert any(e.action == "followup.record" for e in log)
+
+
+def test_history_across_a_rolling(setup) -> None:
+    from muniplan.engine.followup import rollforward_inputs
+    from muniplan.plan.load import read_folder, resolve
+    from muniplan.plan.rollforward import roll_forward
+    from muniplan.report.excel import plan_files
+
+    client, store = setup
+    plan = load_plan("baerum-2018-2021")
+    proj = project(plan)
+    uprate, income = rollforward_inputs(proj, 2019)
+    new, _ = roll_forward(plan, read_actuals(ACTUALS, plan).report(2018, "year"), 2019,
+                          uprate, income)
+    files = plan_files(new)
+    files.update({k: v for k, v in read_folder(resolve(None)).items()
+                  if k.startswith("population/")})
+    store.import_files(files, status="adopted")  # the next plan, adopted a year later
+    page = text(client.get(PLAN + "historikk").text)
+    assert "Handlingsprogram 2018–2021" in page and "Handlingsprogram 2019–2022" in page
+    assert "612,0" in page  # the 2018 accounts' net operating result (2018-year.csv)
+
+
+def test_accounts_page_shows_key_figures(setup) -> None:
+    client, _ = setup
+    page = text(client.get(PLAN + "oppfolging/2018/year").text)
+    assert "Nøkkeltall fra regnskapet" in page
+    assert "Bufferfond" in page and "452,0" in page  # fund_bufferfond in 2018-year.csv
+    assert "Nøkkeltall fra regnskapet" not in text(client.get(PLAN + "oppfolging/2018/T1").text)

@@ -22,6 +22,7 @@ from muniplan.cli import (
     report_commands,
     store_commands,
     users,
+    warm_command,
 )
 from muniplan.cli.common import err_console, run_guarded
 
@@ -58,6 +59,7 @@ users.register(app)
 followup_commands.register(app)
 init_commands.register(app)
 citizens.register(app)
+warm_command.register(app)
 national_commands.register(app)
 
 

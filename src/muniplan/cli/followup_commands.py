@@ -137,6 +137,7 @@ def _followup_csv(f) -> None:
 def _followup_table(p, f) -> None:
     from muniplan.report.followup import (
         BASIS_LABELS,
+        indicator_rows,
         investment_cells,
         line_cells,
         report_title,
@@ -163,6 +164,14 @@ def _followup_table(p, f) -> None:
     for inv in (*f.investments, f.investment_total):
         t.add_row(inv.name + (" !" if inv.flagged else ""), *investment_cells(inv))
     console.print(t)
+    if f.indicators:
+        t = Table(title="Nøkkeltall fra regnskapet (mill. kr; folketall)",
+                  box=box.SIMPLE_HEAD, title_justify="left")
+        for col in ("Størrelse", "Planlagt", "Faktisk", "Forskjell"):
+            t.add_column(col, justify="left" if col == "Størrelse" else "right")
+        for row in indicator_rows(f):
+            t.add_row(*row)
+        console.print(t)
     for c in f.checks:
         console.print(f"{c['rule']} {c['name']}: {percent(c['value'], 1)} — "
                       f"{'holder' if c['holds'] else 'brutt'}", soft_wrap=True)
@@ -195,6 +204,7 @@ def import_accounts(
 ) -> None:
     """Read an accounting export by KOSTRA art and funksjon into a report file, and show
     what could not be mapped."""
+    from muniplan.plan import csvio
     from muniplan.plan.accounts import read_export, read_mapping
     from muniplan.plan.actuals import parse_report
     from muniplan.plan.load import load_plan, resolve
@@ -206,11 +216,7 @@ def import_accounts(
     for path in (export, mapping):
         if not path.is_file():
             raise PlanError("no such file", file=str(path))
-        try:
-            texts[path] = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise PlanError("not UTF-8 text", file=str(path),
-                            expected="a UTF-8 CSV file (Excel: «CSV UTF-8»)") from None
+        texts[path] = csvio.decode(path.read_bytes(), str(path))
     result = read_export(str(export), texts[export],
                          read_mapping(str(mapping), texts[mapping], p))
     name = f"{year}-{period.value}.csv"

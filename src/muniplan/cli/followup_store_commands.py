@@ -55,6 +55,7 @@ def record(
     message: str = typer.Option(None, "--message", "-m", help="What the report says."),
 ) -> None:
     """Record a follow-up report in the store, as a draft."""
+    from muniplan.plan import csvio
     from muniplan.plan.load import load_plan, resolve
     from muniplan.store.followup import record_report
 
@@ -63,7 +64,7 @@ def record(
     if not folder.is_dir():
         raise PlanError("no such folder", file=str(folder), field="--actuals",
                         expected="a folder of YYYY-PERIOD.csv report files")
-    files = {f.name: f.read_text(encoding="utf-8-sig") for f in sorted(folder.glob("*.csv"))}
+    files = {f.name: csvio.decode(f.read_bytes(), str(f)) for f in sorted(folder.glob("*.csv"))}
     with _store() as store:
         rec, created = record_report(store, p.id, year, period.value, files, version=version,
                                      author=author or _cli_user(), message=message)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import sys
 from enum import Enum
 
 import numpy as np
@@ -14,6 +12,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from muniplan.cli.common import console, err_console, fail, plan_argument, print_json
+from muniplan.cli.tables import column_blocks, write_csv
 from muniplan.engine.compare import compare
 from muniplan.engine.montecarlo import STAGES as MC_STAGES
 from muniplan.engine.projection import MAX_DRAWS, Projection, project
@@ -159,6 +158,11 @@ def project_command(
     set_: list[str] = typer.Option(None, "--set", help="An override PARAM=VALUE, "
                                    "PARAM+=VALUE or PARAM*=VALUE, optionally @FIRST-LAST, e.g. "
                                    "assumptions.interest_rate+=0.02@2019-2040; repeatable."),
+    years: str = typer.Option("", "--years", help="'all' for every year to the horizon "
+                              "(in blocks that fit the width); default: the plan years, then "
+                              "every tenth."),
+    sep: str = typer.Option(",", "--sep", help="CSV separator: ',' or ';' (for Norwegian "
+                            "Excel: decimal comma, BOM, CRLF)."),
     draws: int = typer.Option(1, "--draws", help=f"Monte Carlo draws (1 = deterministic; at "
                               f"most {MAX_DRAWS})."),
     seed: int = typer.Option(None, "--seed", help="Seed of a Monte Carlo run (required with "
@@ -169,14 +173,18 @@ def project_command(
     percentile fans and the probability that each rule breaks."""
     if draws > 1 and seed is None:
         fail("--seed: a Monte Carlo run (--draws > 1) needs a seed so it can be repeated")
+    if years not in ("", "all"):
+        fail(f"--years: expected 'all', found {years!r}")
+    if sep not in (",", ";"):
+        fail(f"--sep: expected ',' or ';', found {sep!r}")
     proj = _run(plan, to, draws, seed, scenario, set_, show_progress=format is Format.table)
     if format is Format.json:
         print_json(projection_to_dict(proj))
         return
     if format is Format.csv:
-        _write_csv(proj)
+        _write_csv(proj, sep)
         return
-    _print_table(proj, SUMMARY_SERIES if summary else tuple(proj.series))
+    _print_table(proj, SUMMARY_SERIES if summary else tuple(proj.series), years == "all")
     _print_checks(proj)
     if proj.samples is not None:
         _print_fans(proj)
@@ -213,11 +221,10 @@ def _print_fans(proj: Projection) -> None:
         )
 
 
-def _write_csv(proj: Projection) -> None:
-    w = csv.writer(sys.stdout, lineterminator="\n")
-    w.writerow(["series", "label", "unit", "price_basis", *proj.years])
-    for name, text, unit, basis, values in projection_rows(proj):
-        w.writerow([name, text, unit, basis or "", *values])
+def _write_csv(proj: Projection, sep: str = ",") -> None:
+    write_csv([["series", "label", "unit", "price_basis", *proj.years],
+               *([name, text, unit, basis or "", *values]
+                 for name, text, unit, basis, values in projection_rows(proj))], sep)
 
 
 def _shown_years(proj: Projection) -> list[int]:
@@ -230,22 +237,39 @@ def _shown_years(proj: Projection) -> list[int]:
     return shown
 
 
-def _print_table(proj: Projection, names: tuple[str, ...]) -> None:
+def _print_table(proj: Projection, names: tuple[str, ...], all_years: bool = False) -> None:
+    """The series by year, in as many blocks of years as the width needs: no number cut."""
     years = list(proj.years)
-    shown = _shown_years(proj)
-    t = Table(title=f"{proj.municipality['name']}: framskrivning {years[0]}–{years[-1]} "
-              "(mill. løpende kr)", box=box.SIMPLE_HEAD)
-    t.add_column("", no_wrap=True)
-    for y in shown:
-        t.add_column(str(y), justify="right", no_wrap=True)
+    shown = years if all_years else _shown_years(proj)
     idx = [years.index(y) for y in shown]
-    for name in names:
-        if name not in proj.series:
-            continue
-        arr = proj.series[name]
-        t.add_row(short_label(name), *(figure(name, float(arr[i]), decimals=0) for i in idx))
-    t.add_row("[b]Innsparingsbehov[/]", *(f"[b]{_need(proj, i)}[/]" for i in idx))
-    console.print(t)
+    rows = [(short_label(n), [figure(n, float(proj.series[n][i]), decimals=0) for i in idx])
+            for n in names if n in proj.series]
+    rows.append(("Innsparingsbehov", [_need(proj, i) for i in idx]))
+    label_width = max(len(label) for label, _ in rows)
+    widths = [max(len(str(y)), *(len(cells[j]) for _, cells in rows))
+              for j, y in enumerate(shown)]
+    blocks = column_blocks(label_width, widths, console.width)
+    last = proj.period[1]
+    while not all_years and len(blocks) > 1:
+        # fewer columns rather than a second table: drop the latest year between the plan
+        # period and the horizon
+        between = [j for j in blocks[-2] + blocks[-1] if last < shown[j] < years[-1]]
+        if not between:
+            break
+        blocks = [[j for j in b if j != between[-1]] for b in blocks]
+        keep = [j for b in blocks for j in b]
+        blocks = column_blocks(label_width, [widths[j] for j in keep], console.width)
+        blocks = [[keep[i] for i in b] for b in blocks]
+    for block in blocks:
+        span = f"{shown[block[0]]}–{shown[block[-1]]}" if len(block) > 1 else str(shown[block[0]])
+        t = Table(title=f"{proj.municipality['name']}: framskrivning {span} "
+                  "(mill. løpende kr)", box=box.SIMPLE_HEAD)
+        t.add_column("", no_wrap=True, min_width=label_width)
+        for j in block:
+            t.add_column(str(shown[j]), justify="right", no_wrap=True)
+        for label, cells in rows:
+            t.add_row(label, *(cells[j] for j in block))
+        console.print(t)
 
 
 def _need(proj: Projection, i: int) -> str:

@@ -185,26 +185,40 @@ def versions_command(
     console.print(t)
 
 
+HEALTHCHECK_SECONDS = 60
+"""How long a worker may take to answer the supervisor's ping before it is restarted: a
+worker warming up on a loaded 2-core machine can hold its interpreter for seconds."""
+
+
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                help="Worker processes (each answers requests; they share "
+                                "the store and its computed results)."),
 ) -> None:
     """Serve the web pages and the JSON API (/api) from the store."""
     try:
-        from muniplan.web.app import create_app
+        from muniplan.web import serving
     except ImportError as exc:
         fail(f"the web app cannot be loaded ({exc})")
     import uvicorn
 
     from muniplan.store import Settings, Store
 
-    settings = Settings()
-    store = Store.from_settings(settings)
-    if not store.is_current():
-        store.dispose()
-        fail(f"the database {store.location} is not at the current schema: "
-             "run `muniplan db upgrade`")
+    store = Store.from_settings(Settings())
     try:
-        uvicorn.run(create_app(settings, store), host=host, port=port)
+        if not store.is_current():
+            fail(f"the database {store.location} is not at the current schema: "
+                 "run `muniplan db upgrade`")
     finally:
         store.dispose()
+    warming = serving.start_warming()
+    try:
+        uvicorn.run(f"{serving.__name__}:app_from_environment", factory=True, host=host,
+                    port=port, workers=workers, log_level="info",
+                    timeout_worker_healthcheck=HEALTHCHECK_SECONDS)
+    finally:
+        if warming.poll() is None:
+            warming.terminate()
+            warming.wait(timeout=10)

@@ -170,7 +170,7 @@ def follow_up(plan: Plan, proj: Projection, actuals: Actuals, year: int, period:
         lines=tuple(lines), income=tuple(income), investments=tuple(invs),
         investment_total=_investment_total(invs),
         statuses=tuple(_statuses(plan, report, year)),
-        indicators=tuple(_indicators(report, proj, i)),
+        indicators=tuple(_indicators(plan, report, proj, i)),
         checks=tuple(_checks(plan, _investment_total(invs), period)),
         assumptions=tuple(assumptions),
         sources=tuple(sorted({e.source for e in report.entries})),
@@ -314,7 +314,9 @@ def _statuses(plan: Plan, report: Report, year: int) -> list[StatusLine]:
     return out
 
 
-def _indicators(report: Report, proj: Projection, i: int) -> list[dict[str, Any]]:
+def _indicators(plan: Plan, report: Report, proj: Projection, i: int
+                ) -> list[dict[str, Any]]:
+    funds = {f"fund_{f.id}": f.name for f in plan.opening.funds}
     out = []
     for e in report.entries:
         if e.kind != "indicator":
@@ -326,7 +328,7 @@ def _indicators(report: Report, proj: Projection, i: int) -> list[dict[str, Any]
             series = proj.series.get(e.id)
             planned = float(series[i]) if series is not None else None
         actual = float(e.value)
-        out.append({"id": e.id, "planned": planned, "actual": actual,
+        out.append({"id": e.id, "name": funds.get(e.id), "planned": planned, "actual": actual,
                     "difference": actual - planned if planned is not None else None,
                     "unit": "persons" if e.id == "population" else "kr",
                     "source": e.source, "comment": e.comment})

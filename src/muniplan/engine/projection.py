@@ -52,7 +52,6 @@ class Projection:
     demand: ServiceDemand | None
     population: dict[str, np.ndarray] | None
     provenance: dict[str, Any]
-    labels: dict[str, str] = field(default_factory=dict)
     samples: dict[str, np.ndarray] | None = None
     savings_samples: np.ndarray | None = None
     breach_probability: dict[str, np.ndarray] | None = None
@@ -108,12 +107,16 @@ class Projection:
                 out[f"{q:g}"][k] = values[i]
         return out
 
-    def savings_need_at(self, probability: float) -> np.ndarray:
+    def savings_need_at(self, probability: float, basis: str = "nominal") -> np.ndarray:
         """The yearly savings that keep every rule with the given probability (the
-        ``probability`` quantile of the per-draw savings need)."""
-        if self.savings_samples is None:
-            return self.savings_need
-        return draw_quantiles(self.savings_samples, (probability,))[0]
+        ``probability`` quantile of the per-draw savings need), nominal or fixed kroner
+        (each draw deflated by its own price index)."""
+        if self.savings_samples is None or self.samples is None:
+            return self.values("savings_need", basis)
+        need = self.savings_samples
+        if basis == "fixed":
+            need = convert(need, self.samples["price_index"], to="fixed")
+        return draw_quantiles(need, (probability,))[0]
 
 
 def draw_quantiles(x: np.ndarray, qs: Sequence[float]) -> np.ndarray:

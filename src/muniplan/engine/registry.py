@@ -104,6 +104,22 @@ SERIES: dict[str, SeriesSpec] = {s.id: s for s in (
     _of("cost_index", "Underliggende utgiftsvekst, indeks", "Underlying cost growth, index",
         "index"),
     _of("population_ratio", "Befolkning, indeks", "Population index", "index"),
+    _kr("investment_budget", "Investeringsbudsjett", "Investment budget"),
+    _kr("investment_carried_forward", "Ubrukte investeringsmidler overført til neste år",
+        "Unspent investment carried forward"),
+    _kr("transfer_shortfall_loans", "Lån i stedet for overføring fra drift",
+        "Loans instead of the transfer from operations"),
+    _kr("fund_allocations", "Avsetninger til fond", "Allocations to funds"),
+    _kr("fund_use", "Bruk av fond", "Use of funds"),
+    _kr("fund_return", "Avkastning på forvaltningsfondet", "Return on the managed fund"),
+    _kr("fund_return_budgeted", "Budsjettert avkastning på forvaltningsfondet",
+        "Budgeted return on the managed fund"),
+    _kr("fund_return_deviation", "Avvik fra budsjettert avkastning (til/fra bufferfond)",
+        "Deviation from the budgeted return (to/from the buffer fund)"),
+    _kr("deficit_overdue", "Merforbruk eldre enn to år (udekket)",
+        "Deficit older than two years (uncovered)"),
+    _of("robek_status", "ROBEK-kriterium oppfylt (1 = ja)", "ROBEK criterion met (1 = yes)",
+        "code"),
     _kr("savings", "Innsparing", "Savings"),
     _kr("savings_need", "Innsparingsbehov (nivå, løpende kr)",
         "Savings need (level, current kroner)"),
@@ -126,7 +142,8 @@ SERIES: dict[str, SeriesSpec] = {s.id: s for s in (
     _kr("driver_other", "Drivere: utgangspunkt, regelkrav og øvrige endringer",
         "Drivers: starting position, rule targets and other changes", "fixed"),
 )}
-"""Series with a fixed id."""
+"""Series with a fixed id (looked up before the families, so ``fund_use`` is a series of
+its own, not the fund ``use``)."""
 
 FAMILIES: dict[str, SeriesSpec] = {
     "income_": SeriesSpec("income_", "", "", "kr", "nominal"),
@@ -143,6 +160,9 @@ FAMILIES: dict[str, SeriesSpec] = {
                                     "Demographic cost, ", "kr", "nominal", "service"),
     "users_": SeriesSpec("users_", "Brukere, ", "Users, ", "persons", None, "service"),
     "fund_": SeriesSpec("fund_", "Fond, ", "Fund, ", "kr", "nominal", "fund"),
+    "capital_cost_recovered_": SeriesSpec(
+        "capital_cost_recovered_", "Kapitalkostnader dekket av gebyrer og husleie, ",
+        "Capital costs recovered by fees and rents, ", "kr", "nominal", "municipality"),
 }
 """Families: the id is the prefix plus the plan's id of a sector, area, service or fund;
 the label is the prefix's label plus that entity's name. Longer prefixes first."""
@@ -153,6 +173,7 @@ INCOME_LABELS = {
     "property_tax": ("Eiendomsskatt", "Property tax"),
     "fees": ("Brukerbetalinger, salgs- og leieinntekter", "Fees, sales and rents"),
     "other": ("Refusjoner og andre overføringer", "Refunds and other transfers"),
+    "equalisation": ("Inntektsutjevning", "Income equalisation"),
 }
 """The income lines, by the engine's income kind."""
 

@@ -74,17 +74,16 @@ def threshold(rule: Rule) -> float:
 def holds(rule: Rule, value: np.ndarray) -> np.ndarray:
     """Where the rule holds; an unknown value (NaN) is not counted as a breach."""
     lim, op = threshold(rule), rule.operator
-    with np.errstate(invalid="ignore"):
-        if op == ">=":
-            ok = value >= lim
-        elif op == "<=":
-            ok = value <= lim
-        elif op == ">":
-            ok = value > lim
-        elif op == "<":
-            ok = value < lim
-        else:
-            ok = np.abs(value - lim) <= max(rule.tolerance, 1e-9)
+    if op == ">=":
+        ok = value >= lim
+    elif op == "<=":
+        ok = value <= lim
+    elif op == ">":
+        ok = value > lim
+    elif op == "<":
+        ok = value < lim
+    else:
+        ok = np.abs(value - lim) <= max(rule.tolerance, 1e-9)
     return ok | np.isnan(value)
 
 

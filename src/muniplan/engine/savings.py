@@ -19,6 +19,7 @@ income in cuts: beyond that the need is NaN, "cannot be computed", with the reas
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import cache
 
 import numpy as np
 
@@ -42,6 +43,14 @@ REASONS = {
 """Why a year's savings need cannot be computed (bokmål, English)."""
 
 
+@cache
+def _weights(roles: tuple[str, ...]) -> dict[str, np.ndarray]:
+    r = np.array(roles)
+    return {"buffer_fund": (r == "buffer").astype(float),
+            "liquidity_reserve": (r == "reserve").astype(float),
+            "reserve_fund": np.ones(len(r))}
+
+
 class YearState:
     """What a cut in one year acts on, ``(D,)`` arrays unless named otherwise."""
 
@@ -51,9 +60,7 @@ class YearState:
         self.surplus0, self.ndr0, self.income = surplus0, ndr0, income
         self.funds_prev, self.acc_prev = funds_prev, acc_prev  # (D, F), (D,)
         self.roles, self.reserve_index, self.dispose = roles, reserve_index, dispose
-        self.weights = {"buffer_fund": (roles == "buffer").astype(float),
-                        "liquidity_reserve": (roles == "reserve").astype(float),
-                        "reserve_fund": np.ones(len(roles))}
+        self.weights = _weights(tuple(roles))
         """Which funds each fund indicator sums."""
 
     def subset(self, rows: np.ndarray) -> YearState:

@@ -21,13 +21,12 @@ misread. Amounts are kroner with øre; each line sum is rounded once, to whole k
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from muniplan.plan import csvio
 from muniplan.plan.actuals import PERIODS, write_report
 from muniplan.plan.errors import PlanError
 from muniplan.plan.model import Plan
@@ -61,8 +60,8 @@ class AccountsImport:
 
 def read_mapping(name: str, text: str, plan: Plan) -> dict[str, str]:
     """``funksjon,program_area`` rows: which programområde each funksjon belongs to."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=_delimiter(text))
-    header = [h.strip().lower() for h in next(reader, [])]
+    _, reader = csvio.reader(text)
+    header = [h.strip().lower() for h in next(reader, [])]  # type: ignore[call-overload]
     for col in ("funksjon", "program_area"):
         if col not in header:
             raise PlanError(f"missing column {col!r}", file=name, line=1, field=col,
@@ -73,7 +72,7 @@ def read_mapping(name: str, text: str, plan: Plan) -> dict[str, str]:
         if not any(v.strip() for v in values):
             continue
         row = dict(zip(header, (v.strip() for v in values), strict=False))
-        line = reader.line_num
+        line = reader.line_num  # type: ignore[attr-defined]
         fn, area = row.get("funksjon", ""), row.get("program_area", "")
         if not re.fullmatch(r"\d{3}", fn):
             raise PlanError("not a KOSTRA funksjon", file=name, line=line, field="funksjon",
@@ -94,8 +93,8 @@ def read_mapping(name: str, text: str, plan: Plan) -> dict[str, str]:
 
 def read_export(name: str, text: str, mapping: dict[str, str]) -> AccountsImport:
     """Sum an accounting export (``art``, ``funksjon``, amount columns) through ``mapping``."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=_delimiter(text))
-    header = [h.strip().lower() for h in next(reader, [])]
+    _, reader = csvio.reader(text)
+    header = [h.strip().lower() for h in next(reader, [])]  # type: ignore[call-overload]
     amount_col = next((c for c in AMOUNT_COLUMNS if c in header), None)
     for col in ("art", "funksjon", amount_col):
         if col is None or col not in header:
@@ -108,7 +107,7 @@ def read_export(name: str, text: str, mapping: dict[str, str]) -> AccountsImport
     for values in reader:
         if not any(v.strip() for v in values):
             continue
-        line = reader.line_num
+        line = reader.line_num  # type: ignore[attr-defined]
         if len(values) != len(header):
             raise PlanError(f"row has {len(values)} fields, the header has {len(header)}",
                             file=name, line=line, expected=f"{len(header)} fields",
@@ -165,6 +164,7 @@ def _code(name: str, line: int, col: str, text: str) -> str:
 
 
 def _amount(name: str, line: int, col: str, text: str) -> Decimal:
+    csvio.check_amount(text, name, line, col)
     t = text.replace(" ", "").replace("\u00a0", "")
     if "," in t:
         if "." in t:
@@ -181,11 +181,6 @@ def _amount(name: str, line: int, col: str, text: str) -> Decimal:
         raise PlanError("not a plausible amount", file=name, line=line, field=col,
                         expected="kroner under 10 000 000 000 000", found=text)
     return value
-
-
-def _delimiter(text: str) -> str:
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
-    return ";" if first.count(";") > first.count(",") else ","
 
 
 def _scaled(kroner: int, scale: int) -> str:

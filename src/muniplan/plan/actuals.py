@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from muniplan.plan import csvio
 from muniplan.plan.errors import PlanError
 from muniplan.plan.model import MEASURE_STATUSES, Plan
 from muniplan.plan.money import MoneyError, to_kroner
@@ -133,11 +134,7 @@ def read_actuals(folder: Path, plan: Plan) -> Actuals:
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() != ".csv":
             continue
-        try:
-            texts[str(path)] = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raise PlanError("not UTF-8 text", file=str(path),
-                            expected="a UTF-8 CSV file (Excel: «CSV UTF-8»)") from None
+        texts[str(path)] = csvio.decode(path.read_bytes(), str(path)).replace("\r\n", "\n")
     return parse_actuals(texts, plan)
 
 
@@ -177,11 +174,9 @@ def parse_report(name: str, text: str, plan: Plan) -> Report:
 
 
 def _rows(name: str, text: str) -> list[tuple[int, dict[str, str]]]:
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    delimiter, reader = csvio.reader(text)
     try:
-        header = [h.strip().lower() for h in next(reader)]
+        header = [h.strip().lower() for h in next(reader)]  # type: ignore[call-overload]
     except StopIteration:
         raise PlanError("empty file", file=name, line=1, field="header",
                         expected=",".join(COLUMNS)) from None
@@ -195,16 +190,16 @@ def _rows(name: str, text: str) -> list[tuple[int, dict[str, str]]]:
                         expected=",".join(COLUMNS))
     rows = []
     for values in reader:
+        line = reader.line_num  # type: ignore[attr-defined]  # a csv.reader
         if not any(v.strip() for v in values):
             continue
         if len(values) != len(header):
             raise PlanError(f"row has {len(values)} fields, the header has {len(header)}",
-                            file=name, line=reader.line_num, field=header[min(
+                            file=name, line=line, field=header[min(
                                 len(values), len(header) - 1)],
                             expected=f"{len(header)} fields (a text with a {delimiter!r} "
                             "needs quotes)", found=len(values))
-        rows.append((reader.line_num, {h: v.strip() for h, v in zip(header, values,
-                                                                     strict=True)}))
+        rows.append((line, {h: v.strip() for h, v in zip(header, values, strict=True)}))
     return rows
 
 
@@ -255,6 +250,7 @@ def _value(name: str, line: int, text: str, how: str, scale: int) -> Value:
                          expected=expected, found=text)
 
     if how == MONEY:
+        csvio.check_amount(text, name, line, "value")
         try:
             return to_kroner(text, scale)
         except MoneyError:

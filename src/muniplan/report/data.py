@@ -204,6 +204,11 @@ def projection_to_dict(proj: Projection, names: list[str] | None = None) -> dict
                        zip(proj.years, proj.savings_need_at(p), strict=True)}
             for p in (0.8, 0.95)
         }
+        out["savings_need_probability_fixed"] = {
+            f"{p:g}": {str(y): value("savings_need_fixed", s) for y, s in
+                       zip(proj.years, proj.savings_need_at(p, "fixed"), strict=True)}
+            for p in (0.8, 0.95)
+        }
     return out
 
 

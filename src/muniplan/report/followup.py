@@ -116,3 +116,15 @@ def sector_chart_encoding(labels: tuple[str, str, str], x_title: str) -> dict[st
             "color": {"field": "kind", "type": "nominal", "title": None, "sort": list(labels)},
         },
     }
+
+
+def indicator_rows(f: FollowUp, lang: str = "nb") -> list[list[str]]:
+    """Name, planned, actual and difference of each recorded indicator (mill. kr; the
+    population in persons)."""
+    rows = []
+    for ind in f.indicators:
+        name = REALITY_LABELS.get(ind["id"]) or ind.get("name") or ind["id"]
+        fmt = (lambda x: number(x, 0, lang)) if ind["unit"] == "persons" else (
+            lambda x: millions(x, 1, lang))
+        rows.append([name, fmt(ind["planned"]), fmt(ind["actual"]), fmt(ind["difference"])])
+    return rows

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -107,6 +108,25 @@ class PlanVersionFileRow(Base):
     )
     path: Mapped[str] = mapped_column(String(PATH_LENGTH), primary_key=True)
     text: Mapped[str] = mapped_column(Text)
+
+
+class ComputedResultRow(Base):
+    """A costly result computed from one immutable plan version (the Bærekraft page's Monte
+    Carlo run), kept so a restart or another worker does not compute it again. ``key`` says
+    everything the result depends on besides the version (horizon, draws, seed, engine);
+    ``payload`` is a numpy ``.npz`` archive (no pickles)."""
+
+    __tablename__ = "computed_results"
+    __table_args__ = (
+        UniqueConstraint("version_id", "kind", "key", name="uq_computed_results_version_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    version_id: Mapped[int] = mapped_column(Integer, ForeignKey("plan_versions.id"))
+    kind: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 # Each part of the store keeps its tables in its own module, on this Base (imported here so

@@ -30,12 +30,14 @@ from muniplan.web import charts as chartlib
 from muniplan.web import risk as risklib
 from muniplan.web.auth import AuthCookies
 from muniplan.web.i18n import gettext_for, negotiate
+from muniplan.web.kept import kept
 from muniplan.web.pages import routers
 from muniplan.web.pages.assets import router as assets_router
 from muniplan.web.pages.common import BadParameter
 from muniplan.web.pages.downloads import Documents
 from muniplan.web.security import HeadAsGet, SecurityHeaders
 from muniplan.web.source import BoundedCache, Loaded, NotFound, PlanSource
+from muniplan.web.transfer import Transfer
 
 HERE = Path(__file__).parent
 PREFERRED_PLAN = "baerum-2018-2021"
@@ -63,8 +65,12 @@ class WebState:
             name, loaded.plan, loaded.projection, lang, gettext_for(lang)))
 
     def risk(self, loaded: Loaded) -> risklib.Risk:
-        """The version's Monte Carlo run and scenarios, computed once."""
-        return self.risks.get(loaded.key, lambda: risklib.compute(loaded.plan, loaded.to_year))
+        """The version's Monte Carlo run and scenarios, computed once (concurrent requests
+        wait for the same run) and kept in the store across restarts and workers."""
+        return self.risks.get(loaded.key, lambda: kept(
+            self.source.store, loaded.plan.id, loaded.version.number, "risk",
+            risklib.stored_key(loaded.to_year),
+            lambda: risklib.compute(loaded.plan, loaded.to_year)))
 
     def svg(self, loaded: Loaded, chart: chartlib.Chart, lang: str) -> str:
         return self.svgs.get((*loaded.key, chart.name, lang),
@@ -96,9 +102,14 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api")
 
 
-def error_page(request: Request, status: int, messages: list[str]) -> HTMLResponse:
+def request_lang(request: Request) -> str:
+    """The page's language: a valid ``?lang=``, else the browser's ``Accept-Language``."""
     q = request.query_params.get("lang")
-    lang = negotiate(q if q in ("nb", "en") else None, request.headers.get("accept-language"))
+    return negotiate(q if q in ("nb", "en") else None, request.headers.get("accept-language"))
+
+
+def error_page(request: Request, status: int, messages: list[str]) -> HTMLResponse:
+    lang = request_lang(request)
     _ = gettext_for(lang)
     titles = {403: _("Ingen tilgang"), 404: _("Siden finnes ikke"), 422: _("Ugyldig adresse"),
               500: _("Noe gikk galt")}
@@ -113,10 +124,28 @@ def _validation_messages(exc: RequestValidationError, _: Any) -> list[str]:
     for err in exc.errors():
         loc = [str(x) for x in err.get("loc", ()) if x not in ("query", "path")]
         name = ".".join(loc) or "?"
-        found = err.get("input")
+        found = str(err.get("input", ""))[:80]
         out.append(_("Parameteren «{name}»: {msg} (fikk «{found}»).").format(
-            name=name, msg=err.get("msg", ""), found=found))
+            name=name, msg=_expected(err, _), found=found))
     return out
+
+
+def _expected(err: Any, _: Any) -> str:
+    """What the parameter must be, in the page's language (pydantic's own text is English)."""
+    ctx = err.get("ctx") or {}
+    kind = err.get("type", "")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("må være et heltall")
+    if kind == "greater_than_equal":
+        return _("må være minst {limit}").format(limit=ctx.get("ge"))
+    if kind == "less_than_equal":
+        return _("må være høyst {limit}").format(limit=ctx.get("le"))
+    if kind == "literal_error":
+        return _("må være en av {choices}").format(
+            choices=str(ctx.get("expected", "")).replace(" or ", ", "))
+    if kind == "missing":
+        return _("mangler")
+    return _("har en verdi som ikke kan brukes")
 
 
 def _mount_api(app: FastAPI, store: Any) -> None:
@@ -142,7 +171,7 @@ def create_app(settings: Any, store: Any) -> FastAPI:
         if _is_api(request):
             return await http_exception_handler(request, exc)
         detail = exc.detail if isinstance(exc.detail, str) else None
-        _ = gettext_for(negotiate(None, request.headers.get("accept-language")))
+        _ = gettext_for(request_lang(request))
         default = _("Finner ingenting på adressen {path}.").format(path=request.url.path)
         msg = detail if detail and detail not in ("Not Found", "Method Not Allowed") else default
         response = error_page(request, exc.status_code, [msg])
@@ -151,7 +180,7 @@ def create_app(settings: Any, store: Any) -> FastAPI:
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, exc: NotFound) -> Response:
-        return error_page(request, 404, [str(exc)])
+        return error_page(request, 404, [exc.message(gettext_for(request_lang(request)))])
 
     @app.exception_handler(BadParameter)
     async def _bad_parameter(request: Request, exc: BadParameter) -> Response:
@@ -161,18 +190,15 @@ def create_app(settings: Any, store: Any) -> FastAPI:
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         if _is_api(request):
             return await request_validation_exception_handler(request, exc)
-        q = request.query_params.get("lang")
-        lang = negotiate(q if q in ("nb", "en") else None,
-                         request.headers.get("accept-language"))
-        return error_page(request, 422, _validation_messages(exc, gettext_for(lang)))
+        return error_page(request, 422, _validation_messages(
+            exc, gettext_for(request_lang(request))))
 
     @app.get("/", include_in_schema=False)
     def home(request: Request) -> Response:
         ids = [r.id for r in app.state.web.source.records()]
         if not ids:
-            raise NotFound(gettext_for(negotiate(
-                None, request.headers.get("accept-language")))(
-                "Ingen planer er lagt inn ennå. Importer en plan med «muniplan import»."))
+            raise NotFound(
+                "Ingen planer er lagt inn ennå. Importer en plan med «muniplan import».")
         target = PREFERRED_PLAN if PREFERRED_PLAN in ids else ids[0]
         query = ("?" + request.url.query) if request.url.query else ""
         return RedirectResponse(f"/plan/{target}/{query}", status_code=307)
@@ -188,6 +214,7 @@ def create_app(settings: Any, store: Any) -> FastAPI:
     _mount_api(app, store)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(AuthCookies)
+    app.add_middleware(Transfer)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     return app

@@ -40,8 +40,19 @@ class Risk:
 
 def compute(plan: Plan, to_year: int) -> Risk:
     mc = project(plan, to_year=to_year, draws=DRAWS, seed=SEED)
-    return Risk(DRAWS, SEED, mc, compare(plan, to_year=to_year),
+    return assemble(plan, to_year, mc)
+
+
+def assemble(plan: Plan, to_year: int, montecarlo: Projection) -> Risk:
+    """The page's risk from a Monte Carlo run (fresh or from the store) and the scenarios,
+    which are deterministic projections, cheap next to the run."""
+    return Risk(DRAWS, SEED, montecarlo, compare(plan, to_year=to_year),
                 FinanceUncertainty().describe())
+
+
+def stored_key(to_year: int) -> str:
+    """What a kept run depends on besides the plan version and the engine."""
+    return f"to={to_year};draws={DRAWS};seed={SEED}"
 
 
 def _scale(name: str, x: np.ndarray) -> np.ndarray:

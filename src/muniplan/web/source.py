@@ -18,10 +18,28 @@ from muniplan.engine.projection import Projection, project
 from muniplan.plan.model import Plan
 from muniplan.store.errors import NotFoundError
 from muniplan.store.process import Process
+from muniplan.web.kept import kept
 
 
-class NotFound(LookupError):
+class Translatable(Exception):
+    """An error whose message is a bokmål template (the catalogue's message id) and its
+    fields, so the error page can show it in the reader's language."""
+
+    def __init__(self, template: str, **fields: Any) -> None:
+        super().__init__(template.format(**fields) if fields else template)
+        self.template = template
+        self.fields = fields
+
+    def message(self, _: Callable[[str], str]) -> str:
+        return _(self.template).format(**self.fields) if self.fields else _(self.template)
+
+
+class NotFound(Translatable, LookupError):
     """What the URL names does not exist; the message says what was missing."""
+
+
+class OutOfRange(Translatable, ValueError):
+    """A parameter of the right type outside what the plan allows (a year past its horizon)."""
 
 
 @dataclass(frozen=True)
@@ -40,25 +58,60 @@ class Loaded:
         return (self.plan.id, self.version.number, self.plan.digest, self.to_year)
 
 
+class _Flight:
+    """One computation under way, which later callers of the same key wait for."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+
 class BoundedCache:
-    """A small thread-safe LRU; values are computed outside the lock."""
+    """A small thread-safe LRU with single flight: values are computed outside the lock, and
+    callers asking for a key while it is being computed wait for that one computation
+    instead of starting their own (50 readers arriving at once cost one run, not 50)."""
 
     def __init__(self, size: int = 64) -> None:
         self.size = size
         self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._flights: dict[Hashable, _Flight] = {}
         self._lock = threading.Lock()
+        self.computed = 0
+        """How many values were computed (not found or waited for): what tests count."""
 
     def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
         with self._lock:
             if key in self._data:
                 self._data.move_to_end(key)
                 return self._data[key]
-        value = make()
+            flight = self._flights.get(key)
+            owner = flight is None
+            if owner:
+                flight = self._flights[key] = _Flight()
+                self.computed += 1
+        assert flight is not None
+        if not owner:
+            flight.done.wait()
+            if flight.error is not None:
+                raise flight.error
+            return flight.value
+        try:
+            value = make()
+        except BaseException as exc:
+            flight.error = exc
+            with self._lock:
+                del self._flights[key]
+            flight.done.set()
+            raise
         with self._lock:
             self._data[key] = value
             self._data.move_to_end(key)
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
+            del self._flights[key]
+        flight.value = value
+        flight.done.set()
         return value
 
 
@@ -81,7 +134,7 @@ class PlanSource:
         for rec in self.records():
             if rec.id == plan_id:
                 return rec
-        raise NotFound(f"Fant ingen plan med id «{plan_id}».")
+        raise NotFound("Fant ingen plan med id «{id}».", id=plan_id)
 
     def choose_version(self, plan_id: str, number: int | None, viewer: Any = None
                        ) -> tuple[Any, tuple[Any, ...]]:
@@ -92,8 +145,9 @@ class PlanSource:
             version, seen = Process(self.store).resolve(plan_id, number, viewer)
         except NotFoundError:
             if number is None:
-                raise NotFound(f"Planen «{plan_id}» har ingen publisert versjon.") from None
-            raise NotFound(f"Planen «{plan_id}» har ingen versjon {number}.") from None
+                raise NotFound("Planen «{id}» har ingen publisert versjon.", id=plan_id) from None
+            raise NotFound("Planen «{id}» har ingen versjon {number}.", id=plan_id,
+                           number=number) from None
         return version, tuple(seen)
 
     def load(self, plan_id: str, number: int | None = None, to_year: int | None = None,
@@ -105,12 +159,12 @@ class PlanSource:
             lambda: self.store.load(plan_id, version.number),
         )
         if to_year is not None and not (plan.period.last <= to_year <= plan.horizon):
-            raise ValueError(
-                f"«to» må være et år fra {plan.period.last} til {plan.horizon}, fikk {to_year}."
-            )
+            raise OutOfRange("«to» må være et år fra {first} til {last}, fikk {found}.",
+                             first=plan.period.last, last=plan.horizon, found=to_year)
         to = to_year or plan.horizon
         proj = self._projections.get(
             (plan_id, version.number, plan.digest, to),
-            lambda: project(plan, to_year=to),
+            lambda: kept(self.store, plan_id, version.number, "projection", f"to={to}",
+                         lambda: project(plan, to_year=to)),
         )
         return Loaded(plan, rec, version, versions, proj, to)

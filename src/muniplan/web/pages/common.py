@@ -18,7 +18,7 @@ from muniplan.plan.model import Provenance
 from muniplan.web.auth import current_user
 from muniplan.web.charts import Chart
 from muniplan.web.i18n import gettext_for, negotiate
-from muniplan.web.source import Loaded
+from muniplan.web.source import Loaded, OutOfRange
 
 Lang = Annotated[Literal["nb", "en"] | None, Query(
     description="Språk: nb (bokmål, standard) eller en (English)")]
@@ -104,10 +104,25 @@ class Page:
         state = self.request.app.state.web
         key = (*self.loaded.key, template, self.request.url.path, self.lang,
                tuple(sorted(self.sticky.items())), self.audience)
+        charted = context.pop("charted", None)
+        if charted is None:
+            charted = has_charts(context.values())
         body = state.pages.get(key, lambda: state.templates.get_template(template).render(
             page=self, _=self._, lang=self.lang, plan=self.plan, proj=self.proj,
-            title=title, active=active, **context))
+            title=title, active=active, charted=charted, **context))
         return HTMLResponse(body)
+
+
+def has_charts(values: Any) -> bool:
+    """Does the page show a chart (so it needs the chart script, 0.9 MB)?"""
+    for value in values:
+        if isinstance(value, Chart):
+            return True
+        if isinstance(value, list | tuple) and any(isinstance(v, Chart) for v in value):
+            return True
+        if isinstance(value, dict) and any(isinstance(v, Chart) for v in value.values()):
+            return True
+    return False
 
 
 def open_page(request: Request, plan_id: str, lang: str | None, version: int | None,
@@ -118,10 +133,8 @@ def open_page(request: Request, plan_id: str, lang: str | None, version: int | N
     try:
         viewer = current_user(request)
         loaded = state.source.load(plan_id, version, to, viewer=viewer)
-    except ValueError as exc:
-        if isinstance(exc, LookupError):
-            raise
-        raise BadParameter("to", str(exc)) from exc
+    except OutOfRange as exc:
+        raise BadParameter("to", exc.message(gettext_for(chosen))) from exc
     sticky: dict[str, Any] = {}
     if lang is not None:
         sticky["lang"] = lang

@@ -19,6 +19,7 @@ from muniplan.report.followup import (
     BASIS_LABELS,
     REALITY_LABELS,
     followup_to_dict,
+    indicator_rows,
     investment_cells,
     line_cells,
     period_label,
@@ -98,6 +99,7 @@ def report_page(request: Request, plan_id: str, year: Year, period: Period, lang
     return page.render(
         "followup.html", title, "followup", rec=rec, f=f, line_cells=line_cells,
         investment_cells=investment_cells, status_label=status_label,
+        indicators=indicator_rows(f, page.lang),
         basis_labels=BASIS_LABELS, chart=chart, chart_svg=to_svg(chart, page.lang))
 
 
@@ -164,7 +166,14 @@ def _history(request: Request, page: Any) -> list[Table]:
     for each year, and a row of the accounts recorded since."""
     source = request.app.state.web.source
     number = page.plan.municipality.number
-    plans = [source.load(r.id) for r in source.records() if r.number == number]
+    plans = []
+    for r in source.records():
+        if r.number != number:
+            continue
+        try:
+            plans.append(source.load(r.id))
+        except NotFound:  # a rolled plan not yet published is nobody's history
+            continue
     plans.sort(key=lambda ld: ld.plan.period.first)
     years = sorted({y for ld in plans for y in ld.plan.period.years})
     actual: dict[str, dict[int, float]] = {}

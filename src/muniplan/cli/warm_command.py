@@ -1,0 +1,42 @@
+"""``muniplan warm``: compute and keep what the public pages need, before readers ask.
+
+For every plan's current version: the plan, its projection and the Bærekraft page's Monte
+Carlo run and scenarios, each read from the store's computed results or computed once and
+written there. ``muniplan serve`` starts it in the background (at low priority, in its own
+process so it never holds a worker's interpreter); run it yourself after importing or
+adopting a version so the first reader finds everything done.
+"""
+
+from __future__ import annotations
+
+import time
+
+import typer
+
+from muniplan.cli.common import console, fail
+from muniplan.store import Settings, Store
+
+
+def register(app: typer.Typer) -> None:
+    app.command("warm")(warm)
+
+
+def warm() -> None:
+    """Compute and keep the pages' projections and Monte Carlo runs in the store."""
+    from muniplan.web.app import create_app
+
+    settings = Settings()
+    store = Store.from_settings(settings)
+    try:
+        if not store.is_current():
+            fail(f"the database {store.location} is not at the current schema: "
+                 "run `muniplan db upgrade`")
+        web = create_app(settings, store).state.web
+        for record in web.source.records():
+            t = time.perf_counter()
+            loaded = web.source.load(record.id)
+            web.risk(loaded)
+            console.print(f"{record.id} versjon {loaded.version.number}: klar "
+                          f"({time.perf_counter() - t:.1f} s)", soft_wrap=True)
+    finally:
+        store.dispose()

@@ -1,0 +1,58 @@
+"""The CLI's tables at 80 columns (no number cut), every year on request, and CSV for
+Norwegian Excel."""
+
+from __future__ import annotations
+
+import pytest
+
+from muniplan.cli import main
+from muniplan.cli.tables import column_blocks
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    out = capsys.readouterr()
+    return exc.value.code, out.out, out.err
+
+
+def test_column_blocks_fit_the_width() -> None:
+    blocks = column_blocks(18, [7] * 23, 80)
+    assert [j for b in blocks for j in b] == list(range(23))
+    assert all(18 + 2 + 2 + 10 * len(b) <= 80 for b in blocks)
+
+
+@pytest.mark.parametrize("argv", [["project", "--summary"], ["project"],
+                                  ["project", "--summary", "--years", "all"]])
+def test_no_number_is_cut_at_80_columns(capsys, argv: list[str]) -> None:
+    code, out, _ = run(argv, capsys)
+    assert code == 0
+    assert "…" not in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_every_year_on_request(capsys) -> None:
+    code, out, _ = run(["project", "--summary", "--years", "all"], capsys)
+    assert code == 0
+    for year in range(2018, 2041):
+        assert f" {year} " in out or f" {year}\n" in out
+
+
+def test_csv_for_norwegian_excel(capsys) -> None:
+    code, out, _ = run(["project", "--format", "csv", "--sep", ";"], capsys)
+    assert code == 0
+    assert out.startswith("\ufeffseries;label;unit;price_basis;2018;2019;")
+    ratio = next(line for line in out.splitlines()
+                 if line.startswith("net_operating_result_ratio;"))
+    values = ";".join(ratio.split(";")[4:])
+    assert "," in values and "." not in values  # decimal comma
+    assert "\r\n" in out
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["project", "--years", "some"], "--years: expected 'all'"),
+    (["project", "--format", "csv", "--sep", "|"], "--sep: expected ',' or ';'"),
+])
+def test_bad_options(capsys, argv: list[str], message: str) -> None:
+    code, _, err = run(argv, capsys)
+    assert code == 2 and message in err
