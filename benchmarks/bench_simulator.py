@@ -118,7 +118,11 @@ async def citizen(url: str, seed: int, until: float, out: dict[str, list[float]]
     async with httpx.AsyncClient(base_url=url, timeout=60) as http:
         async def timed(kind: str, method: str, path: str, **kw: object) -> httpx.Response:
             t = time.perf_counter()
-            r = await http.request(method, path, **kw)  # type: ignore[arg-type]
+            try:
+                r = await http.request(method, path, **kw)  # type: ignore[arg-type]
+            except httpx.HTTPError as exc:  # counted, and the citizen goes on
+                errors.append(f"{kind} {type(exc).__name__}")
+                return httpx.Response(599, text="")
             out[kind].append(time.perf_counter() - t)
             if r.status_code >= 400:
                 errors.append(f"{kind} {r.status_code}")

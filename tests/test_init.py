@@ -170,3 +170,16 @@ def _jsonstat(years: np.ndarray, pop: np.ndarray, region: str) -> dict:
         },
         "value": values,
     }
+
+
+def test_excel_import_refuses_a_folder_that_is_not_empty(tmp_path: Path, capsys) -> None:
+    xlsx = tmp_path / "hp.xlsx"
+    assert run(["excel", "export", "baerum-2018-2021", str(xlsx)], capsys)[0] == 0
+    out = tmp_path / "plan"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    code, _, err = run(["excel", "import", str(xlsx), str(out)], capsys)
+    assert code == 2 and "folder is not empty; nothing written" in " ".join(err.split())
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+    assert run(["excel", "import", str(xlsx), str(out), "--force"], capsys)[0] == 0
+    assert (out / "plan.yaml").is_file() and (out / "notes.txt").is_file()

@@ -16,14 +16,15 @@ import typer
 from muniplan.cli.common import console, err_console, fail
 from muniplan.demography.carry import History, carry_forward
 from muniplan.plan.errors import PlanError
-from muniplan.plan.init import InitData, baerum_per_user, build_files, modelled_note, write_folder
+from muniplan.plan.init import InitData, baerum_per_user, build_files, modelled_note
 from muniplan.plan.load import DEFAULT_PLAN, load_plan
-from muniplan.plan.national import find_municipality, municipal_population, national_rates
+from muniplan.plan.national import Kommune, find_municipality, municipal_population, national_rates
 from muniplan.plan.population_import import (
     population_csv_text,
     read_population_files,
     replace_file,
 )
+from muniplan.report.output import check_empty, write_files
 
 FIRST_YEARS = range(2006, 2101)
 
@@ -45,15 +46,27 @@ def init_command(
     population: list[Path] = typer.Option(None, "--population", help="SSB table 07459 "
                                           "downloads (CSV or JSON-stat); repeatable. Default: "
                                           "the statistics shipped with muniplan."),
-    force: bool = typer.Option(False, "--force", help="Replace a folder that is not empty."),
+    force: bool = typer.Option(False, "--force", help="Write over a folder that is not empty."),
 ) -> None:
     """Write a plan folder for any kommune that validates and projects at once: its
     population, Norway's mortality and fertility, the TBU services and rules, a KOSTRA
     skeleton of sectors, and economic assumptions — every default marked, with its source."""
+    check_empty(folder, force)
     if first_year not in FIRST_YEARS:
         fail(f"--first-year: expected a year from {FIRST_YEARS.start} to "
              f"{FIRST_YEARS.stop - 1}, found {first_year}")
     kommune = find_municipality(municipality)
+    with err_console.status(f"{kommune.display_name}: befolkning og standardverdier …"):
+        data = _init_data(kommune, first_year, population)
+        files = build_files(data)
+    check_empty(folder, force)
+    write_files(folder, files)
+    _report(folder, kommune, data)
+
+
+def _init_data(kommune: Kommune, first_year: int, population: list[Path] | None) -> InitData:
+    """The kommune's population (shipped or from SSB files) carried forward to the base
+    year, Norway's rates, and the Bærum example's costs per user."""
     if population:
         years, pop = read_population_files(population, kommune.number)
     else:
@@ -70,7 +83,7 @@ def init_command(
     assert example.population is not None
     frames = {a.id: a.operating_frame[2018] for s in example.sectors for a in s.program_areas}
     base = example.population.population[list(example.population.pop_years).index(2018)]
-    data = InitData(
+    return InitData(
         kommune=kommune, first_year=first_year, pop_years=history.pop_years,
         population=history.population, mortality_years=history.mortality_years,
         mx=history.mx, fertility_years=history.fertility_years, asfr=history.asfr,
@@ -78,8 +91,11 @@ def init_command(
         population_files=tuple(str(p) for p in population or ()),
         baerum=baerum_per_user(frames, base),
     )
-    write_folder(folder, build_files(data), force=force)
-    total = int(history.population[-1].sum())
+
+
+def _report(folder: Path, kommune: Kommune, data: InitData) -> None:
+    first_year = data.first_year
+    total = int(data.population[-1].sum())
     console.print(f"[green]ok[/] {folder}: {kommune.display_name} ({kommune.number}), "
                   f"handlingsprogram {first_year}–{first_year + 3}, {_count(total)} innbyggere "
                   f"1. januar {first_year}", soft_wrap=True)

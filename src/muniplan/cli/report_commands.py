@@ -129,13 +129,16 @@ def excel_export(
 def excel_import(
     file: Path = typer.Argument(..., help="A workbook written by 'muniplan excel export'."),
     out: Path = typer.Argument(..., help="The plan folder to write."),
+    force: bool = typer.Option(False, "--force", help="Write over a folder that is not "
+                               "empty."),
 ) -> None:
     """Read a workbook back into a plan folder (validated before anything is written)."""
     from muniplan.report.excel import import_workbook
-    from muniplan.report.output import write_files
+    from muniplan.report.output import check_empty, write_files
 
     if not file.is_file():
         fail(f"{file}: no such workbook")
+    check_empty(out, force)
     files = import_workbook(file.read_bytes(), origin=str(file))
     written = write_files(out, files)
     console.print(f"[green]wrote[/] {out} ({len(written)} files); "

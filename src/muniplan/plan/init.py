@@ -2,29 +2,25 @@
 the marked defaults of :mod:`muniplan.plan.defaults`.
 
 Why a builder of texts: the folder is what finance staff then edit, so it is written once,
-readable, in the same format ``validate`` reads; :func:`write_folder` puts it on disk whole or
-not at all. The population history comes in already carried forward to the base year (the
-CLI calls :mod:`muniplan.demography.carry`, which the plan layer may not import).
+readable, in the same format ``validate`` reads; the CLI puts it on disk whole or not at all
+(:func:`muniplan.report.output.write_files`). The population history comes in already
+carried forward to the base year (the CLI calls :mod:`muniplan.demography.carry`, which
+the plan layer may not import).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import shutil
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import yaml
 
 from muniplan.plan import defaults as d
 from muniplan.plan.advice import MODELLED_PREFIX
-from muniplan.plan.errors import PlanError
 from muniplan.plan.national import ATTRIBUTION, Kommune
 from muniplan.plan.population import MAX_AGE, N_AGES, SEXES
 
@@ -96,30 +92,6 @@ def build_files(data: InitData) -> dict[str, str]:
         "SOURCES.md": _sources_md(data, last),
     }
     return files
-
-
-def write_folder(target: Path, files: Mapping[str, str], force: bool = False) -> None:
-    """Write ``files`` into ``target`` whole or not at all: into a temporary folder beside
-    it, then renamed. A folder that exists and is not empty is refused unless ``force``."""
-    target = Path(target)
-    if target.exists() and not target.is_dir():
-        raise PlanError("not a folder", file=str(target), expected="a new or empty folder")
-    if target.is_dir() and any(target.iterdir()) and not force:
-        raise PlanError("folder is not empty; nothing written", file=str(target),
-                        expected="a new or empty folder, or --force to replace it")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-    try:
-        for name, text in files.items():
-            path = tmp / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        if target.is_dir():
-            shutil.rmtree(target)
-        os.replace(tmp, target)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
 
 
 # --- plan.yaml ---------------------------------------------------------------------------

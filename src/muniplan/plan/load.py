@@ -566,7 +566,8 @@ class _Loader:
                 one = one.strip()
                 if one and one not in sources and not one.startswith(("http://", "https://")):
                     raise PlanError(
-                        "unknown source", file=file, line=line, field=field,
+                        "unknown source" + csvio.did_you_mean(one, sources), file=file,
+                        line=line, field=field,
                         expected=f"the id of an entry under 'sources' in plan.yaml "
                         f"({', '.join(sorted(sources))}) or a URL; several ids are "
                         "separated by ';'",
@@ -610,11 +611,13 @@ class _Loader:
             f, line = where("investment", inv.id)
             check_source(inv.source, f, line, "source")
             if inv.sector not in sector_ids:
-                raise PlanError("unknown sector", file=f, line=line, field="sector",
+                raise PlanError("unknown sector" + csvio.did_you_mean(inv.sector, sector_ids),
+                            file=f, line=line, field="sector",
                                 expected=f"one of {', '.join(sorted(sector_ids))}",
                                 found=inv.sector)
             if inv.program_area and inv.program_area not in areas:
-                raise PlanError("unknown programområde", file=f, line=line,
+                raise PlanError("unknown programområde"
+                            + csvio.did_you_mean(inv.program_area, areas), file=f, line=line,
                                 field="program_area", expected="an id from sectors.csv",
                                 found=inv.program_area)
             bad = [y for y in inv.cost if not first <= y <= plan.horizon]
@@ -631,7 +634,8 @@ class _Loader:
                 check_source(m.source, pr, line_of(pr_lines, (*path, "source")),
                              dotted((*path, "source")))
                 if m.sector and m.sector not in sector_ids:
-                    raise PlanError("unknown sector", file=pr,
+                    raise PlanError("unknown sector" + csvio.did_you_mean(m.sector, sector_ids),
+                                    file=pr,
                                     line=line_of(pr_lines, (*path, "sector")),
                                     field=dotted((*path, "sector")),
                                     expected=f"one of {', '.join(sorted(sector_ids))}",
@@ -650,7 +654,8 @@ class _Loader:
             for a in svc.program_areas:
                 if a not in areas:
                     path = ("services", i, "program_areas")
-                    raise PlanError("unknown programområde", file=py,
+                    raise PlanError("unknown programområde" + csvio.did_you_mean(a, areas),
+                                    file=py,
                                     line=line_of(lines, path), field=dotted(path),
                                     expected="an id from sectors.csv", found=a)
             if svc.unit_cost is None and not svc.program_areas:
@@ -676,7 +681,9 @@ class _Loader:
         funds = {f.id for f in plan.opening.funds}
         if plan.finance.reserve_fund not in funds:
             path = ("finance", "reserve_fund")
-            raise PlanError("unknown fund", file=py, line=line_of(lines, path),
+            raise PlanError("unknown fund"
+                            + csvio.did_you_mean(plan.finance.reserve_fund, funds),
+                            file=py, line=line_of(lines, path),
                             field=dotted(path), expected=f"one of {', '.join(sorted(funds))}",
                             found=plan.finance.reserve_fund)
         # assumptions must reach every projected year

@@ -62,3 +62,16 @@ def write_file(path: Path, content: bytes) -> Path:
         if os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def check_empty(out_dir: Path, force: bool) -> None:
+    """Refuse to write a plan folder over one that holds files, unless ``force``: a
+    workbook or ``init`` must not silently mix its files with someone's work."""
+    from muniplan.plan.errors import PlanError
+
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise PlanError("not a folder", file=str(out_dir), expected="a new or empty folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not force:
+        raise PlanError("folder is not empty; nothing written", file=str(out_dir),
+                        expected="a new or empty folder, or --force to write over it")

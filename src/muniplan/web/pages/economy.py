@@ -62,6 +62,15 @@ def rule_matrix(page: Page) -> tuple[list[dict[str, Any]], list[int]]:
 SAVINGS_COLUMNS = ("savings_need_fixed", "savings_need", "savings_new_fixed", *SAVINGS_DRIVERS)
 
 
+def savings_columns(page: Page) -> list[str]:
+    """Short headings for a table that must fit a phone; the full labels are the
+    registry's."""
+    _ = page._
+    return [_("Nivå, faste kr"), _("Nivå, løpende kr"), _("Nye i året, faste kr"),
+            _("Demografi"), _("Kostnadsvekst"), _("Kapitalkostnader"), _("Inntektsvekst"),
+            _("Øvrig")]
+
+
 def savings_rows(page: Page) -> list[tuple[int, list[str]]]:
     """The savings need by year as the engine gives it: level (fixed and nominal), new that
     year, and the drivers; "kan ikke beregnes" where it cannot be computed."""
@@ -89,7 +98,7 @@ def economy(request: Request, plan_id: str, lang: Lang = None, version: Version 
         "economy.html", page._("Økonomi og bærekraft"), "economy",
         series=series, rows=rows, rules=rules, rule_years=rule_years,
         horizon_choices=horizon_choices, figure=figure, year_ranges=year_ranges,
-        savings_columns=[proj.label(k, page.lang) for k in SAVINGS_COLUMNS],
+        savings_columns=savings_columns(page),
         savings_rows=savings_rows(page), savings_text=savings_text(proj, page.lang),
         charts=charts(page, "net-operating-result-ratio", "debt-ratio", "demographic-cost",
                       "savings-need"))
