@@ -109,6 +109,10 @@ def test_overview_parts_add_up_and_match_the_engine(case) -> None:
         _close(head.values, proj.series[f"expenses_{sector.id}"][idx], sector.name)
         for a in sector.program_areas:
             _close(by_name[a.name].values, proj.series[f"area_{a.id}"][idx], a.name)
+    projects = ovs["2B" if plan.law_regime == "1992" else "5-5-2"]
+    for inv, ln in zip(plan.investments, projects.lines, strict=False):
+        assert ln.nb == inv.name
+        _close(ln.values, proj.series[f"project_{inv.id}"][idx], inv.name)
     if plan.law_regime == "1992":
         _close(alloc.total(), ovs["1A"].line(22), "1B total = 1A line 22")
         _close(ovs["2B"].total(), ovs["2A"].line(1), "2B total = 2A line 1")

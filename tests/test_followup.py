@@ -315,3 +315,22 @@ def test_bad_mapping_is_located(body: str, message: str, tmp_path: Path,
                         str(mapping), "--year", "2018", "--period", "T1", "--out",
                         str(tmp_path / "out")], capsys)
     assert code == 2 and message in err, err
+
+
+def test_second_rolling_needs_population_for_the_new_base_year(
+        setup: tuple[Any, Any, Any]) -> None:
+    from dataclasses import replace
+
+    from muniplan.engine.followup import rollforward_inputs
+    from muniplan.plan.errors import PlanError
+    from muniplan.plan.rollforward import roll_forward
+
+    plan, proj, actuals = setup
+    accounts = actuals.report(2018, "year")
+    first, _ = roll_forward(plan, accounts, 2019, *rollforward_inputs(proj, 2019))
+    assert first.base_year == 2018  # still the year before 2019: the data reaches it
+    first = first.model_copy(update={"population": plan.population})
+    accounts_2019 = replace(accounts, year=2019, file="2019-year.csv")
+    with pytest.raises(PlanError, match="population data does not reach it") as exc:
+        roll_forward(first, accounts_2019, 2020, *rollforward_inputs(proj, 2020))
+    assert "rows for 1 January 2019" in str(exc.value)

@@ -30,7 +30,7 @@ def test_every_emitted_series_is_registered(projection) -> None:
         assert (sp.basis is not None) == (sp.unit == "kr"), name
         # a sector, programme area, service or fund is shown by its name in the plan
         entity = name not in SERIES and sp.level in ("sector", "program_area", "service",
-                                                      "fund")
+                                                      "project", "fund")
         assert not entity or name in proj.names, f"{name}: would be shown by its id"
     for name in proj.names:
         assert name in proj.series, f"{name}: named but not emitted"

@@ -24,6 +24,8 @@ CHOICES = [
     {"ramme-barn-og-unge": 5.0},
     {"ramme-bistand-og-omsorg": -4.5, "ramme-organisasjon-styring-og-utvikling": -10.0},
     {"utsettelse": 2.0, "langsiktige-investeringer": -30.0},
+    {"gebyrer": 10.0, "ramme-barn-og-unge": 3.0},
+    {"gebyrer": -4.0},
     {"ramme-barn-og-unge": 10.0, "ramme-bistand-og-omsorg": 10.0, "utsettelse": 1.0,
      "langsiktige-investeringer": 30.0},
 ]
@@ -86,6 +88,8 @@ def test_a_sector_change_scales_its_frame_in_every_year(plan: Any) -> None:
     assert overrides(plan, {"ramme-barn-og-unge": -2.0}) == [
         "sectors.barn-og-unge.frame*=0.98@2018-2040"]
     assert overrides(plan, {"utsettelse": 1}) == ["investments.delay=1"]
+    # fees: one year's extra real growth the year after the base year moves their level
+    assert overrides(plan, {"gebyrer": 5}) == ["assumptions.fee_growth+=0.05@2019-2019"]
     assert overrides(plan, {"langsiktige-investeringer": 10}) == [
         "investments.long_term*=1.1@2022-2040"]
 
@@ -102,6 +106,8 @@ def test_a_sector_change_scales_its_frame_in_every_year(plan: Any) -> None:
     ({"utsettelse": "1.5"}, "step"),
     ({"utsettelse": "-1"}, "range"),
     ({"langsiktige-investeringer": "31"}, "range"),
+    ({"gebyrer": "10.5"}, "range"),
+    ({"gebyrer": "2.5"}, "step"),
 ])
 def test_bad_choices_are_refused_with_the_lever(plan: Any, raw: dict[str, str],
                                                 problem: str) -> None:

@@ -19,6 +19,7 @@ from muniplan.cli import (
     init_commands,
     national_commands,
     plan_commands,
+    process_commands,
     report_commands,
     store_commands,
     users,
@@ -56,6 +57,7 @@ plan_commands.register(app)
 store_commands.register(app)
 report_commands.register(app)
 users.register(app)
+process_commands.register(app)
 followup_commands.register(app)
 init_commands.register(app)
 citizens.register(app)

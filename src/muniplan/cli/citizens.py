@@ -25,6 +25,10 @@ def summary(plan_id: str = typer.Argument(..., help="The plan's id in the store.
     from muniplan.store.citizens import CitizenStore, summarise
 
     with Store.from_settings(Settings()) as store:
+        known = [p.id for p in store.plans()]
+        if plan_id not in known:
+            fail(f"no plan {plan_id!r} in the store (expected one of "
+                 f"{', '.join(known) or 'none: import a plan with `muniplan import`'})")
         rows = CitizenStore(store).submissions(plan_id)
     levers = sorted({k for s in rows for k in s.choices})
     result = summarise(rows, levers)

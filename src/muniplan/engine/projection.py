@@ -208,6 +208,7 @@ def project(plan: Plan, *, to_year: int | None = None, draws: int = 1, seed: int
     series = {k: v[0] for k, v in base.series.items()}
     _add_demand(series, demand, base)
     names = _add_frames(series, plan, inp)
+    names.update(_add_projects(series, plan, inp))
     names.update(_names(plan, inp, demand))
     _add_flows(series, inp, plan)
     assert solved.savings_need is not None and solved.savings_reason is not None
@@ -303,6 +304,21 @@ def _add_frames(series: dict[str, np.ndarray], plan: Plan, inp: FinanceInputs
     return names
 
 
+def _add_projects(series: dict[str, np.ndarray], plan: Plan, inp: FinanceInputs
+                  ) -> dict[str, tuple[str, str]]:
+    """Each of the plan's projects, nominal cost a year, as the finances take it (after the
+    plan's changes and the scenarios: a delayed or removed project shows so)."""
+    row = {pid: k for k, pid in enumerate(inp.investment_ids)}
+    names = {}
+    for inv in plan.investments:
+        if inv.id in row:
+            series[f"project_{inv.id}"] = convert(inp.investment_cost_fixed[row[inv.id]],
+                                                  series["price_index"], to="nominal",
+                                                  basis="fixed")
+            names[f"project_{inv.id}"] = (inv.name, inv.name)
+    return names
+
+
 def _numbered(number: str | None, name: str) -> str:
     return f"{number} {name}" if number else name
 
@@ -331,7 +347,9 @@ def _add_flows(series: dict[str, np.ndarray], inp: FinanceInputs, plan: Plan) ->
     series["to_funds"] = np.maximum(change, 0.0)
     series["from_funds"] = np.maximum(-change, 0.0)
     acc, deficit = series["accumulated_deficit"], series["deficit"]
-    series["deficit_covered"] = np.maximum(_previous(acc, 0.0) + deficit - acc, 0.0)
+    # the finances may book the coverage themselves; then theirs is the figure
+    series.setdefault("deficit_covered",
+                      np.maximum(_previous(acc, 0.0) + deficit - acc, 0.0))
     recent = deficit + _previous(deficit, 0.0) + _previous(_previous(deficit, 0.0), 0.0)
     series["overdue_deficit"] = np.maximum(acc - recent, 0.0)
 

@@ -18,7 +18,8 @@ import numpy as np
 
 Unit = Literal["kr", "ratio", "persons", "index", "years", "code"]
 Basis = Literal["nominal", "fixed"]
-Level = Literal["municipality", "sector", "program_area", "service", "fund", "rule"]
+Level = Literal["municipality", "sector", "program_area", "service", "project", "fund",
+                "rule"]
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,8 @@ FAMILIES: dict[str, SeriesSpec] = {
                                     "Demographic cost, ", "kr", "nominal", "service"),
     "users_": SeriesSpec("users_", "Brukere, ", "Users, ", "persons", None, "service"),
     "fund_": SeriesSpec("fund_", "Fond, ", "Fund, ", "kr", "nominal", "fund"),
+    "project_": SeriesSpec("project_", "Investeringsprosjekt, ", "Investment project, ", "kr",
+                           "nominal", "project"),
     "capital_cost_recovered_": SeriesSpec(
         "capital_cost_recovered_", "Kapitalkostnader dekket av gebyrer og husleie, ",
         "Capital costs recovered by fees and rents, ", "kr", "nominal", "municipality"),

@@ -40,6 +40,11 @@ LONG_TERM_LIMIT = 30.0
 test 3 moves the second decade's level by about half (1.5 → 2.3 bn); 30 % keeps the choice
 within that tested range."""
 
+FEE_LIMIT = 10.0
+"""Percent fees may move either way. Assumption: many fees are capped by law — the national
+maximum price for barnehage, selvkost for water, sewage and waste — so a kommune's room is
+small; a tenth either way is generous."""
+
 DELAY_LIMIT = 3
 """Years the plan period's projects may be postponed. Assumption: a project postponed more
 than one plan period (four years) is in practice a different project."""
@@ -71,6 +76,7 @@ class Lever:
     step: float
     base: float = 0.0  # fixed kroner the percent applies to (the first plan year's amount)
     source: str | None = None
+    first_year: int | None = None  # when the change starts, if not the plan's first year
 
     def check(self, value: float) -> float:
         if not isfinite(value) or not self.low <= value <= self.high:
@@ -93,6 +99,11 @@ def levers(plan: Plan) -> list[Lever]:
             sources = sorted({a.source for a in s.program_areas if a.source})
             out.append(Lever(f"ramme-{s.id}", "percent", "frames", s.name, -SECTOR_LIMIT,
                              SECTOR_LIMIT, 0.5, frame, "; ".join(sources) or None))
+    fees = sum(float(i.amount) for i in plan.income if i.id == "fees")
+    if fees > 0:
+        source = "; ".join(i.source for i in plan.income if i.id == "fees" and i.source)
+        out.append(Lever("gebyrer", "percent", "income", "Brukerbetalinger og gebyrer",
+                         -FEE_LIMIT, FEE_LIMIT, 1, fees, source or None, fee_year(plan)))
     if plan.investments:
         out.append(Lever("utsettelse", "years", "investments",
                          "Utsettelse av periodens investeringsprosjekter", 0, DELAY_LIMIT, 1))
@@ -145,6 +156,9 @@ def overrides(plan: Plan, choices: Mapping[str, float]) -> list[str]:
         if lever_id.startswith("ramme-"):
             sector = lever_id.removeprefix("ramme-")
             out.append(f"sectors.{sector}.frame*={1 + value / 100:g}@{first}-{horizon}")
+        elif lever_id == "gebyrer":
+            year = fee_year(plan)
+            out.append(f"assumptions.fee_growth+={value / 100:g}@{year}-{year}")
         elif lever_id == "utsettelse":
             out.append(f"investments.delay={int(value)}")
         elif lever_id == "langsiktige-investeringer":
@@ -152,6 +166,13 @@ def overrides(plan: Plan, choices: Mapping[str, float]) -> list[str]:
             out.append(f"investments.long_term*={1 + value / 100:g}"
                        f"@{min(x.first for x in lt)}-{min(max(x.last for x in lt), horizon)}")
     return out
+
+
+def fee_year(plan: Plan) -> int:
+    """The first year a fee change can take: the engine grows income from the base year's
+    accounts, so a level change is one year's extra real growth, the year after the base
+    year (and never before the plan period)."""
+    return max(plan.period.first, plan.base_year + 1)
 
 
 def scenario(plan: Plan, choices: Mapping[str, float]) -> Scenario:

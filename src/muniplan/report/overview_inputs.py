@@ -5,8 +5,8 @@ knows where each line's amount comes from in the projection, and says so in the 
 printed under each overview. Amounts are nominal kroner (løpende kroner), as the projection
 gives them: the programme areas of 1B and § 5-4 andre ledd are the engine's ``area_*``
 series (frames with the price index and the underlying cost growth), the same figures the
-main overview sums by sector, and the fund flows are the engine's. Only the project costs
-of 2B and § 5-5 andre ledd are uprated here, with the projection's price index.
+main overview sums by sector; the projects of 2B and § 5-5 andre ledd are its
+``project_*`` series, and the fund flows are the engine's.
 
 The projection does not split operating expenses by kind (art); § 5-6 and the 1992
 økonomisk oversikt drift split them with the shares in ``expense_kinds.yaml``, whose source
@@ -145,12 +145,9 @@ def allocation_rows(plan: Plan, proj: Projection, years: list[int]) -> list[Allo
 
 
 def project_rows(plan: Plan, proj: Projection, years: list[int]) -> list[AllocationRow]:
-    """One row per investment project, nominal cost per year."""
+    """One row per investment project, nominal cost per year, as the engine projects it."""
     s = _Series(proj, years)
-    price = s("price_index")
-    return [AllocationRow("", inv.name,
-                          np.array([inv.cost.get(y, 0) for y in years], dtype=float) * price)
-            for inv in plan.investments]
+    return [AllocationRow("", inv.name, s(f"project_{inv.id}")) for inv in plan.investments]
 
 
 def inputs_5_4(parts: dict[str, np.ndarray]) -> dict[int, np.ndarray]:

@@ -261,8 +261,10 @@ def _check_base(versions: list[ProcessVersion], stage: str, base: int | None,
         return
     official = [v for v in versions if v.stage != "alternative"]
     if stage == "alternative":
+        # an alternative is built on what the administration has published
+        official = [v for v in official if v.stage != "draft" and v.published]
         if base is None or base not in {v.number for v in official}:
-            raise Conflict("an alternative is made from a version of the proposal: "
+            raise Conflict("an alternative is made from a published version of the proposal: "
                            f"version {base} is not one")
         newest_official = official[-1].number
         if newest_official != base:

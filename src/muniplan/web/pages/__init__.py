@@ -16,6 +16,7 @@ def routers() -> list[APIRouter]:
         national,
         overview,
         priorities,
+        process,
         sectors,
         simulator,
         sources,
@@ -25,4 +26,4 @@ def routers() -> list[APIRouter]:
     return [overview.router, sectors.router, investments.router, priorities.router,
             economy.router, sustainability.router, national.router, sources.router,
             downloads.router, simulator.router, citizens.router, auth_pages.router,
-            followup.router, followup.api]
+            followup.router, followup.api, process.router]

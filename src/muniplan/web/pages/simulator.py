@@ -17,7 +17,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from muniplan.engine.simulator import ChoiceError, Lever, Outcome, levers, outcome, read_choices
+from muniplan.engine.simulator import (
+    ChoiceError,
+    Lever,
+    Outcome,
+    levers,
+    outcome,
+    read_choices,
+)
 from muniplan.engine.simulator import simulate as run_simulation
 from muniplan.store.citizen_schema import AGE_GROUPS
 from muniplan.store.citizens import POSTCODE, CitizenStore
@@ -45,6 +52,10 @@ def lever_text(lever: Lever, _: Any) -> dict[str, str]:
     if lever.id.startswith("ramme-"):
         return {"label": lever.name, "unit": _("prosent"),
                 "hint": _("Endring i sektorens driftsramme, i prosent")}
+    if lever.id == "gebyrer":
+        return {"label": _("Brukerbetalinger og gebyrer"), "unit": _("prosent"),
+                "hint": _("Endring i prisene kommunen tar for tjenestene, i prosent, fra {year}"
+                          ).format(year=lever.first_year)}
     if lever.id == "utsettelse":
         return {"label": _("Utsett periodens investeringsprosjekter"), "unit": _("år"),
                 "hint": _("Hvor mange år prosjektene i planperioden flyttes ut i tid")}

@@ -1,0 +1,114 @@
+"""Commands of the political process: compare plans or versions side by side, publish a
+version, give a version its stage (innstilling, revidert).
+
+A PLAN_OR_VERSION is a plan folder or built-in example (``baerum-2018-2021``), or a stored
+version written ``PLAN@N`` (``baerum-2018-2021@3``). These commands run at the server, by
+staff: they read every version, published or not, and publishing writes the audit log as
+``cli:<the operating-system user>``.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import typer
+from rich.table import Table
+
+from muniplan.cli.common import console, fail, print_json
+from muniplan.cli.store_commands import open_store, say
+from muniplan.cli.users import _actor
+from muniplan.engine.plan_compare import compare_plans
+from muniplan.plan.load import load_plan
+from muniplan.plan.model import Plan
+from muniplan.report.comparison import (
+    TableData,
+    change_tables,
+    comparison_to_dict,
+    key_table,
+    rule_table,
+)
+from muniplan.store.process import STAGE_LABELS, Process
+
+
+class CompareFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+class Stage(str, Enum):
+    proposal = "proposal"
+    recommendation = "recommendation"
+    adopted = "adopted"
+    revised = "revised"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("compare")(compare)
+    app.command("publish")(publish)
+
+
+def _load(ref: str) -> tuple[str, Plan]:
+    if "@" in ref:
+        plan_id, _, number = ref.rpartition("@")
+        if not number.isdigit():
+            fail(f"{ref}: expected PLAN@N with a version number N, found {number!r}")
+        with open_store() as store:
+            return ref, store.load(plan_id, int(number))
+    plan = load_plan(ref)
+    return ref, plan
+
+
+def _print(t: TableData) -> None:
+    table = Table(title=t.caption, title_justify="left")
+    for name, numeric in zip(t.columns, t.numeric, strict=True):
+        table.add_column(name, justify="right" if numeric else "left", overflow="fold")
+    for row in t.rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def compare(
+    plans: list[str] = typer.Argument(..., help="Two or more plan folders, built-in "
+                                      "examples or stored versions (PLAN@N); the first is "
+                                      "the reference."),
+    fmt: CompareFormat = typer.Option(CompareFormat.table, "--format", "-f",
+                                      help="table or json"),
+    to: int | None = typer.Option(None, "--to", help="Last year (default: the horizon)."),
+) -> None:
+    """Put plans or versions side by side: per year the rules, the net operating result,
+    the debt ratio and the savings need; what each changes per program area, investment and
+    measure; and whether each is in balance in every plan year."""
+    if len(plans) < 2:
+        fail("compare: expected two plans or versions, or more")
+    loaded = [_load(ref) for ref in plans]
+    try:
+        c = compare_plans(loaded, to_year=to)
+    except ValueError as exc:
+        fail(f"compare: {exc}")
+    if fmt is CompareFormat.json:
+        print_json(comparison_to_dict(c))
+        return
+    for t in (key_table(c), rule_table(c), *change_tables(c)):
+        _print(t)
+    for col in c.columns:
+        if col.imbalances:
+            worst = ", ".join(f"{i.year} (merforbruk {i.deficit / 1e6:,.1f} mill. kr)"
+                              .replace(",", " ") for i in col.imbalances)
+            say(f"[red]{col.label} er ikke i balanse:[/] {worst}")
+
+
+def publish(
+    plan_id: str = typer.Argument(..., help="The plan's id."),
+    number: int = typer.Argument(..., help="The version to publish."),
+    stage: Stage | None = typer.Option(None, "--stage",
+                                       help="Give the version this stage first: proposal, "
+                                       "recommendation (innstilling), adopted or revised."),
+) -> None:
+    """Publish a stored version, so the public may read it (the proposal, the innstilling;
+    an adopted version is public by itself)."""
+    with open_store() as store:
+        process = Process(store)
+        if stage is not None:
+            process.set_stage(plan_id, number, stage.value, _actor())
+        v = process.publish(plan_id, number, _actor())
+    say(f"[green]published[/] {plan_id} version {v.number} ({STAGE_LABELS[v.stage]})")

@@ -1,0 +1,1 @@
+"""The pages of the political process: alternative budgets, comparison, questions."""

@@ -1,0 +1,97 @@
+"""`muniplan compare` and `muniplan publish`, and the English of the process pages."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from muniplan.cli import main
+from muniplan.web.i18n import gettext_for
+
+ALT = """changes:
+  - id: ap
+    name: Ap
+    kind: alternative
+    assumption: test
+    overrides:
+      - {parameter: program_areas.barnevern.frame, op: add, value: 5000, first: 2019, last: 2021}
+      - {parameter: investments.rud-svommehall.delay, value: 2}
+"""
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    out = capsys.readouterr()
+    return exc.value.code, out.out, out.err
+
+
+@pytest.fixture
+def alternative(tmp_path: Path, example_dir: Path) -> Path:
+    folder = tmp_path / "ap"
+    shutil.copytree(example_dir, folder)
+    (folder / "changes.yaml").write_text(ALT, encoding="utf-8")
+    return folder
+
+
+def test_compare_json_has_the_changes_and_the_balance(capsys, alternative):
+    code, out, err = run(["compare", "baerum-2018-2021", str(alternative), "-f", "json"],
+                         capsys)
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert [p["balanced"] for p in data["plans"]] == [True, True]
+    area = next(a for a in data["program_areas"] if a["id"] == "barnevern")
+    assert area["change"] == [[0, 0, 0, 0], [0, 5_000_000, 5_000_000, 5_000_000]]
+    rud = next(i for i in data["investments"] if i["id"] == "rud-svommehall")
+    assert rud["completion_year"][1] - rud["completion_year"][0] == 2
+    assert set(data["indicators"]) >= {"net_operating_result_ratio", "debt_ratio",
+                                       "savings_need"}
+    assert len(data["indicators"]["debt_ratio"][0]) == len(data["years"])
+    assert "balanse" in data["rules"]
+
+
+def test_compare_table_fits_80_columns(capsys, alternative, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = run(["compare", "baerum-2018-2021", str(alternative)], capsys)
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "Barnevern" in out and "Svømmehall på Rud (ferdig" in out
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["compare", "baerum-2018-2021"], "two plans"),
+    (["compare", "baerum-2018-2021", "x@y"], "PLAN@N"),
+    (["compare", "baerum-2018-2021", "ingen-slik-plan"], "ingen-slik-plan"),
+])
+def test_compare_bad_input(capsys, argv, fragment):
+    code, _, err = run(argv, capsys)
+    assert code == 2 and fragment in err and "Traceback" not in err
+
+
+def test_publish_from_the_command_line(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("MUNIPLAN_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("MUNIPLAN_DATABASE_URL", raising=False)
+    assert run(["db", "upgrade"], capsys)[0] == 0
+    assert run(["import", "--status", "proposal"], capsys)[0] == 0
+    code, out, _ = run(["publish", "baerum-2018-2021", "1", "--stage", "recommendation"],
+                       capsys)
+    assert code == 0 and "innstilling" in out
+    code, _, err = run(["publish", "baerum-2018-2021", "7"], capsys)
+    assert code == 2 and "no version 7" in err
+
+
+def test_every_process_message_has_english():
+    web = Path(__file__).resolve().parents[1] / "src" / "muniplan" / "web"
+    files = [*(web / "templates" / "process").glob("*.html"), *(web / "auth").glob("*.py"),
+             *(web / "process").glob("*.py"), web / "pages" / "process.py"]
+    en = gettext_for("en")
+    missing = []
+    for path in files:
+        for m in re.finditer(r'_\("((?:[^"\\]|\\.)+)"\)', path.read_text(encoding="utf-8")):
+            if en(m.group(1)) == m.group(1):
+                missing.append(m.group(1))
+    assert not missing, missing
