@@ -133,3 +133,20 @@ def test_the_chart_script_is_only_on_pages_with_charts(client: TestClient) -> No
     assert "vega-embed.js" in client.get(PLAN).text
     for page in ("kilder", "satsingsomrader"):
         assert "vega-embed.js" not in client.get(PLAN + page).text, page
+
+
+def test_a_worker_reuses_which_version_is_current_for_a_second(tmp_path, monkeypatch) -> None:
+    from muniplan.web.source import PlanSource
+
+    store = make_store(tmp_path)
+    calls = []
+    real = store.plans
+    monkeypatch.setattr(store, "plans", lambda: calls.append(1) or real())
+    fresh = PlanSource(store, fresh_seconds=60.0)
+    for _ in range(5):
+        fresh.load("baerum-2018-2021")
+    assert len(calls) == 1
+    asks = PlanSource(store)  # the default: the store is asked every time
+    for _ in range(3):
+        asks.records()
+    assert len(calls) == 4

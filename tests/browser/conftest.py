@@ -85,6 +85,7 @@ def browser() -> Iterator[Any]:
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
     p = context.new_page()
+    p.set_default_timeout(120_000)  # a cold first page on a loaded 2-core machine
     p.console_messages = []  # type: ignore[attr-defined]
     p.on("console", lambda m: p.console_messages.append(m))  # type: ignore[attr-defined]
     yield p

@@ -17,6 +17,8 @@ import sys
 from typing import Any
 
 WARM_NICENESS = 10
+FRESH_SECONDS = 1.0
+"""How long a worker reuses "which version is current" for anonymous readers."""
 
 
 def app_from_environment() -> Any:
@@ -25,7 +27,9 @@ def app_from_environment() -> Any:
     from muniplan.web.app import create_app
 
     settings = Settings()
-    return create_app(settings, Store.from_settings(settings))
+    app = create_app(settings, Store.from_settings(settings))
+    app.state.web.source.fresh_seconds = FRESH_SECONDS
+    return app
 
 
 def start_warming() -> subprocess.Popen[bytes]:

@@ -9,6 +9,7 @@ one app (no module globals) and is bounded.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -118,13 +119,32 @@ class BoundedCache:
 class PlanSource:
     """Reads plans from a store (``plans``, ``versions``, ``version``, ``load``)."""
 
-    def __init__(self, store: Any, cache_size: int = 32) -> None:
+    def __init__(self, store: Any, cache_size: int = 32, fresh_seconds: float = 0.0) -> None:
         self.store = store
         self._plans = BoundedCache(cache_size)
         self._projections = BoundedCache(cache_size)
+        self.fresh_seconds = fresh_seconds
+        """How long an anonymous reader's answer to "which version is current" may be
+        reused. 0 (the default): the store is asked on every request. ``muniplan serve``
+        uses 1 s: under a crowd that takes the database off almost every request, and a new
+        adoption still shows within a second."""
+        self._recent: dict[Hashable, tuple[float, Any]] = {}
+
+    def _fresh(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        if self.fresh_seconds <= 0:
+            return make()
+        now = time.monotonic()
+        hit = self._recent.get(key)
+        if hit is not None and now - hit[0] < self.fresh_seconds:
+            return hit[1]
+        value = make()
+        if len(self._recent) > 1024:
+            self._recent.clear()
+        self._recent[key] = (now, value)
+        return value
 
     def records(self) -> list[Any]:
-        return list(self.store.plans())
+        return self._fresh(("records",), lambda: list(self.store.plans()))
 
     def default_plan_id(self) -> str | None:
         records = self.records()
@@ -142,7 +162,11 @@ class PlanSource:
         newest adopted, else the published proposal (:mod:`muniplan.store.process`). A
         version the viewer may not read is "not found", like one that does not exist."""
         try:
-            version, seen = Process(self.store).resolve(plan_id, number, viewer)
+            if viewer is None:
+                version, seen = self._fresh(("version", plan_id, number), lambda: Process(
+                    self.store).resolve(plan_id, number, viewer))
+            else:
+                version, seen = Process(self.store).resolve(plan_id, number, viewer)
         except NotFoundError:
             if number is None:
                 raise NotFound("Planen «{id}» har ingen publisert versjon.", id=plan_id) from None
