@@ -95,3 +95,22 @@ def test_every_process_message_has_english():
             if en(m.group(1)) == m.group(1):
                 missing.append(m.group(1))
     assert not missing, missing
+
+
+def test_import_with_a_stale_base_is_refused(capsys, tmp_path, monkeypatch, example_dir):
+    monkeypatch.setenv("MUNIPLAN_DATA_DIR", str(tmp_path / "db"))
+    monkeypatch.delenv("MUNIPLAN_DATABASE_URL", raising=False)
+    assert run(["db", "upgrade"], capsys)[0] == 0
+    assert run(["import", "--status", "proposal"], capsys)[0] == 0
+    mine, theirs = tmp_path / "mine", tmp_path / "theirs"
+    for folder, note in ((mine, "# min endring\n"), (theirs, "# deres endring\n")):
+        shutil.copytree(example_dir, folder)
+        with (folder / "plan.yaml").open("a", encoding="utf-8") as f:
+            f.write("\n" + note)
+    assert run(["import", str(theirs), "--base", "1"], capsys)[0] == 0  # version 2
+    code, _, err = run(["import", str(mine), "--base", "1"], capsys)
+    assert code == 2 and "newest version is 2" in err and "Traceback" not in err
+    from muniplan.store import Settings, Store
+
+    with Store.from_settings(Settings()) as store:
+        assert [v.number for v in store.versions("baerum-2018-2021")] == [1, 2]

@@ -99,6 +99,10 @@ def import_command(
     if_missing: bool = typer.Option(False, "--if-missing",
                                     help="Import only if the store has no version of this "
                                     "plan yet (for scripts such as `make run`)."),
+    base: int | None = typer.Option(None, "--base", min=1,
+                                    help="The version your files were made from: the import "
+                                    "is refused if the plan has a newer version (someone "
+                                    "else saved meanwhile)."),
 ) -> None:
     """Import a plan folder into the store as the plan's next version, in one transaction.
 
@@ -121,7 +125,8 @@ def import_command(
                     "nothing imported")
                 return
         version, created = store.import_files(
-            files, status=status.value, author=author, message=message, origin=str(folder))
+            files, status=status.value, author=author, message=message, origin=str(folder),
+            base=base)
     if created:
         parent = f", parent {version.parent}" if version.parent is not None else ""
         say(f"[green]imported[/] {version.plan_id} version {version.number} "

@@ -118,13 +118,17 @@ class Store:
     # --- writing --------------------------------------------------------------------------
     def import_files(self, files: Mapping[str, str], *, status: str = "draft",
                      author: str | None = None, message: str | None = None,
-                     origin: str = "(import)") -> tuple[VersionRecord, bool]:
+                     origin: str = "(import)", base: int | None = None
+                     ) -> tuple[VersionRecord, bool]:
         """Store the plan folder ``files`` as the plan's next version.
 
         The files are validated first (a :class:`PlanError` propagates and nothing is
         written). If they are exactly the plan's latest version (same digest), nothing is
         written and that version is returned with ``False``; otherwise the new version,
         whose parent is the latest, with ``True``. ``origin`` names the folder in errors.
+        With ``base`` (the version the files were made from), the import is refused when
+        the plan's newest version is another one: someone saved meanwhile (optimistic
+        locking; nothing is written).
         """
         if status not in STATUSES:
             raise StoreError(f"unknown status {status!r} (expected one of {', '.join(STATUSES)})")
@@ -134,7 +138,7 @@ class Store:
         for attempt in range(IMPORT_ATTEMPTS):
             try:
                 with self._write() as session:
-                    return _import(session, plan, files, status, author, message)
+                    return _import(session, plan, files, status, author, message, base)
             except IntegrityError:
                 if attempt == IMPORT_ATTEMPTS - 1:
                     raise StoreError(f"could not import {plan.id}: other imports of it kept "
@@ -202,7 +206,8 @@ def _check_storable(plan: Plan, files: Mapping[str, str], origin: str) -> None:
 
 
 def _import(session: Session, plan: Plan, files: dict[str, str], status: str,
-            author: str | None, message: str | None) -> tuple[VersionRecord, bool]:
+            author: str | None, message: str | None, base: int | None = None
+            ) -> tuple[VersionRecord, bool]:
     now = datetime.now(UTC)
     row = session.get(PlanRow, plan.id, with_for_update=True)
     latest: PlanVersionRow | None = None
@@ -216,6 +221,12 @@ def _import(session: Session, plan: Plan, files: dict[str, str], status: str,
         ).first()
         if latest is not None and latest.digest == plan.digest:
             return _record(latest), False
+    newest = latest.number if latest is not None else None
+    if base is not None and newest != base:
+        raise StoreError(f"{plan.id} has changed since version {base}: the newest version is "
+                         f"{newest}. Nothing was imported; merge your changes into version "
+                         f"{newest} (`muniplan versions {plan.id}`) and import with "
+                         f"--base {newest}")
     row.title = plan.title
     row.municipality_name = plan.municipality.name
     row.municipality_number = plan.municipality.number
