@@ -36,5 +36,5 @@ def test_the_document_has_the_tables_and_the_calibration_is_complete() -> None:
 @pytest.mark.slow
 def test_the_document_and_the_calibration_are_reproduced(tmp_path: Path) -> None:
     out = tmp_path / "calibration.csv"
-    assert backtest_report(None, 2, 8430, out).strip() == documented()
+    assert backtest_report(None, 2, 8440, out).strip() == documented()
     assert out.read_text() == CALIBRATION_FILE.read_text()

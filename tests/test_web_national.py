@@ -55,3 +55,18 @@ def test_english(client: TestClient) -> None:
     r = client.get(URL, params={"lang": "en"})
     assert r.status_code == 200
     assert "All municipalities" in r.text
+
+
+def test_the_figures_behind_the_page() -> None:
+    from muniplan.national.summary import national_summary
+    from muniplan.plan.load import load_plan
+
+    s = national_summary(load_plan(None), 2018, 2026)
+    own = next(r for r in s.rows if r.number == s.own)
+    assert s.own == "3201" and own.total_base == 125_454
+    assert own.lower < own.total_last < own.upper
+    # the demographic cost change per inhabitant is kroner, not thousands: Bærum's services
+    # (about 5 bn kr a year) grow by a few percent with the population in eight years
+    assert 1_000 < own.cost_per_inhabitant < 20_000
+    assert s.norway.total_base == 5_295_595
+    assert len(s.counties) == len({r.county for r in s.rows})

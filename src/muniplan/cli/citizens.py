@@ -7,8 +7,6 @@ import typer
 from rich.table import Table
 
 from muniplan.cli.common import console, fail, print_json
-from muniplan.store import Settings, Store
-from muniplan.store.citizens import CitizenStore, summarise
 
 
 def register(app: typer.Typer) -> None:
@@ -23,6 +21,9 @@ def register(app: typer.Typer) -> None:
 def summary(plan_id: str = typer.Argument(..., help="The plan's id in the store."),
             json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """How many budgets were sent, and the median, quartiles and range of each change."""
+    from muniplan.store import Settings, Store  # here: other commands start without the store
+    from muniplan.store.citizens import CitizenStore, summarise
+
     with Store.from_settings(Settings()) as store:
         known = [p.id for p in store.plans()]
         if plan_id not in known:
@@ -50,6 +51,9 @@ def purge(older_than: int = typer.Option(..., "--older-than", help="Delete what 
     transaction, in the audit log)."""
     if older_than < 0:
         fail(f"--older-than: expected 0 or more days, found {older_than}")
+    from muniplan.store import Settings, Store
+    from muniplan.store.citizens import CitizenStore
+
     with Store.from_settings(Settings()) as store:
         n = CitizenStore(store).purge(older_than)
     console.print(f"Slettet {n} innspill eldre enn {older_than} dager.")

@@ -60,8 +60,8 @@ def national_command(
         fail(f"--workers: expected 1 to 64, found {workers}")
     if not 0 <= port <= 65_000:
         fail(f"--port: expected 0 to 65000, found {port}")
-    if port and (workers or 1) > 9:
-        fail(f"--workers: at most 9 with a fixed --port (ports {port}–{port + 19}), "
+    if port and (workers or 1) > 8:
+        fail(f"--workers: at most 8 with a fixed --port (ports {port}–{port + 19}), "
              f"found {workers}")
     data = national_data(from_year, to, draws, seed, kommune or None, scheduler, workers, port)
     if format is Format.json:

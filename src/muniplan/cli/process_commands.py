@@ -27,7 +27,6 @@ from muniplan.report.comparison import (
     key_table,
     rule_table,
 )
-from muniplan.store.process import STAGE_LABELS, Process
 
 
 class CompareFormat(str, Enum):
@@ -106,6 +105,8 @@ def publish(
 ) -> None:
     """Publish a stored version, so the public may read it (the proposal, the innstilling;
     an adopted version is public by itself)."""
+    from muniplan.store.process import STAGE_LABELS, Process  # here: others start without it
+
     with open_store() as store:
         process = Process(store)
         if stage is not None:

@@ -14,7 +14,6 @@ import time
 import typer
 
 from muniplan.cli.common import console, fail
-from muniplan.store import Settings, Store
 
 
 def register(app: typer.Typer) -> None:
@@ -23,6 +22,7 @@ def register(app: typer.Typer) -> None:
 
 def warm() -> None:
     """Compute and keep the pages' projections and Monte Carlo runs in the store."""
+    from muniplan.store import Settings, Store  # here, so other commands start without it
     from muniplan.web.app import create_app
 
     settings = Settings()

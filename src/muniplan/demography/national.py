@@ -112,9 +112,12 @@ def run_kommune(number: str, history: History, base_year: int, to_year: int, *,
         return KommuneRun(number, np.arange(base_year, to_year + 1), out)
     fan = project(model, to_year, draws=draws, seed=kommune_seed(root_seed, number),
                   threads=threads).population
-    if calibration is not None:
-        fan = calibration.apply(fan, central)
-    q = np.quantile(label_totals(fan), QUANTILES, axis=0)
+    groups = label_totals(fan)[..., :-1]  # [draw, year, group]; the draws are not kept
+    if calibration is not None:  # the same factors Calibration.apply puts on the ages
+        groups = groups * calibration.factors(groups, out[:, :-1], np.arange(out.shape[0]),
+                                              size_class(float(out[0, -1])))
+    q = np.quantile(np.concatenate([groups, groups.sum(axis=-1, keepdims=True)], axis=-1),
+                    QUANTILES, axis=0)
     return KommuneRun(number, np.arange(base_year, to_year + 1), out, q)
 
 

@@ -53,8 +53,10 @@ def dask_client(scheduler: str | None = None, workers: int | None = None,
     """A ``distributed.Client``: to ``scheduler`` if given, else to a new local cluster.
 
     The local cluster has ``workers`` single-threaded worker processes on 127.0.0.1; its
-    scheduler listens on ``port`` (0: any free port), the workers on the nine ports after it
-    and their nannies on the ten after those (so at most nine workers with a fixed port).
+    scheduler listens on ``port`` (0: any free port) and serves its HTTP status on the next,
+    the workers on the eight ports after that and their nannies on the ten after those (so
+    at most eight workers with a fixed port; the workers' own HTTP status pages take free
+    ports, on 127.0.0.1 too).
     """
     from dask.distributed import Client, LocalCluster
 
@@ -65,9 +67,10 @@ def dask_client(scheduler: str | None = None, workers: int | None = None,
     n = workers or default_workers()
     ports: dict[str, Any] = {}
     if port:
-        ports = {"worker_port": f"{port + 1}:{port + 9}", "port": f"{port + 10}:{port + 19}"}
+        ports = {"worker_port": f"{port + 2}:{port + 9}", "port": f"{port + 10}:{port + 19}"}
     with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      scheduler_port=port, dashboard_address=None,
+                      scheduler_port=port,
+                      dashboard_address=f"127.0.0.1:{port + 1 if port else 0}",
                       silence_logs=logging.ERROR, env={v: "1" for v in THREAD_VARS},
                       **ports) as cluster, Client(cluster) as client:
         yield client

@@ -130,7 +130,7 @@ def _demographic_costs(plan: Plan, centrals: dict[str, np.ndarray], own: str | N
     out = {}
     for number, central in centrals.items():
         users = central.sum(axis=1) @ base_cov.T  # (year, service)
-        change = float(((users[-1] - users[0]) * unit0).sum()) * plan.amount_scale
+        change = float(((users[-1] - users[0]) * unit0).sum())
         out[number] = change / float(central[-1].sum())
     return out
 

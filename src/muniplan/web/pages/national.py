@@ -75,5 +75,5 @@ def _render(page: Page, **context: Any) -> HTMLResponse:
     state = page.request.app.state.web
     body = state.templates.get_template("national.html").render(
         page=page, _=page._, lang=page.lang, plan=page.plan, proj=page.proj,
-        title=page._("Alle kommuner"), active="national", **context)
+        title=page._("Alle kommuner"), active="national", charted=False, **context)
     return HTMLResponse(body)

@@ -217,6 +217,13 @@ def publish(request: Request, plan_id: str, number: int,
 
 
 # --- comparison ---------------------------------------------------------------------------
+class NothingToCompare(HTTPException):
+    """Fewer than two versions the reader may see: the page says so, the API answers 404."""
+
+    def __init__(self) -> None:
+        super().__init__(404, detail="Det er ikke to publiserte versjoner å sammenligne ennå.")
+
+
 def _comparison(request: Request, plan_id: str, numbers: list[int]) -> Comparison:
     user = current_user(request)
     process = Process(_store(request))
@@ -235,8 +242,7 @@ def _comparison(request: Request, plan_id: str, numbers: list[int]) -> Compariso
             raise HTTPException(404, detail=f"Fant ingen versjon {missing[0]}.")
         chosen = [by_number[n] for n in numbers[:6]]
     if len(chosen) < 2:
-        raise HTTPException(404, detail="Det er ikke to publiserte versjoner å sammenligne "
-                            "ennå.")
+        raise NothingToCompare()
     try:
         return _compare(request, [(_label(v), _load(request, v)) for v in chosen])
     except ValueError as exc:
@@ -247,7 +253,11 @@ def _comparison(request: Request, plan_id: str, numbers: list[int]) -> Compariso
 def compare_page(request: Request, plan_id: str, v: VersionList = []) -> Response:  # noqa: B006
     lang = language(request)
     _ = gettext_for(lang)
-    c = _comparison(request, plan_id, v)
+    try:
+        c = _comparison(request, plan_id, v)
+    except NothingToCompare:
+        return render(request, "process/compare.html", _("Sammenligning"), comparison=None,
+                      tables=[], plan_id=plan_id, query="")
     return render(request, "process/compare.html", _("Sammenligning"), comparison=c,
                   tables=[key_table(c, lang), rule_table(c, lang), *change_tables(c, lang)],
                   plan_id=plan_id, query=request.url.query)
