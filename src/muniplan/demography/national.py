@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from muniplan.demography.calibration import Calibration, size_class
+from muniplan.demography.carry import History
 from muniplan.demography.cohort import DEFAULT_GROUPS, parse_groups, project
 from muniplan.demography.rates import DemographicModel, estimate
 
@@ -30,18 +31,6 @@ SIZE_LABELS: tuple[str, ...] = ("under 2 000", "2 000–10 000", "10 000–50 00
 QUANTILES: tuple[float, ...] = (0.05, 0.5, 0.95)
 FERTILITY_PRIOR = 20.0
 """Births' worth of national fertility added to a kommune's own (see :class:`Method`)."""
-
-
-@dataclass(frozen=True, eq=False)
-class History:
-    """One kommune's population years with the national rates (a ``PopulationHistory``)."""
-
-    pop_years: np.ndarray
-    population: np.ndarray
-    mortality_years: np.ndarray
-    mx: np.ndarray
-    fertility_years: np.ndarray
-    asfr: np.ndarray
 
 
 @dataclass(frozen=True)
