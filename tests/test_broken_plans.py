@@ -138,8 +138,8 @@ def test_broken_plan(case: dict[str, Any], tmp_path: Path,
         file_part = f"{folder}/{exp['file']}"
         if line is not None:
             file_part += f":{line}"
-        assert msg.startswith(f"error: {file_part}: "), f"{command}: {msg}"
-        rest = msg[len(f"error: {file_part}: "):]
+        assert msg.startswith(f"feil: {file_part}: "), f"{command}: {msg}"
+        rest = msg[len(f"feil: {file_part}: "):]
         if exp.get("field") is not None:
             assert rest.startswith(f"{exp['field']}: "), f"field {exp['field']!r}: {msg}"
         assert exp["message"] in rest, f"message {exp['message']!r}: {msg}"

@@ -9,22 +9,16 @@ by :mod:`muniplan.plan.init` — whole or not at all.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import typer
 
 from muniplan.cli.common import console, err_console, fail
-from muniplan.demography.carry import History, carry_forward
 from muniplan.plan.errors import PlanError
-from muniplan.plan.init import InitData, baerum_per_user, build_files, modelled_note
-from muniplan.plan.load import DEFAULT_PLAN, load_plan
-from muniplan.plan.national import Kommune, find_municipality, municipal_population, national_rates
-from muniplan.plan.population_import import (
-    population_csv_text,
-    read_population_files,
-    replace_file,
-)
-from muniplan.report.output import check_empty, write_files
+
+if TYPE_CHECKING:  # numpy, the models and the statistics load inside the commands
+    from muniplan.plan.init import InitData
+    from muniplan.plan.national import Kommune
 
 FIRST_YEARS = range(2006, 2101)
 
@@ -51,6 +45,10 @@ def init_command(
     """Write a plan folder for any kommune that validates and projects at once: its
     population, Norway's mortality and fertility, the TBU services and rules, a KOSTRA
     skeleton of sectors, and economic assumptions — every default marked, with its source."""
+    from muniplan.plan.init import build_files
+    from muniplan.plan.national import find_municipality
+    from muniplan.report.output import check_empty, write_files
+
     check_empty(folder, force)
     if first_year not in FIRST_YEARS:
         fail(f"--first-year: expected a year from {FIRST_YEARS.start} to "
@@ -67,6 +65,12 @@ def init_command(
 def _init_data(kommune: Kommune, first_year: int, population: list[Path] | None) -> InitData:
     """The kommune's population (shipped or from SSB files) carried forward to the base
     year, Norway's rates, and the Bærum example's costs per user."""
+    from muniplan.demography.carry import History, carry_forward
+    from muniplan.plan.init import InitData, baerum_per_user
+    from muniplan.plan.load import DEFAULT_PLAN, load_plan
+    from muniplan.plan.national import municipal_population, national_rates
+    from muniplan.plan.population_import import read_population_files
+
     if population:
         years, pop = read_population_files(population, kommune.number)
     else:
@@ -94,6 +98,8 @@ def _init_data(kommune: Kommune, first_year: int, population: list[Path] | None)
 
 
 def _report(folder: Path, kommune: Kommune, data: InitData) -> None:
+    from muniplan.plan.init import modelled_note
+
     first_year = data.first_year
     total = int(data.population[-1].sum())
     console.print(f"[green]ok[/] {folder}: {kommune.display_name} ({kommune.number}), "
@@ -115,6 +121,15 @@ def import_population(
                               "population/population.csv into (default: here)."),
 ) -> None:
     """Write the plan's population/population.csv from SSB's table 07459, as downloaded."""
+    import numpy as np
+
+    from muniplan.plan.national import find_municipality
+    from muniplan.plan.population_import import (
+        population_csv_text,
+        read_population_files,
+        replace_file,
+    )
+
     if not (plan / "plan.yaml").is_file():
         fail(f"--plan: {plan} is not a plan folder (no plan.yaml)")
     region = municipality.strip()

@@ -18,8 +18,6 @@ from pathlib import Path
 import typer
 
 from muniplan.cli.common import console, fail, plan_argument
-from muniplan.engine.projection import project
-from muniplan.plan.load import load_plan
 
 
 class Lang(str, Enum):
@@ -60,6 +58,8 @@ def report(
                                   "overviews) instead of the plan's own regime."),
 ) -> None:
     """Write the action programme as a document: HTML, and with --pdf a PDF."""
+    from muniplan.engine.projection import project
+    from muniplan.plan.load import load_plan
     from muniplan.report.document import build_html, build_pdf
     from muniplan.report.output import write_files
 
@@ -99,6 +99,8 @@ def export(
                                         "CSV)."),
 ) -> None:
     """Export the budget and the projection as open data (Fiscal Data Package)."""
+    from muniplan.engine.projection import project
+    from muniplan.plan.load import load_plan
     from muniplan.report.fdp import export_package
 
     plan, out = _plan_and_target(args, "DIR")
@@ -113,7 +115,8 @@ def excel_export(
                                      "workbook to write."),
 ) -> None:
     """Write the plan and its projection as an Excel workbook."""
-    from muniplan.plan.load import read_folder, resolve
+    from muniplan.engine.projection import project
+    from muniplan.plan.load import load_plan, read_folder, resolve
     from muniplan.report.excel import export_workbook
     from muniplan.report.output import write_file
 

@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from muniplan.cli.common import console, fail, plan_argument, print_json
-from muniplan.plan.load import DEFAULT_PLAN, load_files, read_folder, resolve
+from muniplan.cli.common import DEFAULT_PLAN, console, fail, plan_argument, print_json
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported only by the commands using it
     from muniplan.store import Store, VersionRecord
@@ -109,6 +108,7 @@ def import_command(
     The plan is validated first; a plan with errors is not imported. Importing the same
     files again makes no new version.
     """
+    from muniplan.plan.load import load_files, read_folder, resolve
     from muniplan.store import NotFoundError
 
     folder = resolve(plan)
