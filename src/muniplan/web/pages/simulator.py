@@ -48,10 +48,14 @@ def client_address(request: Request) -> str:
 
 
 def lever_text(lever: Lever, _: Any) -> dict[str, str]:
-    """The lever's label and unit in the reader's language."""
+    """The lever's label and unit in the reader's language; ``official`` when the label is
+    the plan's own (bokmål) name of a sector or program area, marked so on English pages."""
     if lever.id.startswith("ramme-"):
-        return {"label": lever.name, "unit": _("prosent"),
+        return {"label": lever.name, "unit": _("prosent"), "official": "1",
                 "hint": _("Endring i sektorens driftsramme, i prosent")}
+    if lever.group == "areas":
+        return {"label": lever.name, "unit": _("prosent"), "official": "1",
+                "hint": _("Endring i programområdets driftsramme, i prosent")}
     if lever.id == "gebyrer":
         return {"label": _("Brukerbetalinger og gebyrer"), "unit": _("prosent"),
                 "hint": _("Endring i prisene kommunen tar for tjenestene, i prosent, fra {year}"
