@@ -12,7 +12,6 @@ from store_fixtures import (  # noqa: F401
 )
 
 from muniplan.engine.projection import project
-from muniplan.plan.load import load_plan
 from muniplan.report.answers import PublishedAnswer
 from muniplan.report.document import build_html
 from muniplan.store.accounts import Accounts

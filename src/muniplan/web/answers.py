@@ -27,7 +27,7 @@ def published_answers(store: Any, plan_id: str) -> tuple[PublishedAnswer, ...] |
         return ()
     groups = {g.id: g.name for g in Accounts(store).groups()}
     return tuple(
-        PublishedAnswer(number=n, group=groups.get(q.group_id or "", None),
+        PublishedAnswer(number=n, group=groups.get(q.group_id or ""),
                         topic_kind=q.topic_kind, topic_id=q.topic_id, question=q.text,
                         answer=q.answer or "",
                         published=q.published_at.date() if q.published_at else None)
