@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -14,7 +16,7 @@ from rich.markup import escape
 
 from muniplan.cli import i18n
 from muniplan.cli.i18n import _
-from muniplan.plan.errors import MuniplanError, PlanError
+from muniplan.plan.errors import MuniplanError, PlanError, each
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -29,9 +31,10 @@ def plan_argument() -> Any:
     return typer.Argument(None, help=PLAN_HELP, show_default=False)
 
 
-def error(message: str) -> None:
+def error(message: str, translate: bool = True) -> None:
     """One error line on stderr, in the current language, never hard-wrapped."""
-    err_console.print(f"[bold red]{_('error:')}[/] {escape(_(message))}", markup=True,
+    text = _(message) if translate else message
+    err_console.print(f"[bold red]{_('error:')}[/] {escape(text)}", markup=True,
                       soft_wrap=True)
 
 
@@ -52,7 +55,7 @@ def located(exc: PlanError) -> str:
     one message is never half in one language and half in the other."""
     message = _(exc.message)
     if message == exc.message:
-        return str(exc)
+        return PlanError.__str__(exc)
     expected = _(exc.expected) if exc.expected is not None else None
     return _(str(PlanError(message, exc.file, exc.line, exc.field, expected, exc.found,
                            exc.cell, exc.sheet)))
@@ -126,10 +129,11 @@ def run_guarded(app: typer.Typer, argv: list[str]) -> int:
             i18n.localise_library()
         rv = command.main(args=argv, prog_name="muniplan", standalone_mode=False)
     except PlanError as exc:
-        error(located(exc))
+        for one in each(exc):  # validate lists every error it found, one a line
+            error(located(one), translate=False)
         return 2
     except MuniplanError as exc:
-        error(str(exc))
+        error(str(exc), translate=False)  # as written: the store speaks English
         return 2
     except (click.exceptions.Exit, typer.Exit) as exc:
         return exc.exit_code
@@ -151,6 +155,18 @@ def run_guarded(app: typer.Typer, argv: list[str]) -> int:
     except BrokenPipeError:  # `muniplan project | head`
         return 0
     return rv if isinstance(rv, int) else 0
+
+
+@contextmanager
+def working(message: str) -> Iterator[None]:
+    """A spinner with ``message`` on stderr while slow work runs (a national run, a
+    document, a Monte Carlo run) — only when stderr is a terminal, so pipes, logs and
+    scripts see nothing of it. It disappears when the work is done."""
+    if not err_console.is_terminal:
+        yield
+        return
+    with err_console.status(escape(_(message)), spinner="dots"):
+        yield
 
 
 def print_json(data: Any) -> None:

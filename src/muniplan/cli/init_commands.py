@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from muniplan.cli.common import console, err_console, fail
+from muniplan.cli.common import console, fail, warn, working
+from muniplan.cli.i18n import _
 from muniplan.plan.errors import PlanError
 
 if TYPE_CHECKING:  # numpy, the models and the statistics load inside the commands
@@ -54,7 +55,7 @@ def init_command(
         fail(f"--first-year: expected a year from {FIRST_YEARS.start} to "
              f"{FIRST_YEARS.stop - 1}, found {first_year}")
     kommune = find_municipality(municipality)
-    with err_console.status(f"{kommune.display_name}: befolkning og standardverdier …"):
+    with working(f"{kommune.display_name}: befolkning og standardverdier …"):
         data = _init_data(kommune, first_year, population)
         files = build_files(data)
     check_empty(folder, force)
@@ -102,14 +103,15 @@ def _report(folder: Path, kommune: Kommune, data: InitData) -> None:
 
     first_year = data.first_year
     total = int(data.population[-1].sum())
-    console.print(f"[green]ok[/] {folder}: {kommune.display_name} ({kommune.number}), "
-                  f"handlingsprogram {first_year}–{first_year + 3}, {_count(total)} innbyggere "
-                  f"1. januar {first_year}", soft_wrap=True)
+    console.print("[green]ok[/] " + _("{0}: {1} ({2}), handlingsprogram {3}–{4}, {5} "
+                                      "innbyggere 1. januar {3}").format(
+        folder, kommune.display_name, kommune.number, first_year, first_year + 3,
+        _count(total)), soft_wrap=True)
     note = modelled_note(data)
     if note:
-        err_console.print(f"[yellow]advarsel:[/] {note}", soft_wrap=True)
-    console.print(f"Neste steg: erstatt standardverdiene (muniplan validate {folder} viser "
-                  f"dem), og kjør muniplan project {folder}.", soft_wrap=True)
+        warn(note)
+    console.print(_("Neste steg: erstatt standardverdiene (muniplan validate {0} viser dem), "
+                    "og kjør muniplan project {0}.").format(folder), soft_wrap=True)
 
 
 def import_population(
@@ -139,10 +141,15 @@ def import_population(
     target = plan / "population" / "population.csv"
     replace_file(target, population_csv_text(years, pop))
     total = int(np.asarray(pop[-1]).sum())
-    console.print(f"[green]ok[/] {target}: {len(years)} år, {int(years[0])}–{int(years[-1])}, "
-                  f"{_count(total)} innbyggere 1. januar {int(years[-1])}", soft_wrap=True)
+    console.print("[green]ok[/] " + _("{0}: {1} år, {2}–{3}, {4} innbyggere 1. januar "
+                                      "{3}").format(target, len(years), int(years[0]),
+                                                    int(years[-1]), _count(total)),
+                  soft_wrap=True)
 
 
 def _count(n: int) -> str:
-    """``15 110``: thousands apart by a space, as Norwegian writes them."""
-    return f"{n:,}".replace(",", " ")
+    """``15 110``: thousands apart by a space, as Norwegian writes them (``15,110`` in
+    English)."""
+    from muniplan.cli.i18n import current
+
+    return f"{n:,}" if current() == "en" else f"{n:,}".replace(",", " ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,15 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from muniplan.cli.common import console, err_console, fail, plan_argument, print_json, warn
+from muniplan.cli.common import (
+    console,
+    err_console,
+    fail,
+    plan_argument,
+    print_json,
+    warn,
+    working,
+)
 from muniplan.cli.i18n import _, current
 from muniplan.cli.tables import column_blocks, write_csv
 
@@ -78,8 +87,8 @@ def show(plan: str = plan_argument(),
         return
     lang = current()
     years = list(p.period.years)
-    t = Table(title=_("{0} — driftsrammer (mill. kr, {1})").format(p.title,
-                                                                   p.price_basis.label()))
+    t = Table(title=_("{0} — driftsrammer (mill. kr, {1})").format(
+        p.title, _(p.price_basis.label())))
     t.add_column(_("Sektor"))
     for y in years:
         t.add_column(str(y), justify="right")
@@ -87,6 +96,7 @@ def show(plan: str = plan_argument(),
         frame = s.operating_frame()
         t.add_row(s.name, *(millions(frame.get(y), 1, lang) for y in years))
     console.print(t)
+    _print_notes([a for s in p.sectors for a in s.program_areas])
     t = Table(title=_("Investeringer (mill. kr)"))
     for col in ("Prosjekt", "Kategori", "Ferdig", "Sum"):
         t.add_column(_(col), justify="right" if col in ("Ferdig", "Sum") else "left")
@@ -96,10 +106,22 @@ def show(plan: str = plan_argument(),
     t.add_row(f"[b]{_('Sum')}[/]", "", "",
               f"[b]{millions(sum(i.total_cost for i in p.investments), 1, lang)}[/]")
     console.print(t)
+    _print_notes(p.investments)
     for a in p.priority_areas:
         console.print(f"[b]{a.name}[/]: " + "; ".join(m.name for m in a.measures))
     for r in p.rules:
         console.print(f"[b]{r.id}[/] {r.name}")
+
+
+def _print_notes(rows: Sequence[object]) -> None:
+    """The rows' notes (the kommentar, merknad or note column of the plan's CSV files)
+    under their table, one a line: a note column would squeeze the figures out of 80
+    columns."""
+    for row in rows:
+        note = getattr(row, "note", None)
+        if note:
+            console.print(f"[dim]{_('Merknad')}[/] – {escape(getattr(row, 'name', ''))}: "
+                          f"{escape(note)}", soft_wrap=True)
 
 
 def _scenarios(p: Plan, names: list[str] | None, sets: list[str] | None) -> list[Scenario]:
@@ -135,17 +157,18 @@ def _run(plan: str | None, to: int | None, draws: int = 1, seed: int | None = No
     if not 1 <= draws <= MAX_DRAWS:
         fail(f"--draws: expected 1 to {MAX_DRAWS}, found {draws}")
     chosen = _scenarios(p, scenarios, sets)
-    if draws > 1 and show_progress:
+    if draws > 1 and show_progress and err_console.is_terminal:
         from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         from muniplan.engine.montecarlo import STAGES as MC_STAGES
 
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                       TimeElapsedColumn(), console=err_console, transient=True) as bar:
-            task = bar.add_task(f"{draws} trekninger", total=len(MC_STAGES))
+            task = bar.add_task(_("{0} trekninger").format(draws), total=len(MC_STAGES))
 
             def step(stage: str) -> None:
-                bar.update(task, description=f"{draws} trekninger: {stage}", advance=1)
+                bar.update(task, description=_("{0} trekninger: {1}").format(draws, _(stage)),
+                           advance=1)
 
             return project(p, to_year=to, draws=draws, seed=seed, scenarios=chosen,
                            progress=step)
@@ -185,7 +208,7 @@ def project_command(
         fail(f"--years: expected 'all', found {years!r}")
     if sep not in (",", ";"):
         fail(f"--sep: expected ',' or ';', found {sep!r}")
-    proj = _run(plan, to, draws, seed, scenario, set_, show_progress=format is Format.table)
+    proj = _run(plan, to, draws, seed, scenario, set_, show_progress=True)
     if format is Format.json:
         print_json(projection_to_dict(proj))
         return
@@ -392,7 +415,8 @@ def scenarios_command(
     from muniplan.report.formatting import millions, percent
 
     p = load_plan(plan)
-    results = compare(p, to_year=to)
+    with working("Framskriver planen under hvert scenario …"):
+        results = compare(p, to_year=to)
     years = list(results[0].projection.years)
     marks = [y for y in (p.period.last, 2030, years[-1]) if y in years]
     if format is ShowFormat.json:

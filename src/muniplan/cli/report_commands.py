@@ -17,7 +17,7 @@ from pathlib import Path
 
 import typer
 
-from muniplan.cli.common import console, fail, plan_argument
+from muniplan.cli.common import console, fail, plan_argument, working
 
 
 class Lang(str, Enum):
@@ -70,9 +70,11 @@ def report(
         p = p.model_copy(update={"law_regime": law.value})
     proj = project(p)
     t0 = time.perf_counter()
-    files: dict[str, bytes | str] = {"handlingsprogram.html": build_html(p, proj, lang.value)}
-    if pdf:
-        files["handlingsprogram.pdf"] = build_pdf(p, proj, lang.value)
+    with working("Skriver handlingsprogrammet …"):
+        files: dict[str, bytes | str] = {"handlingsprogram.html": build_html(p, proj,
+                                                                             lang.value)}
+        if pdf:
+            files["handlingsprogram.pdf"] = build_pdf(p, proj, lang.value)
     written = write_files(out, files)
     for path in written:
         console.print(f"[green]wrote[/] {path} ({path.stat().st_size:,} bytes)")
