@@ -234,14 +234,15 @@ def _csv(rows: list[list[object]]) -> str:
 def _sectors_csv(data: InitData, last: int, frames: Mapping[str, int]) -> str:
     years = list(range(data.first_year, last + 1))
     rows: list[list[object]] = [["sector_id", "sector_name", "program_area_id",
-                                 "program_area_number", "program_area_name", *years,
-                                 "source", "assumption"]]
+                                 "program_area_number", "program_area_name", "frame_basis",
+                                 *years, "source", "assumption"]]
     for a in d.AREAS:
         note = d.mark(
             f"KOSTRA functions {a.functions}. The Bærum example's 2018 frame per user "
             f"({', '.join(a.baerum)}) × this kommune's users in {data.first_year}, uprated "
             f"{d.UPRATING:.0%} a year; held in fixed prices. Replace with the kommune's budget")
-        rows.append([a.sector, d.SECTORS[a.sector], a.id, a.functions, a.name,
+        # brutto, as the Bærum example's frames the defaults are taken from
+        rows.append([a.sector, d.SECTORS[a.sector], a.id, a.functions, a.name, "brutto",
                      *[frames[a.id]] * len(years), "baerum-eksempel; kostra-kontoplan", note])
     return _csv(rows)
 

@@ -28,6 +28,7 @@ from pydantic import ValidationError
 
 from muniplan.plan import csvio, traps
 from muniplan.plan.errors import PlanError
+from muniplan.plan.frames import check_frames, frame_basis
 from muniplan.plan.model import RATIO_INDICATORS, FieldError, Investment, Plan, ProgramArea
 from muniplan.plan.money import MoneyError, to_kroner
 from muniplan.plan.parameters import PlanIds, parameter_unit
@@ -40,6 +41,7 @@ PLAN_FILES = ("plan.yaml", "sectors.csv", "investments.csv", "priorities.yaml")
 YEAR_COLUMN = re.compile(r"^(19|20|21)\d\d$")
 
 SECTOR_COLUMNS = ("sector_id", "sector_name", "program_area_id", "program_area_name")
+SECTOR_OPTIONAL = ("program_area_number", "frame_basis", "fees", "refunds")
 INVESTMENT_COLUMNS = (
     "id", "name", "category", "sector", "completion_year", "useful_life",
 )
@@ -243,7 +245,7 @@ class _Loader:
     # --- sectors.csv -------------------------------------------------------------------
     def _sectors(self) -> list[dict[str, Any]]:
         name = "sectors.csv"
-        rows, years = self._csv(name, SECTOR_COLUMNS, ("program_area_number",))
+        rows, years = self._csv(name, SECTOR_COLUMNS, SECTOR_OPTIONAL)
         sectors: dict[str, dict[str, Any]] = {}
         seen: dict[str, int] = {}
         for line, row in rows:
@@ -254,6 +256,12 @@ class _Loader:
             area = {"id": pa, "name": row["program_area_name"],
                     "number": row.get("program_area_number") or None,
                     "operating_frame": frame, **self._provenance(name, line, row)}
+            basis = frame_basis(row.get("frame_basis", ""), self.fname(name), line)
+            if basis is not None:
+                area["frame_basis"] = basis
+            for key in ("fees", "refunds"):
+                if row.get(key, "") != "":
+                    area[key] = self._amount(name, line, key, row[key], minimum=0)
             sid = row["sector_id"]
             if sid not in sectors:
                 sectors[sid] = {"id": sid, "name": row["sector_name"], "program_areas": []}
@@ -689,6 +697,7 @@ class _Loader:
                             field=dotted(path), expected=f"one of {', '.join(sorted(funds))}",
                             found=plan.finance.reserve_fund)
         self._check_finance_policy(plan, py, lines)
+        check_frames(plan, lambda area: where("program_area", area), py, lines)
         # assumptions must reach every projected year
         for name, series in plan.assumptions:
             if series is None:

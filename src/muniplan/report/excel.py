@@ -44,7 +44,7 @@ RECORD_SHEETS = {"sources": "Kilder", "income": "Inntekter", "opening.funds": "F
                  "services": "Tjenester"}
 CSV_SHEETS = {"sectors.csv": "Sektorer", "investments.csv": "Investeringer"}
 NUMERIC_CSV = {"completion_year", "useful_life", "vat_compensation", "grants", "sales", "loan",
-               "operating_consequences"}
+               "operating_consequences", "fees", "refunds"}
 REQUIRED_CSV = {"sectors.csv": ("sector_id", "sector_name", "program_area_id",
                                 "program_area_name"),
                 "investments.csv": ("id", "name", "category", "sector", "completion_year",
@@ -79,10 +79,12 @@ def plan_files(plan: Plan) -> dict[str, str]:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["sector_id", "sector_name", "program_area_id", "program_area_number",
-                "program_area_name", *years, "source", "assumption"])
+                "program_area_name", "frame_basis", "fees", "refunds", *years, "source",
+                "assumption"])
     for s in plan.sectors:
         for a in s.program_areas:
-            w.writerow([s.id, s.name, a.id, a.number or "", a.name,
+            w.writerow([s.id, s.name, a.id, a.number or "", a.name, a.frame_basis or "",
+                        a.fees or "", a.refunds or "",
                         *(a.operating_frame.get(y, "") for y in years), a.source or "",
                         a.assumption or ""])
     files["sectors.csv"] = out.getvalue()
@@ -91,12 +93,12 @@ def plan_files(plan: Plan) -> dict[str, str]:
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["id", "name", "category", "sector", "program_area", "completion_year",
                 "useful_life", "vat_compensation", "grants", "sales", "loan", "rentable",
-                "operating_consequences", *iy, "source", "assumption"])
+                "operating_consequences", "cost_recovery", *iy, "source", "assumption"])
     for i in plan.investments:
         w.writerow([i.id, i.name, i.category, i.sector, i.program_area or "", i.completion_year,
                     i.useful_life, i.vat_compensation, i.grants, i.sales,
                     "" if i.loan is None else i.loan, str(i.rentable).lower(),
-                    i.operating_consequences, *(i.cost.get(y, "") for y in iy),
+                    i.operating_consequences, i.cost_recovery, *(i.cost.get(y, "") for y in iy),
                     i.source or "", i.assumption or ""])
     files["investments.csv"] = out.getvalue()
     prio = _plain(plan.model_dump(mode="python", exclude_none=True,
