@@ -755,6 +755,8 @@ _PLAN_MONEY: tuple[tuple[str, ...], ...] = (
     ("finance", "extra_instalments", "value"),
     ("assumptions", "financial_income", "values", "*"),
     ("long_term_investments", "*", "amount"),
+    ("finance", "property_tax", "housing_base", "value"),
+    ("finance", "property_tax", "other_base", "value"),
 )
 
 
