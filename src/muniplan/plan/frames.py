@@ -9,29 +9,21 @@ fee or refund income must say which it is; the loader refuses to guess.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from muniplan.plan.errors import PlanError
 from muniplan.plan.model import Plan
-from muniplan.plan.yamlio import Path_, line_of
 
-BASES = {"brutto": "brutto", "gross": "brutto", "netto": "netto", "net": "netto"}
+if TYPE_CHECKING:
+    from muniplan.plan.references import Where
+
 EXPECTED_BASIS = ("brutto (the frame is the area's operating expenses; fees and refunds are "
                   "income lines of their own) or netto (expenses less the area's own fees "
                   "and refunds)")
 INCOME_OF = {"fees": "fees", "refunds": "other"}
 """Each area column and the plan income kind (``income`` in plan.yaml) it splits."""
-
-
-def frame_basis(text: str, file: str, line: int) -> str | None:
-    """The ``frame_basis`` cell: ``brutto``/``netto`` (``gross``/``net`` accepted)."""
-    t = text.strip().lower()
-    if not t:
-        return None
-    if t not in BASES:
-        raise PlanError("unknown frame basis", file=file, line=line, field="frame_basis",
-                        expected=EXPECTED_BASIS, found=text)
-    return BASES[t]
 
 
 def income_amounts(plan: Plan) -> dict[str, int]:
@@ -42,44 +34,41 @@ def income_amounts(plan: Plan) -> dict[str, int]:
     return out
 
 
-def check_frames(plan: Plan, where: Callable[[str], tuple[str, int | None]], py: str,
-                 lines: dict[Path_, int]) -> None:
+def frames(plan: Plan, w: Where) -> Iterator[PlanError]:
     """Every frame declares its basis when the plan has fees or refunds; the areas' fees
     and refunds, when given, add up to the plan's income of that kind; a netto frame has
     them (or its gross expenses are unknown); a long-term level's area exists."""
     income = income_amounts(plan)
     areas = [a for s in plan.sectors for a in s.program_areas]
+    if not areas:
+        return
     has_fees = any(income.get(k, 0) > 0 for k in INCOME_OF.values())
     for a in areas:
         if has_fees and a.frame_basis is None:
-            file, line = where(a.id)
-            raise PlanError(
-                "the frame does not say whether it is gross or net; the plan has fee or "
-                "refund income, which a net frame already holds", file=file, line=line,
-                field="frame_basis", expected=EXPECTED_BASIS, found="")
+            yield w.row("program_area", a.id, "frame_basis",
+                        "the frame does not say whether it is gross or net; the plan has fee "
+                        "or refund income, which a net frame already holds",
+                        expected=EXPECTED_BASIS, found="")
     for column, kind in INCOME_OF.items():
         total = sum(getattr(a, column) for a in areas)
-        if total and total != income.get(kind, 0):
-            file, _ = where(areas[0].id)
-            raise PlanError(
-                f"the programområder's {column} do not add up to the plan's income "
-                f"'{kind}'", file=file, line=1, field=column,
-                expected=f"{column} adding up to {income.get(kind, 0) / plan.amount_scale:,.0f}"
-                f" (income '{kind}' in plan.yaml, units of {plan.amount_scale} kr)",
-                found=f"{total / plan.amount_scale:,.0f}")
-        if not total and income.get(kind, 0) > 0:
-            netto = next((a for a in areas if a.frame_basis == "netto"), None)
-            if netto is not None:
-                file, line = where(netto.id)
-                raise PlanError(
-                    f"a netto frame needs the area's {column}, so its gross expenses and "
-                    "the overview by kind can be shown", file=file, line=line, field=column,
-                    expected=f"the {column} of each programområde, adding up to income "
-                    f"'{kind}' in plan.yaml", found="")
+        want = income.get(kind, 0)
+        if total and total != want:
+            err = w.row("program_area", areas[0].id, column,
+                        f"the programområder's {column} do not add up to the plan's income "
+                        f"'{kind}'",
+                        expected=f"{column} adding up to {want / plan.amount_scale:,.0f} "
+                        f"(income '{kind}' in plan.yaml, units of {plan.amount_scale} kr)",
+                        found=f"{total / plan.amount_scale:,.0f}")
+            yield replace(err, line=1)  # the column, not one row
+        netto = next((a for a in areas if a.frame_basis == "netto"), None)
+        if not total and want > 0 and netto is not None:
+            yield w.row("program_area", netto.id, column,
+                        f"a netto frame needs the area's {column}, so its gross expenses and "
+                        "the overview by kind can be shown",
+                        expected=f"the {column} of each programområde, adding up to income "
+                        f"'{kind}' in plan.yaml", found="")
     ids = {a.id for a in areas}
     for i, lt in enumerate(plan.long_term_investments):
         if lt.program_area is not None and lt.program_area not in ids:
-            path = ("long_term_investments", i, "program_area")
-            raise PlanError("unknown programområde", file=py, line=line_of(lines, path),
-                            field=".".join(map(str, path)),
-                            expected="an id from sectors.csv", found=lt.program_area)
+            yield w.yaml(("long_term_investments", i, "program_area"), "unknown programområde",
+                         expected="an id from sectors.csv", found=lt.program_area)
