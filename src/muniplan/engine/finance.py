@@ -32,6 +32,7 @@ from muniplan.engine.debt import minimum_instalment, minimum_instalment_1992
 from muniplan.engine.equalisation import equalised_block_grant
 from muniplan.engine.execution import execution_matrix, spend
 from muniplan.engine.inputs import INCOME_KINDS, FinanceInputs
+from muniplan.engine.property_tax import CATEGORIES, income_change_fixed
 from muniplan.engine.rules import SAVINGS_INDICATORS, robek, rule_applies
 from muniplan.engine.savings import (
     FEASIBLE,
@@ -95,14 +96,19 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     pop = _b(pop_ratio, d)
     shock = _b(inp.income_shock, d)
     income_by_kind = {}
+    extra = {"property_tax": income_change_fixed(inp.property_tax_base, inp.property_tax_rates,
+                                                 inp.property_tax_plan_rates)
+             if inp.property_tax_known else 0.0}
     for k in INCOME_KINDS:
-        base = inp.income_base[k]
+        base = inp.income_base[k] + extra.get(k, 0.0)
         real = _b(_real_index(inp.income_real_growth[k]), d)
         income_by_kind[k] = base * real * (pop if inp.income_per_inhabitant[k] else 1.0) \
             * price
     equalisation, expected_equalisation = _equalisation(inp, income_by_kind, pop, price)
     income_by_kind["block_grant"] = (income_by_kind["block_grant"] + equalisation
                                      - expected_equalisation)
+    if inp.fee_factor.size:
+        income_by_kind["fees"] = income_by_kind["fees"] * inp.fee_factor
     income_by_kind = {k: v * shock for k, v in income_by_kind.items()}
     equalisation = equalisation * shock
 
@@ -303,7 +309,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     financial_income = other_financial + fund_return
     series: dict[str, np.ndarray] = {
         "operating_income": income,
-        **{f"income_{k}": v for k, v in income_by_kind.items() if inp.income_base[k]},
+        **{f"income_{k}": v for k, v in income_by_kind.items()
+           if inp.income_base[k] or np.any(v != 0)},
         "operating_expenses": operating_expenses,
         **{f"expenses_{sid}": sector_nominal[:, s, :] for s, sid in enumerate(inp.sector_ids)},
         "service_cost_change": services,
@@ -353,6 +360,10 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
             series[f"project_{pid}"] = price * c[p_i]
     if inp.tax_ratio:
         series["income_equalisation"] = equalisation
+    if inp.property_tax_known:
+        for c, category in enumerate(CATEGORIES):
+            series[f"property_tax_rate_{category}"] = np.broadcast_to(
+                inp.property_tax_rates[c], (d, y_count))
     for name, v in recovered.items():
         series[f"capital_cost_recovered_{name}"] = v
     if managed >= 0:
