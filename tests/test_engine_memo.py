@@ -29,7 +29,7 @@ def test_cached_arrays_are_read_only(baerum) -> None:
     assert plan_inputs(baerum, baerum.horizon) is inp
     with pytest.raises(ValueError, match="read-only"):
         inp.interest_rate[..., 0] = 1.0
-    ratio, pop, groups = population_paths(baerum, prepare(baerum)[0])
+    ratio, _pop, groups = population_paths(baerum, prepare(baerum)[0])
     with pytest.raises(ValueError, match="read-only"):
         ratio[0, 0] = 2.0
     assert groups is not None
