@@ -40,7 +40,6 @@ from muniplan.engine.savings import (
     disposition_weights,
     drain_order,
     savings_for_year,
-    surplus_kinks,
 )
 from muniplan.plan.model import Rule
 
@@ -487,8 +486,8 @@ class _LimitedYear(YearState):
     With a transfer limit, a cut first goes to the transfer operations could not carry:
     the surplus after the transfer rises one for one with the cut until the result reaches
     what operations may use, stays flat while the transfer takes the rest, and rises one
-    for one again once the transfer is paid in full. Those two points, and each kink of the
-    fund disposal mapped through that curve, are the kinks the closed form reads."""
+    for one again once the transfer is paid in full. The closed form finds the surplus a
+    rule needs, then the cut that reaches it through that curve."""
 
     def __init__(self, year: _Year, ndr0: np.ndarray, income: np.ndarray,
                  funds_prev: np.ndarray, acc_prev: np.ndarray, roles: np.ndarray,
@@ -514,23 +513,14 @@ class _LimitedYear(YearState):
         funds, _, _ = self.year._flows(self.ndr0)
         return funds, self.year.acc
 
-    def cut_kinks(self) -> np.ndarray:
+    def cut_for_surplus(self, x: np.ndarray) -> np.ndarray:
         y = self.year
         funds, free0, _ = y._flows(self.ndr0)
-        planned = y.planned_transfer
-        x = surplus_kinks(funds, y.acc, self.roles, self.reserve_index)  # in the surplus
+        planned = np.broadcast_to(y.planned_transfer, free0.shape)
         if y.limit == "none":
-            return x + (planned - free0)[:, None]
-        usable = y.usable(funds)
-        # the free result f gives the surplus f while f + usable < 0, then −usable while
-        # the transfer takes the rest, then f − planned: each surplus kink x is reached at
-        # f = x (below) or f = x + planned (above); a cut moves f one for one
-        start = -usable - free0
-        return np.column_stack([x - free0[:, None], x + (planned - free0)[:, None],
-                                start, start + planned])
-
-    def funds_at_cuts(self, cuts: np.ndarray) -> np.ndarray:
-        d, k = cuts.shape
-        index = np.repeat(np.arange(d), k)
-        funds, _, _, _ = self.year.rows(index).dispose((self.ndr0[:, None] + cuts).ravel())
-        return funds.reshape(d, k, -1)
+            return x + planned - free0
+        # the free result f leaves the surplus f while f + usable < 0, then −usable while
+        # the transfer takes the rest, then f − planned: the smallest f for a surplus x is
+        # x up to −usable, x + planned beyond (a transfer planned negative is always paid)
+        f = np.where((x <= -y.usable(funds)) & (planned > 0), x, x + planned)
+        return f - free0

@@ -80,7 +80,7 @@ class YearState:
 
     This base form disposes the surplus straight over the funds (``dispose``); a year whose
     result first pays a limited transfer to investment (:mod:`muniplan.engine.finance`)
-    overrides :meth:`disposal`, :meth:`cut_kinks` and :meth:`funds_at_cuts`."""
+    overrides :meth:`disposal` and :meth:`cut_for_surplus`."""
 
     def __init__(self, surplus0: np.ndarray, ndr0: np.ndarray, income: np.ndarray,
                  funds_prev: np.ndarray, acc_prev: np.ndarray, roles: np.ndarray,
@@ -104,21 +104,9 @@ class YearState:
         """The funds ``(D, F)`` and the accumulated deficit ``(D,)`` the surplus meets."""
         return self.funds_prev, self.acc_prev
 
-    def cut_kinks(self) -> np.ndarray:
-        """``(D, K)`` cuts at which the funds may change slope (unsorted; extra points do
-        no harm)."""
-        funds, acc = self.disposal()
-        return surplus_kinks(funds, acc, self.roles, self.reserve_index) \
-            - self.surplus0[:, None]
-
-    def funds_at_cuts(self, cuts: np.ndarray) -> np.ndarray:
-        """The funds at year end ``(D, K, F)`` after each of the cuts ``(D, K)``."""
-        d, k = cuts.shape
-        funds, acc = self.disposal()
-        out = self.dispose(np.repeat(funds, k, axis=0), np.repeat(acc, k),
-                           (self.surplus0[:, None] + cuts).ravel(), self.roles,
-                           self.reserve_index)[0]
-        return out.reshape(d, k, -1)
+    def cut_for_surplus(self, x: np.ndarray) -> np.ndarray:
+        """The smallest cut that brings the surplus to ``x`` (±inf stay as they are)."""
+        return x - self.surplus0
 
     def series(self, s: np.ndarray) -> Callable[[str], np.ndarray]:
         """The year's series after a cut ``s``, as :func:`indicator` reads them."""
@@ -187,21 +175,20 @@ def savings_for_year(rules: Sequence[Rule], state: YearState, *, method: str = "
 
 
 def closed_form(rules: Sequence[Rule], state: YearState) -> tuple[np.ndarray, np.ndarray]:
-    """The smallest cut, exactly, from the year's disposal evaluated at its kinks, for
-    lower limits only."""
+    """The smallest cut, exactly, for lower limits only: the surplus each fund rule needs,
+    read off the disposal's kinks, then the cut that brings the surplus there."""
     d = len(state.surplus0)
     need = np.zeros(d)
     blocked = np.zeros(d, dtype=bool)
-    on_funds = [r for r in rules if r.indicator != "net_operating_result_ratio"]
-    if on_funds:
-        cuts, funds = _at_kinks(state)
+    if any(r.indicator != "net_operating_result_ratio" for r in rules):
+        kinks, funds = _kinks(state)
     for r in rules:
         level = threshold(r)
         if r.indicator == "net_operating_result_ratio":
             s_r = level * state.income - state.ndr0
             s_r = np.where(state.income > 0, s_r, np.inf)
         else:
-            s_r = _smallest_cut(r, state, cuts, funds, level)
+            s_r = state.cut_for_surplus(_smallest_surplus(r, state, kinks, funds, level))
         blocked |= s_r == np.inf
         need = np.maximum(need, np.where(np.isfinite(s_r), s_r, 0.0))
     beyond = need > MAX_SHARE * np.abs(state.income)
@@ -209,54 +196,50 @@ def closed_form(rules: Sequence[Rule], state: YearState) -> tuple[np.ndarray, np
     return np.where(reason == FEASIBLE, need, np.nan), reason
 
 
-def _at_kinks(state: YearState) -> tuple[np.ndarray, np.ndarray]:
-    """The cuts ``(D, K + 1)`` — no cut, every kink in ascending order and one step of a
-    year's income beyond the last — and the funds after each ``(D, K + 1, F)``: between
-    two neighbouring cuts every fund is linear, so these values pin the whole curve."""
-    kinks = np.column_stack([np.zeros(len(state.surplus0)), state.cut_kinks()])
-    kinks = np.sort(np.where(np.isfinite(kinks), kinks, 0.0), axis=1)
-    step = np.maximum(np.abs(state.income), 1.0)
-    cuts = np.column_stack([kinks, kinks[:, -1] + step])
-    return cuts, state.funds_at_cuts(cuts)
-
-
-def surplus_kinks(funds: np.ndarray, acc: np.ndarray, roles: Sequence[str],
-                  reserve_index: int) -> np.ndarray:
-    """``(D, F + 2)`` surpluses at which the disposal of ``funds`` ``(D, F)`` with the
-    accumulated deficit ``acc`` changes slope.
+def _kinks(state: YearState) -> tuple[np.ndarray, np.ndarray]:
+    """``(D, K)`` surpluses, ascending, at which the disposal changes slope, and the funds
+    there, ``(D, K, F)``, both exact (no arithmetic beyond the disposal's own sums).
 
     Below zero: where a deficit has emptied the reserve fund, then each fund in the order
-    the disposal draws on them (:func:`drain_order`). Above zero: where the surplus has
-    covered earlier years' deficit; beyond that it all goes to the reserve fund.
+    the disposal draws on them (:func:`drain_order`; a forvaltningsfond's capital is never
+    drawn). Above zero: where the surplus has covered earlier years' deficit; beyond that
+    it all goes to the reserve fund.
     """
-    order = [reserve_index, *drain_order(roles, reserve_index)]
+    funds, acc = state.disposal()
+    order = [state.reserve_index, *drain_order(state.roles, state.reserve_index)]
+    m = len(order)
     drained = np.cumsum(funds[:, order], axis=1)  # the deficit that empties each in turn
-    return np.column_stack([-drained, np.zeros(len(funds)), acc])
+    kept = np.ones((m + 2, funds.shape[1]))  # kink × fund: 0 where the fund is empty
+    for q in range(m):  # kink q (ascending): the first m − q funds of the order are empty
+        kept[q, order[:m - q]] = 0.0
+    kinks = np.column_stack([-drained[:, ::-1], np.zeros(len(funds)), acc])
+    return kinks, funds[:, None, :] * kept[None, :, :]
 
 
-def _smallest_cut(rule: Rule, state: YearState, cuts: np.ndarray, funds: np.ndarray,
-                  level: float) -> np.ndarray:
-    """The smallest cut with the fund indicator at ``level``: -inf if no cut is needed,
-    +inf if none will do. ``cuts``, ``funds``: from :func:`_at_kinks`."""
-    value = indicator(rule.indicator, _fund_series(state, funds, state.income[:, None]))
-    last = cuts.shape[1] - 2  # the last kink; the column after it gives the slope beyond
-    d = len(cuts)
-    reached = value[:, :last + 1] >= level
+def _smallest_surplus(rule: Rule, state: YearState, kinks: np.ndarray, funds: np.ndarray,
+                      level: float) -> np.ndarray:
+    """The smallest surplus ``x`` with the fund indicator at ``level``: -inf if any will
+    do, +inf if none will."""
+    income = state.income[:, None]
+    value = indicator(rule.indicator, _fund_series(state, funds, income))
+    step = np.zeros(funds.shape[-1])
+    step[state.reserve_index] = 1.0
+    d = len(kinks)
+    slope = np.broadcast_to(indicator(
+        rule.indicator, _fund_series(state, step[None, None, :], income))[:, 0], (d,))
+    x = np.full(d, np.inf)
+    reached = value >= level
     first = np.argmax(reached, axis=1)
     anywhere = reached.any(axis=1)
-    s = np.full(d, np.inf)
-    s[anywhere & (first == 0)] = -np.inf
+    x[anywhere & (first == 0)] = -np.inf
     r = np.flatnonzero(anywhere & (first > 0))
     k = first[r]
-    x0, x1 = cuts[r, k - 1], cuts[r, k]
+    x0, x1 = kinks[r, k - 1], kinks[r, k]
     v0, v1 = value[r, k - 1], value[r, k]
-    s[r] = np.where(x1 > x0, x0 + (level - v0) * (x1 - x0) / np.where(v1 > v0, v1 - v0, 1.0),
-                    x1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        slope = (value[:, -1] - value[:, last]) / (cuts[:, -1] - cuts[:, last])
-    above = np.flatnonzero(~anywhere & (slope > 0))
-    s[above] = cuts[above, last] + (level - value[above, last]) / slope[above]
-    return s
+    x[r] = x0 + (level - v0) * (x1 - x0) / (v1 - v0)
+    above = ~anywhere & (slope > 0)
+    x[above] = kinks[above, -1] + (level - value[above, -1]) / slope[above]
+    return x
 
 
 def _fund_series(state: YearState, funds: np.ndarray, income: np.ndarray
