@@ -96,7 +96,7 @@ def test_a_groups_alternative_does_not_block_the_administration(stored, tmp_path
     _edit(alt, "alternativ")
     assert run(["import", str(alt), "--status", "alternative"], capsys)[0] == 0  # version 2
     _edit(work, "ny versjon av forslaget")
-    code, out, err = run(["import", str(work), "--status", "proposal"], capsys)
+    code, _, err = run(["import", str(work), "--status", "proposal"], capsys)
     assert code == 0, err
     assert _numbers(stored) == [1, 2, 3]
 
