@@ -338,6 +338,7 @@ class OpeningBalances(_Frozen):
 
 
 class ProgramArea(Provenance):
+<<<<<<< HEAD
     """Programområde: a frame per plan year, in fixed base-year kroner.
 
     ``frame_basis`` says what the frame holds: ``brutto`` — the area's operating expenses,
@@ -346,14 +347,22 @@ class ProgramArea(Provenance):
     ``fees`` and ``refunds`` are the area's share of the plan's income kinds ``fees`` and
     ``other`` in the base year, so budsjettskjema 1B and § 5-4 andre ledd can show net
     appropriations per area (and a netto frame can be grossed up)."""
+=======
+    """Programområde: a line of the budget with an operating frame per year. ``note`` is
+    the text of the row's note columns (kommentar, merknad, note), shown beside it."""
+>>>>>>> main
 
     id: str
     name: str
     number: str | None = None
     operating_frame: dict[Year, Kroner]
+<<<<<<< HEAD
     frame_basis: Literal["brutto", "netto"] | None = None
     fees: Kroner = Field(default=0, ge=0)
     refunds: Kroner = Field(default=0, ge=0)
+=======
+    note: str | None = None
+>>>>>>> main
 
     @field_validator("operating_frame")
     @classmethod
@@ -405,6 +414,8 @@ class Investment(Provenance):
     useful_life: int = Field(ge=1, le=100)
     operating_consequences: Kroner = 0
     cost_recovery: Literal["none", "selvkost", "rent"] = "none"
+    note: str | None = None
+    """The text of the row's note columns (kommentar, merknad, note), shown beside it."""
 
     @field_validator("category")
     @classmethod
