@@ -384,13 +384,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         series["fund_return_deviation"] = fund_return - return_budgeted
     if solving:
         series["savings"] = savings
-<<<<<<< HEAD
-    return FinanceResult(inp.years, series, savings if solve_savings else None,
-                         savings_reason if solve_savings else None, by_place)
-=======
     return FinanceResult(inp.years, series, savings if solving else None,
-                         savings_reason if solving else None)
->>>>>>> main
+                         savings_reason if solving else None, by_place)
 
 
 def _equalisation(inp: FinanceInputs, income: dict[str, np.ndarray], pop: np.ndarray,

@@ -219,14 +219,9 @@ def project(plan: Plan, *, to_year: int | None = None, draws: int = 1, seed: int
     names.update(_add_projects(series, plan, inp))
     names.update(_names(plan, inp, demand))
     _add_flows(series, inp, plan)
-<<<<<<< HEAD
-    series.update(appropriations(plan, inp, series, demand, change, base.recovered_by_place))
+    series.update(appropriations(plan, inp, series, demand, change, both.recovered_by_place))
     names.update(_appropriation_names(plan))
-    assert solved.savings_need is not None and solved.savings_reason is not None
-    _add_savings(series, solved.savings_need[0])
-=======
     _add_savings(series, both.savings_need[1])
->>>>>>> main
     _add_drivers(series)
     scenario_names = [sc.id for sc in scenarios]
 

@@ -235,30 +235,19 @@ def _csv(rows: list[list[object]]) -> str:
 
 def _sectors_csv(data: InitData, last: int, frames: Mapping[str, int]) -> str:
     years = list(range(data.first_year, last + 1))
-<<<<<<< HEAD
-    rows: list[list[object]] = [["sector_id", "sector_name", "program_area_id",
-                                 "program_area_number", "program_area_name", "frame_basis",
-                                 *years, "source", "assumption"]]
-=======
     rows = []
->>>>>>> main
     for a in d.AREAS:
         note = d.mark(
             f"KOSTRA functions {a.functions}. The Bærum example's 2018 frame per user "
             f"({', '.join(a.baerum)}) × this kommune's users in {data.first_year}, uprated "
             f"{d.UPRATING:.0%} a year; held in fixed prices. Replace with the kommune's budget")
-<<<<<<< HEAD
-        # brutto, as the Bærum example's frames the defaults are taken from
-        rows.append([a.sector, d.SECTORS[a.sector], a.id, a.functions, a.name, "brutto",
-                     *[frames[a.id]] * len(years), "baerum-eksempel; kostra-kontoplan", note])
-    return _csv(rows)
-=======
+        # brutto, as the Bærum example whose frames the defaults are taken from
         rows.append({"sector_id": a.sector, "sector_name": d.SECTORS[a.sector],
                      "program_area_id": a.id, "program_area_number": a.functions,
-                     "program_area_name": a.name, **dict.fromkeys(years, frames[a.id]),
+                     "program_area_name": a.name, "frame_basis": "brutto",
+                     **dict.fromkeys(years, frames[a.id]),
                      "source": "baerum-eksempel; kostra-kontoplan", "assumption": note})
     return table_csv(SECTORS, years, rows)
->>>>>>> main
 
 
 def _investments_csv(data: InitData, last: int, income: float) -> str:

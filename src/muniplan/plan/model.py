@@ -338,8 +338,9 @@ class OpeningBalances(_Frozen):
 
 
 class ProgramArea(Provenance):
-<<<<<<< HEAD
-    """Programområde: a frame per plan year, in fixed base-year kroner.
+    """Programområde: a line of the budget with an operating frame per year, in fixed
+    base-year kroner. ``note`` is the text of the row's note columns (kommentar, merknad,
+    note), shown beside it.
 
     ``frame_basis`` says what the frame holds: ``brutto`` — the area's operating expenses,
     its fees and refunds being income lines of their own — or ``netto`` — the expenses
@@ -347,22 +348,15 @@ class ProgramArea(Provenance):
     ``fees`` and ``refunds`` are the area's share of the plan's income kinds ``fees`` and
     ``other`` in the base year, so budsjettskjema 1B and § 5-4 andre ledd can show net
     appropriations per area (and a netto frame can be grossed up)."""
-=======
-    """Programområde: a line of the budget with an operating frame per year. ``note`` is
-    the text of the row's note columns (kommentar, merknad, note), shown beside it."""
->>>>>>> main
 
     id: str
     name: str
     number: str | None = None
     operating_frame: dict[Year, Kroner]
-<<<<<<< HEAD
+    note: str | None = None
     frame_basis: Literal["brutto", "netto"] | None = None
     fees: Kroner = Field(default=0, ge=0)
     refunds: Kroner = Field(default=0, ge=0)
-=======
-    note: str | None = None
->>>>>>> main
 
     @field_validator("operating_frame")
     @classmethod
