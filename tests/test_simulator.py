@@ -28,6 +28,9 @@ CHOICES = [
     {"gebyrer": -4.0},
     {"ramme-barn-og-unge": 10.0, "ramme-bistand-og-omsorg": 10.0, "utsettelse": 1.0,
      "langsiktige-investeringer": 30.0},
+    {"omrade-pleie-og-omsorg": -3.0, "omrade-barnehager": 2.5},
+    {"ramme-miljo-idrett-og-kultur": -5.0, "omrade-kultur-og-fritid": 10.0,
+     "omrade-vann-og-avlop": -10.0},
 ]
 
 
@@ -94,6 +97,35 @@ def test_a_sector_change_scales_its_frame_in_every_year(plan: Any) -> None:
         "investments.long_term*=1.1@2022-2040"]
 
 
+def test_program_areas_refine_their_sector(plan: Any) -> None:
+    """Each area of a sector with several gets a lever, after the sectors; an area's percent
+    comes on top of its sector's, so every area of Barn og unge at +4 % is the sector at
+    +4 %, and one area's cut is that area's frame times the percent."""
+    ids = [lv.id for lv in levers(plan)]
+    areas = [lv for lv in levers(plan) if lv.group == "areas"]
+    assert {lv.parent for lv in areas} == {"ramme-barn-og-unge", "ramme-bistand-og-omsorg",
+                                          "ramme-miljo-idrett-og-kultur"}
+    assert "omrade-administrasjon" not in ids  # the sector's only area: the sector's lever
+    assert max(ids.index(lv.id) for lv in levers(plan) if lv.group == "frames") < min(
+        ids.index(lv.id) for lv in areas)
+    assert overrides(plan, {"omrade-grunnskole": -2.0, "ramme-barn-og-unge": 1.0}) == [
+        "sectors.barn-og-unge.frame*=1.01@2018-2040",
+        "program_areas.grunnskole.frame*=0.98@2018-2040"]
+    whole = simulate(plan, {"ramme-barn-og-unge": 4.0})
+    parts = simulate(plan, {f"omrade-{a}": 4.0 for a in ("grunnskole", "barnehager",
+                                                          "barnevern")})
+    for y in whole.savings_need:
+        assert parts.savings_need[y] == pytest.approx(whole.savings_need[y], rel=1e-9, abs=1)
+        assert parts.operating_expenses[y] == pytest.approx(whole.operating_expenses[y])
+    base = simulate(plan, {})
+    cut = simulate(plan, {"omrade-grunnskole": -1.0})
+    assert cut.savings_need[2040] < base.savings_need[2040]
+    # 1 % of Grunnskole's 2 292.66 mill. kr (2018 kroner) lowers the 2018 expenses by a
+    # kroner amount of that size once priced (the engine's deflator, not a figure here)
+    saved = base.operating_expenses[2018] - cut.operating_expenses[2018]
+    assert 0.9 * 22.9266e6 < saved < 1.2 * 22.9266e6
+
+
 @pytest.mark.parametrize(("raw", "problem"), [
     ({"ramme-barn-og-unge": "11"}, "range"),
     ({"ramme-barn-og-unge": "-10.5"}, "range"),
@@ -108,6 +140,8 @@ def test_a_sector_change_scales_its_frame_in_every_year(plan: Any) -> None:
     ({"langsiktige-investeringer": "31"}, "range"),
     ({"gebyrer": "10.5"}, "range"),
     ({"gebyrer": "2.5"}, "step"),
+    ({"omrade-grunnskole": "10.5"}, "range"),
+    ({"omrade-barnevern": "0.25"}, "step"),
 ])
 def test_bad_choices_are_refused_with_the_lever(plan: Any, raw: dict[str, str],
                                                 problem: str) -> None:

@@ -15,6 +15,7 @@ from auth_helpers import add_people, csrf_of, log_in
 from fastapi.testclient import TestClient
 from web_helpers import make_settings, make_store
 
+from muniplan.plan.load import load_plan
 from muniplan.store.accounts import Accounts
 from muniplan.store.citizens import CitizenStore
 from muniplan.web.app import create_app
@@ -141,6 +142,36 @@ def test_a_comment_waits_for_moderation_then_shows(app: Any, client: TestClient)
     assert r.status_code == 303
     assert "Bygg den!" in client.get(PLAN + "innspill").text
     assert Accounts(app.state.store).audit_log()[0].action == "citizen.moderate"
+
+
+def _items(kind: str) -> set[str]:
+    plan = load_plan(None)
+    if kind == "priority":
+        return {a.id for a in plan.priority_areas}
+    if kind == "measure":
+        return {m.id for a in plan.priority_areas for m in a.measures}
+    return {i.id for i in plan.investments}
+
+
+@pytest.mark.parametrize(("page", "kind"), [
+    ("satsingsomrader", "priority"), ("satsingsomrader", "measure"),
+    ("investeringer", "investment")])
+def test_kommenter_links_open_the_form_on_their_item(client: TestClient, page: str,
+                                                     kind: str) -> None:
+    """Every priority area, measure and investment has a "Kommenter" link; following it
+    gives the comment form with that very item chosen (in the page's language)."""
+    html = client.get(PLAN + page).text
+    links = [h.replace("&amp;", "&") for h in re.findall(
+        rf'class="comment-link" href="([^"]*om={kind}%3A[^"]+)"', html)]
+    chosen = [h.split("om=")[1].split("#")[0].replace("%3A", ":") for h in links]
+    assert sorted(chosen) == sorted(f"{kind}:{i}" for i in _items(kind))
+    for href, target in zip(links, chosen, strict=True):
+        form = client.get(href)
+        assert form.status_code == 200
+        assert f'<option value="{target}" selected>' in form.text, target
+    en = client.get(PLAN + page, params={"lang": "en"}).text
+    href = re.search(r'class="comment-link" href="([^"]+)">Comment<', en).group(1)
+    assert "lang=en" in href
 
 
 def test_a_comment_on_something_the_plan_lacks_is_refused(app: Any,

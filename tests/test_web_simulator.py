@@ -68,6 +68,23 @@ def test_a_choice_recomputes_on_submit(client: TestClient) -> None:
     assert 'value="10"' in r.text
 
 
+def test_program_areas_are_levers_inside_their_sector(client: TestClient) -> None:
+    """Each sector with several program areas offers them in a closed <details> (works
+    without a script); a chosen area opens it, and the figures are the engine's."""
+    r = client.get(SIM)
+    assert r.text.count('class="sim-areas"') == 3 and 'sim-areas" open' not in r.text
+    assert 'name="omrade-grunnskole"' in r.text and "Fordel innen Barn og unge" in text(r.text)
+    r = client.get(SIM, params={"omrade-pleie-og-omsorg": "10", "omrade-grunnskole": "10"})
+    assert r.status_code == 200 and r.text.count('sim-areas" open') == 2
+    mine = simulate(load_plan(None), {"omrade-pleie-og-omsorg": 10, "omrade-grunnskole": 10})
+    assert f"I 2040 må kommunen spare {mill(mine.savings_need[2040])} i året" in text(r.text)
+    bad = client.get(SIM, params={"omrade-barnevern": "12"})
+    assert bad.status_code == 422 and 'sim-areas" open' in bad.text
+    assert "Barnevern: velg et tall fra -10 til 10 (fikk «12»)." in text(bad.text)
+    en = client.get(SIM, params={"lang": "en"})
+    assert "Divide within Barn og unge" in text(en.text)
+
+
 def test_the_result_part_is_the_page_s_result(client: TestClient) -> None:
     q = {"ramme-barn-og-unge": "5", "utsettelse": "1"}
     whole = client.get(SIM, params=q).text

@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from muniplan.plan.errors import MuniplanError, PlanError
+from muniplan.plan.errors import MuniplanError, PlanError, each
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -36,7 +36,9 @@ def run_guarded(app: typer.Typer, argv: list[str]) -> int:
     try:
         rv = app(args=argv, prog_name="muniplan", standalone_mode=False)
     except PlanError as exc:
-        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, soft_wrap=True)
+        for one in each(exc):  # validate lists every error it found, one a line
+            err_console.print(f"[bold red]error:[/] {escape(PlanError.__str__(one))}",
+                              markup=True, soft_wrap=True)
         return 2
     except MuniplanError as exc:
         err_console.print(f"[bold red]error:[/] {escape(str(exc))}", markup=True, soft_wrap=True)

@@ -93,6 +93,15 @@ class FinanceInputs:
     tax_ratio: float = 0.0
     equalisation: np.ndarray = field(default_factory=lambda: np.zeros((3, 0)))
     national_tax_growth: np.ndarray = field(default_factory=lambda: np.zeros((1, 0)))
+    # eiendomsskatt (engine/property_tax.py): whether the plan gives the tax bases, the
+    # bases (2,) fixed kroner, the plan's rates (2,), the rates in force (2, Y) and the
+    # first year it was written out (0: never); fees: a factor on the fee income (Y,)
+    property_tax_known: bool = False
+    property_tax_base: np.ndarray = field(default_factory=lambda: np.zeros(2))
+    property_tax_plan_rates: np.ndarray = field(default_factory=lambda: np.zeros(2))
+    property_tax_rates: np.ndarray = field(default_factory=lambda: np.zeros((2, 0)))
+    property_tax_levied_since: int = 0
+    fee_factor: np.ndarray = field(default_factory=lambda: np.ones(0))
 
     def with_changes(self, **changes: object) -> FinanceInputs:
         return replace(self, **changes)
@@ -272,6 +281,16 @@ def _policy_arrays(plan: Plan, years: np.ndarray) -> dict[str, object]:
         out["return_buffer_index"] = ids.index(fr.buffer_fund)
         out["expected_real_return"] = _series(fr.expected_real_return, years)
         out["return_deviation"] = np.zeros((1, y_count))
+    out["fee_factor"] = np.ones(y_count)
+    out["property_tax_rates"] = np.zeros((2, y_count))
+    pt = fin.property_tax
+    if pt is not None:
+        plan_rates = np.array([pt.housing_rate.value, pt.other_rate.value])
+        out["property_tax_known"] = True
+        out["property_tax_base"] = np.array([pt.housing_base.value, pt.other_base.value])
+        out["property_tax_plan_rates"] = plan_rates
+        out["property_tax_rates"] = np.repeat(plan_rates[:, None], y_count, axis=1)
+        out["property_tax_levied_since"] = pt.levied_since or 0
     eq = fin.income_equalisation
     if eq is not None:
         out["tax_ratio"] = eq.tax_ratio.value

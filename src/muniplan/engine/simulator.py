@@ -1,11 +1,12 @@
 """The citizens' budget simulator: a citizen's choices as scenario overrides, and what they
 mean — this year's balance, the financial rules, the savings need in 2030 and 2040.
 
-A choice is a small number on a lever the plan offers (a sector's frame in percent, the pace
-of the investment programme in years). :func:`overrides` writes the choices as the command
-line's ``--set`` texts, so a citizen's result is by construction what
-``muniplan project --set …`` gives for the same changes; :func:`simulate` projects them with
-the same :func:`~muniplan.engine.projection.project` and picks the figures a citizen needs.
+A choice is a small number on a lever the plan offers (a sector's or a program area's frame in
+percent, fees in percent, the pace of the investment programme in years). :func:`overrides`
+writes the choices as the command line's ``--set`` texts, so a citizen's result is by
+construction what ``muniplan project --set …`` gives for the same changes; :func:`simulate`
+projects them with the same :func:`~muniplan.engine.projection.project` and picks the
+figures a citizen needs.
 Nothing here reads or writes anything: bounds on time and memory are the caller's, and the
 levers' limits keep every choice inside a range the engine handles in milliseconds.
 """
@@ -39,6 +40,13 @@ LONG_TERM_LIMIT = 30.0
 """Percent the long-term investment level may move either way. Assumption: the LDIP's stress
 test 3 moves the second decade's level by about half (1.5 → 2.3 bn); 30 % keeps the choice
 within that tested range."""
+
+AREA_LIMIT = 10.0
+"""Percent a program area's frame may move either way, on top of its sector's change.
+Assumption: as for a sector — a tenth of a frame in one budget — so moving money between
+areas of one sector stays within what a kommune does in one year."""
+
+AREA_PREFIX = "omrade-"
 
 FEE_LIMIT = 10.0
 """Percent fees may move either way. Assumption: many fees are capped by law — the national
@@ -77,6 +85,7 @@ class Lever:
     base: float = 0.0  # fixed kroner the percent applies to (the first plan year's amount)
     source: str | None = None
     first_year: int | None = None  # when the change starts, if not the plan's first year
+    parent: str | None = None  # the lever this one refines (a program area's sector)
 
     def check(self, value: float) -> float:
         if not isfinite(value) or not self.low <= value <= self.high:
@@ -90,15 +99,10 @@ class Lever:
 
 
 def levers(plan: Plan) -> list[Lever]:
-    """The levers of ``plan``: each sector's frame, the investment programme's pace."""
-    first = plan.period.first
-    out = []
-    for s in plan.sectors:
-        frame = sum(float(a.operating_frame.get(first, 0.0)) for a in s.program_areas)
-        if frame > 0:
-            sources = sorted({a.source for a in s.program_areas if a.source})
-            out.append(Lever(f"ramme-{s.id}", "percent", "frames", s.name, -SECTOR_LIMIT,
-                             SECTOR_LIMIT, 0.5, frame, "; ".join(sources) or None))
+    """The levers of ``plan``: each sector's frame, its program areas' frames, fees, the
+    investment programme's pace. Sectors come before their areas, so an area's percent
+    applies on top of its sector's (as ``--set`` texts apply in order)."""
+    out = _frame_levers(plan)
     fees = sum(float(i.amount) for i in plan.income if i.id == "fees")
     if fees > 0:
         source = "; ".join(i.source for i in plan.income if i.id == "fees" and i.source)
@@ -114,6 +118,26 @@ def levers(plan: Plan) -> list[Lever]:
                          LONG_TERM_LIMIT, 5, level,
                          plan.long_term_investments[0].source))
     return out
+
+
+def _frame_levers(plan: Plan) -> list[Lever]:
+    """A lever per sector with a frame, then one per program area of the sectors with more
+    than one (a sector's only area would repeat the sector's lever)."""
+    first = plan.period.first
+    sectors, areas = [], []
+    for s in plan.sectors:
+        frames = [(a, float(a.operating_frame.get(first, 0.0))) for a in s.program_areas]
+        frame = sum(f for _, f in frames)
+        if frame <= 0:
+            continue
+        sources = sorted({a.source for a in s.program_areas if a.source})
+        sectors.append(Lever(f"ramme-{s.id}", "percent", "frames", s.name, -SECTOR_LIMIT,
+                             SECTOR_LIMIT, 0.5, frame, "; ".join(sources) or None))
+        if sum(1 for _, f in frames if f > 0) > 1:
+            areas += [Lever(f"{AREA_PREFIX}{a.id}", "percent", "areas", a.name, -AREA_LIMIT,
+                            AREA_LIMIT, 0.5, f, a.source, parent=f"ramme-{s.id}")
+                      for a, f in frames if f > 0]
+    return sectors + areas
 
 
 def read_choices(plan: Plan, raw: Mapping[str, str]) -> dict[str, float]:
@@ -156,6 +180,9 @@ def overrides(plan: Plan, choices: Mapping[str, float]) -> list[str]:
         if lever_id.startswith("ramme-"):
             sector = lever_id.removeprefix("ramme-")
             out.append(f"sectors.{sector}.frame*={1 + value / 100:g}@{first}-{horizon}")
+        elif lever_id.startswith(AREA_PREFIX):
+            area = lever_id.removeprefix(AREA_PREFIX)
+            out.append(f"program_areas.{area}.frame*={1 + value / 100:g}@{first}-{horizon}")
         elif lever_id == "gebyrer":
             year = fee_year(plan)
             out.append(f"assumptions.fee_growth+={value / 100:g}@{year}-{year}")

@@ -50,11 +50,12 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
         "units": {"net_operating_result": "kr (nominal)", "net_operating_result_ratio":
                   "fraction", "debt_ratio": "fraction", "debt": "kr (nominal)",
                   "reserve_fund": "kr (nominal)", "savings_need": "kr (nominal)",
+                  "operating_income": "kr (nominal)",
                   "program_areas": "kr (fixed base-year)", "investments":
                   "kr (fixed base-year)"},
     }
     for name in ("net_operating_result", "net_operating_result_ratio", "debt_ratio", "debt",
-                 "reserve_fund", "savings_need"):
+                 "reserve_fund", "savings_need", "operating_income"):
         arr = c.indicator(name)
         ratio = name.endswith("ratio")
         out["indicators"][name] = [[_num(v) if ratio else _kr(v) for v in row] for row in arr]

@@ -23,9 +23,10 @@ from muniplan.engine.simulator import levers
 from muniplan.store.citizen_schema import TARGET_KINDS
 from muniplan.store.citizens import CitizenStore, Submission, summarise
 from muniplan.web.auth import Viewer, csrf_field, require_role, verify_csrf
-from muniplan.web.citizen_limits import Limited, citizens
+from muniplan.web.citizen_form import Received, comment_problem, limit_body, message, receive
+from muniplan.web.citizen_limits import citizens
 from muniplan.web.pages.common import Lang, Page, Version, open_page
-from muniplan.web.pages.simulator import _message, client_address, lever_text, limit_body
+from muniplan.web.pages.simulator import lever_text
 
 router = APIRouter(include_in_schema=False)
 STAFF = require_role("finance", "admin")
@@ -88,30 +89,23 @@ async def comment(request: Request, plan_id: str, lang: Lang = None,
                   version: Version = None) -> Response:
     page = await run_in_threadpool(open_page, request, plan_id, lang, version)
     _ = page._
-    limits = citizens(request.app.state)
-    try:
-        limits.rate.hit(("send", client_address(request)), limits.limits.submissions_per_hour,
-                        3600.0)
-    except Limited as exc:
-        return _message(page, 429, _("Du har sendt mange innspill på kort tid. Prøv igjen "
-                                     "senere."), exc.retry_after)
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    done = RedirectResponse(page.url("kommenter/takk"), status_code=303)
-    if form.get("nettsted", "").strip():
-        return done
+    got = await receive(request, page, "kommenter/takk",
+                        _("Du har sendt mange innspill på kort tid. Prøv igjen senere."))
+    if not isinstance(got, Received):
+        return got
+    form = got.form
     target = form.get("om", "")
     if target not in dict(targets(page)):
-        return _message(page, 422, _("Velg hva kommentaren gjelder fra listen."))
+        return message(page, 422, _("Velg hva kommentaren gjelder fra listen."))
     text = form.get("kommentar", "").strip()
-    if not text:
-        return _message(page, 422, _("Skriv en kommentar."))
-    if len(text) > limits.limits.comment_chars:
-        return _message(page, 422, _("Kommentaren kan ha høyst {n} tegn (den hadde {found})."
-                                     ).format(n=limits.limits.comment_chars, found=len(text)))
+    problem = comment_problem(text, citizens(request.app.state).limits.comment_chars, _,
+                              required=True)
+    if problem:
+        return message(page, 422, problem)
     kind, _sep, target_id = target.partition(":")
     await run_in_threadpool(_store(request).add_comment, page.plan.id,
                             page.loaded.version.number, kind, target_id, text)
-    return done
+    return got.done
 
 
 @router.get("/plan/{plan_id}/kommenter/takk", response_class=HTMLResponse)
@@ -149,7 +143,7 @@ def moderate(request: Request, plan_id: str,
     mine = {s.id for s in store.submissions(page.plan.id)} if kind == "submission" else {
         c.id for c in store.comments(page.plan.id)}
     if item not in mine:
-        return _message(page, 404, page._("Fant ikke innspillet."))
+        return message(page, 404, page._("Fant ikke innspillet."))
     if kind == "submission":
         store.moderate_submission(item, status, by=user)
     else:

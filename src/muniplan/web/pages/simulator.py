@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from muniplan.engine.simulator import (
     ChoiceError,
@@ -29,6 +29,14 @@ from muniplan.engine.simulator import simulate as run_simulation
 from muniplan.store.citizen_schema import AGE_GROUPS
 from muniplan.store.citizens import POSTCODE, CitizenStore
 from muniplan.web.auth import csrf_field, verify_csrf
+from muniplan.web.citizen_form import (
+    Received,
+    client_address,
+    comment_problem,
+    limit_body,
+    message,
+    receive,
+)
 from muniplan.web.citizen_limits import Busy, Limited, citizens
 from muniplan.web.pages.common import Lang, Page, Version, open_page
 
@@ -42,16 +50,15 @@ Part = Annotated[Literal["resultat"] | None, Query(
     alias="del", description="resultat: bare resultatdelen (for skriptet)")]
 
 
-def client_address(request: Request) -> str:
-    """The address a limit counts (behind a proxy, run uvicorn with --proxy-headers)."""
-    return request.client.host if request.client else "unknown"
-
-
 def lever_text(lever: Lever, _: Any) -> dict[str, str]:
-    """The lever's label and unit in the reader's language."""
+    """The lever's label and unit in the reader's language; ``official`` when the label is
+    the plan's own (bokmål) name of a sector or program area, marked so on English pages."""
     if lever.id.startswith("ramme-"):
-        return {"label": lever.name, "unit": _("prosent"),
+        return {"label": lever.name, "unit": _("prosent"), "official": "1",
                 "hint": _("Endring i sektorens driftsramme, i prosent")}
+    if lever.group == "areas":
+        return {"label": lever.name, "unit": _("prosent"), "official": "1",
+                "hint": _("Endring i programområdets driftsramme, i prosent")}
     if lever.id == "gebyrer":
         return {"label": _("Brukerbetalinger og gebyrer"), "unit": _("prosent"),
                 "hint": _("Endring i prisene kommunen tar for tjenestene, i prosent, fra {year}"
@@ -110,7 +117,7 @@ def simulator(request: Request, plan_id: str, lang: Lang = None, version: Versio
     page = open_page(request, plan_id, lang, version)
     _ = page._
     if len(request.url.query.encode()) > MAX_QUERY:
-        return _message(page, 413, _("Adressen er for lang."))
+        return message(page, 413, _("Adressen er for lang."))
     limits = citizens(request.app.state)
     raw = {k: v for k, v in request.query_params.items()}
     status, error, error_field = 200, None, None
@@ -127,10 +134,10 @@ def simulator(request: Request, plan_id: str, lang: Lang = None, version: Versio
                                 limits.limits.computations_per_minute, 60.0)
             mine = citizen_outcome(page, choices)
         except Limited as exc:
-            return _message(page, 429, _("Du har regnet ut mange budsjetter på kort tid. "
-                                         "Vent litt og prøv igjen."), exc.retry_after)
+            return message(page, 429, _("Du har regnet ut mange budsjetter på kort tid. "
+                                        "Vent litt og prøv igjen."), exc.retry_after)
         except Busy:
-            return _message(page, 503, _("Mange regner akkurat nå. Prøv igjen om litt."), 5)
+            return message(page, 503, _("Mange regner akkurat nå. Prøv igjen om litt."), 5)
     context = {
         "fields": _fields(page, raw, choices), "mine": mine,
         "proposal": proposal_outcome(page), "error": error, "error_field": error_field,
@@ -146,29 +153,10 @@ def simulator(request: Request, plan_id: str, lang: Lang = None, version: Versio
                         headers={"Cache-Control": "no-store"} if part else None)
 
 
-def _message(page: Page, status: int, text: str, retry_after: int | None = None) -> Response:
-    from muniplan.web.app import error_page
-
-    response = error_page(page.request, status, [text])
-    if retry_after:
-        response.headers["Retry-After"] = str(retry_after)
-    return response
-
-
-def limit_body(request: Request) -> None:
-    """Refuse a form bigger than the limit before it is read (413), or of unknown size (411)."""
-    size = request.headers.get("content-length")
-    if size is None or not size.isdigit():
-        raise HTTPException(411, detail="Skjemaet manglet lengde (Content-Length).")
-    if int(size) > citizens(request.app.state).limits.form_bytes:
-        raise HTTPException(413, detail="Skjemaet er for stort.")
-
-
 def _form_problem(form: dict[str, str], limit: int, _: Any) -> str | None:
-    comment = form.get("kommentar", "")
-    if len(comment.strip()) > limit:
-        return _("Kommentaren kan ha høyst {n} tegn (den hadde {found}).").format(
-            n=limit, found=len(comment.strip()))
+    problem = comment_problem(form.get("kommentar", ""), limit, _)
+    if problem:
+        return problem
     code = form.get("postnummer", "").strip()
     if code and not POSTCODE.match(code):
         return _("Postnummeret må være fire sifre (fikk «{found}»).").format(found=code[:10])
@@ -185,38 +173,32 @@ async def send(request: Request, plan_id: str, lang: Lang = None,
     """Store a balanced budget with its optional comment, postcode and age group."""
     page = await run_in_threadpool(open_page, request, plan_id, lang, version)
     _ = page._
-    limits = citizens(request.app.state)
-    try:
-        limits.rate.hit(("send", client_address(request)), limits.limits.submissions_per_hour,
-                        3600.0)
-    except Limited as exc:
-        return _message(page, 429, _("Du har sendt mange budsjetter på kort tid. Prøv igjen "
-                                     "senere."), exc.retry_after)
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    thanks = RedirectResponse(page.url(f"{PATH}/takk"), status_code=303)
-    if form.get("nettsted", "").strip():
-        return thanks  # a robot filled the hidden field: it is told nothing, nothing is kept
+    got = await receive(request, page, f"{PATH}/takk",
+                        _("Du har sendt mange budsjetter på kort tid. Prøv igjen senere."))
+    if not isinstance(got, Received):
+        return got
+    form, limits = got.form, citizens(request.app.state)
     try:
         choices = read_choices(page.plan, form)
     except ChoiceError as exc:
         lever = next((lv for lv in levers(page.plan) if lv.id == exc.lever), None)
-        return _message(page, 422, choice_message(exc, lever, _))
+        return message(page, 422, choice_message(exc, lever, _))
     problem = _form_problem(form, limits.limits.comment_chars, _)
     if problem:
-        return _message(page, 422, problem)
+        return message(page, 422, problem)
     try:
         mine = await run_in_threadpool(citizen_outcome, page, choices)
     except Busy:
-        return _message(page, 503, _("Mange regner akkurat nå. Prøv igjen om litt."), 5)
+        return message(page, 503, _("Mange regner akkurat nå. Prøv igjen om litt."), 5)
     if not mine.balanced:
-        return _message(page, 422, _("Budsjettet går ikke i balanse i planperioden, så det "
-                                     "kan ikke sendes. Gå tilbake og finn resten."))
+        return message(page, 422, _("Budsjettet går ikke i balanse i planperioden, så det "
+                                    "kan ikke sendes. Gå tilbake og finn resten."))
     await run_in_threadpool(
         CitizenStore(request.app.state.store).add_submission, page.plan.id,
         page.loaded.version.number, {k: v for k, v in choices.items() if v},
         comment=form.get("kommentar"), postcode=form.get("postnummer"),
         age_group=form.get("aldersgruppe"))
-    return thanks
+    return got.done
 
 
 @router.get(f"/plan/{{plan_id}}/{PATH}/takk", response_class=HTMLResponse)
