@@ -30,7 +30,7 @@ import numpy as np
 
 from muniplan.engine.debt import minimum_instalment, minimum_instalment_1992
 from muniplan.engine.equalisation import equalised_block_grant
-from muniplan.engine.execution import execution_matrix, spend
+from muniplan.engine.execution import Execution, execution_matrix, spend
 from muniplan.engine.inputs import INCOME_KINDS, FinanceInputs
 from muniplan.engine.property_tax import CATEGORIES, income_change_fixed
 from muniplan.engine.rules import SAVINGS_INDICATORS, robek, rule_applies
@@ -131,7 +131,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     # index and the execution rate are common to all projects, so every aggregate is a
     # (D, Y) array: no (draw, project, year) tensors, which would not fit 10 000 draws.
     c_budget = inp.investment_cost_fixed  # (P, Y) fixed kroner, as budgeted
-    exe = None if inp.execution_rate is None else execution_matrix(_b(inp.execution_rate, d))
+    # one row of rates (not drawn) is spent once for every draw
+    exe = None if inp.execution_rate is None else Execution(inp.execution_rate)
     fixed_loan = ~np.isnan(inp.loan_share)
     self_share = np.where(inp.rentable, 0.0, inp.self_financing_share)
     net_share = 1.0 - inp.vat_share - inp.grant_share - inp.sale_share
@@ -156,8 +157,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
 
     # --- depreciation and depreciable assets ---------------------------------------------
     # the asset register follows the spending on the mean execution path
-    c = c_budget if inp.execution_rate is None else c_budget @ execution_matrix(
-        np.asarray(inp.execution_rate, dtype=float).mean(axis=0, keepdims=True))[0].T
+    c = c_budget if exe is None else c_budget @ (
+        exe.matrix[0] if exe.matrix is not None and len(exe.rate) == 1
+        else execution_matrix(exe.rate.mean(axis=0, keepdims=True))[0]).T
     k = c * (1.0 - inp.vat_share)[:, None]  # booked without the compensated VAT, (P, Y)
     total_cap = price @ k.T  # (D, P) nominal capital of each project
     idx = np.arange(y_count)
@@ -505,7 +507,8 @@ class _LimitedYear(YearState):
     def __init__(self, year: _Year, ndr0: np.ndarray, income: np.ndarray,
                  funds_prev: np.ndarray, acc_prev: np.ndarray, roles: np.ndarray,
                  reserve_index: int) -> None:
-        surplus0 = year.surplus(ndr0)
+        self.flows0 = year._flows(ndr0)  # at no cut: funds, free result, transfer paid
+        surplus0 = self.flows0[1] - self.flows0[2]
 
         def dispose(_funds: np.ndarray, _acc: np.ndarray, surplus: np.ndarray,
                     _roles: np.ndarray, _reserve: int
@@ -523,13 +526,12 @@ class _LimitedYear(YearState):
                             self.reserve_index)
 
     def disposal(self) -> tuple[np.ndarray, np.ndarray]:
-        funds, _, _ = self.year._flows(self.ndr0)
-        return funds, self.year.acc
+        return self.flows0[0], self.year.acc
 
     def cut_for_surplus(self, x: np.ndarray) -> np.ndarray:
         y = self.year
-        funds, free0, _ = y._flows(self.ndr0)
-        planned = np.broadcast_to(y.planned_transfer, free0.shape)
+        funds, free0, _ = self.flows0
+        planned = y.planned_transfer
         if y.limit == "none":
             return x + planned - free0
         # the free result f leaves the surplus f while f + usable < 0, then −usable while
