@@ -338,10 +338,14 @@ class OpeningBalances(_Frozen):
 
 
 class ProgramArea(Provenance):
+    """Programområde: a line of the budget with an operating frame per year. ``note`` is
+    the text of the row's note columns (kommentar, merknad, note), shown beside it."""
+
     id: str
     name: str
     number: str | None = None
     operating_frame: dict[Year, Kroner]
+    note: str | None = None
 
     @field_validator("operating_frame")
     @classmethod
@@ -393,6 +397,8 @@ class Investment(Provenance):
     useful_life: int = Field(ge=1, le=100)
     operating_consequences: Kroner = 0
     cost_recovery: Literal["none", "selvkost", "rent"] = "none"
+    note: str | None = None
+    """The text of the row's note columns (kommentar, merknad, note), shown beside it."""
 
     @field_validator("category")
     @classmethod

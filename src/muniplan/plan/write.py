@@ -47,10 +47,12 @@ def plan_files(plan: Plan) -> dict[str, str]:
 
 
 def table_csv(table: Table, years: list[int], rows: list[dict[str, Any]]) -> str:
-    """A CSV table of the description's columns, the years before the provenance columns;
-    each row a mapping of column name (and year) to value."""
+    """A CSV table of the description's columns, the years before the provenance columns
+    and a ``merknad`` column if a row has a note; each row a mapping of column name (and
+    year) to value."""
     names = [c.name for c in table.columns if c.name not in ("source", "assumption")]
-    head: list[Any] = [*names, *years, "source", "assumption"]
+    notes = ["merknad"] if any(r.get("merknad") for r in rows) else []
+    head: list[Any] = [*names, *years, "source", "assumption", *notes]
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(head)
@@ -62,12 +64,14 @@ def table_csv(table: Table, years: list[int], rows: list[dict[str, Any]]) -> str
 def _area_row(s: Sector, a: ProgramArea) -> dict[Any, Any]:
     return {"sector_id": s.id, "sector_name": s.name, "program_area_id": a.id,
             "program_area_number": a.number, "program_area_name": a.name,
-            **a.operating_frame, "source": a.source, "assumption": a.assumption}
+            **a.operating_frame, "source": a.source, "assumption": a.assumption,
+            "merknad": a.note}
 
 
 def _investment_row(i: Investment) -> dict[Any, Any]:
     row: dict[Any, Any] = {c.name: getattr(i, c.name) for c in INVESTMENTS.columns}
     row.update(i.cost)
+    row["merknad"] = i.note
     return row
 
 

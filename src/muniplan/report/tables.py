@@ -238,7 +238,8 @@ def investment_overview(plan: Plan, lang: str) -> Table:
                            "Investments – all projects", lang),
                  columns=[t("Prosjekt", "Project", lang), t("Ferdig", "Completed", lang),
                           *map(str, years), t("Sum", "Total", lang)],
-                 rows=rows, unit=unit_fixed(plan, lang), notes=[ROUNDING_NOTE[lang]],
+                 rows=rows, unit=unit_fixed(plan, lang),
+                 notes=[ROUNDING_NOTE[lang], *row_notes(plan.investments, lang)],
                  numeric_from=1, small=True)
 
 
@@ -266,7 +267,17 @@ def program_area_frames(plan: Plan, sector_id: str | None, lang: str) -> Table:
                            "area", lang),
                  columns=[t("Programområde", "Programme area", lang), t("Nr.", "No.", lang),
                           *map(str, years)],
-                 rows=rows, unit=unit_fixed(plan, lang), notes=[ROUNDING_NOTE[lang]])
+                 rows=rows, unit=unit_fixed(plan, lang),
+                 notes=[ROUNDING_NOTE[lang], *row_notes(
+                     [a for s in plan.sectors if not sector_id or s.id == sector_id
+                      for a in s.program_areas], lang)])
+
+
+def row_notes(items: Sequence[Any], lang: str) -> list[str]:
+    """The notes a finance officer wrote beside rows (a kommentar column), under the
+    table."""
+    word = t("Merknad", "Note", lang)
+    return [f"{word} – {i.name}: {i.note}" for i in items if getattr(i, "note", None)]
 
 
 def simple(tid: str, caption: str, columns: list[str], rows: list[list[Any]],
