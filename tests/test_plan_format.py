@@ -31,7 +31,7 @@ def test_every_column_is_a_field_of_the_model():
 
 
 def test_every_investment_field_has_a_column():
-    described = {c.name for c in fmt.INVESTMENTS.columns} | {"cost"}
+    described = {c.name for c in fmt.INVESTMENTS.columns} | {"cost", "note"}
     assert set(Investment.model_fields) == described
 
 

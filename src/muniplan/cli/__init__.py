@@ -14,6 +14,7 @@ import typer
 
 from muniplan import __version__
 from muniplan.cli import (
+    checkout_command,
     citizens,
     followup_commands,
     init_commands,
@@ -67,6 +68,7 @@ init_commands.register(app)
 citizens.register(app)
 warm_command.register(app)
 national_commands.register(app)
+checkout_command.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

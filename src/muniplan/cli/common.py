@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from typing import Any
 
 import click
@@ -22,6 +23,23 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 DEFAULT_PLAN = "baerum-2018-2021"  # the loader's default too, without importing the loader
+
+
+class TableFormat(str, Enum):
+    """``--format`` of a command that prints a table or JSON."""
+
+    table = "table"
+    json = "json"
+
+
+class DataFormat(str, Enum):
+    """``--format`` of a command that prints a table, JSON or CSV."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
 PLAN_HELP = (
     "A plan folder, or the name of a built-in example (default: baerum-2018-2021)."
 )

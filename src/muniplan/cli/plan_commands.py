@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import Enum
 from typing import TYPE_CHECKING
 
 import typer
@@ -12,6 +11,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from muniplan.cli.common import (
+    DataFormat,
+    TableFormat,
     console,
     err_console,
     fail,
@@ -28,15 +29,8 @@ if TYPE_CHECKING:  # the engine, the models and numpy load inside the commands t
     from muniplan.plan.model import Plan, Scenario
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-class ShowFormat(str, Enum):
-    table = "table"
-    json = "json"
+Format = DataFormat
+ShowFormat = TableFormat
 
 
 def register(app: typer.Typer) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from muniplan.cli.common import console, fail, print_json
+from muniplan.cli.common import TableFormat, console, fail, print_json
 from muniplan.cli.store_commands import open_store, say
 from muniplan.cli.users import _actor
 
@@ -23,10 +23,7 @@ if TYPE_CHECKING:  # the engine and the models load inside the commands that use
     from muniplan.plan.model import Plan
     from muniplan.report.comparison import TableData
 
-
-class CompareFormat(str, Enum):
-    table = "table"
-    json = "json"
+CompareFormat = TableFormat
 
 
 class Stage(str, Enum):

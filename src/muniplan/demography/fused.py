@@ -29,7 +29,8 @@ def project_weighted(model: DemographicModel, to_year: int, weights: np.ndarray,
     """``population[:, first_year..to_year] @ weights`` per draw: ``(draw, year, K)``.
 
     ``weights`` is ``(2 · N_AGES, K)`` on the joined sex·age axis (female ages first), as
-    float64; the result is float64.
+    float64; the result is float64. Only the weights' nonzero blocks are multiplied
+    (:func:`_blocks`).
     """
     base = model.base_year
     steps = int(to_year) - base
@@ -39,6 +40,7 @@ def project_weighted(model: DemographicModel, to_year: int, weights: np.ndarray,
     w = np.ascontiguousarray(weights, dtype=np.float64)
     if w.shape[0] != 2 * N_AGES:
         raise ValueError(f"weights must have {2 * N_AGES} rows, got {w.shape[0]}")
+    alike, blocks = _blocks(w)
     rate_years = base + np.arange(steps)
     horizons = np.maximum(rate_years - model.mortality.jump_year, 0)
     paths = draw_paths(model.uncertainty, steps, draws, horizons, seed)
@@ -51,8 +53,13 @@ def project_weighted(model: DemographicModel, to_year: int, weights: np.ndarray,
         pop = np.empty((n, steps + 1, 2, N_AGES))
         _project_chunk(model, horizons, paths.k_shock[chunk], paths.fertility[chunk],
                        paths.migration[chunk], pop, {})
-        kept = pop[:, offset:].reshape(n * years, 2 * N_AGES)
-        np.matmul(kept, w, out=out[chunk].reshape(n * years, w.shape[1]))
+        kept = pop[:, offset:]
+        x = (kept[:, :, 0] + kept[:, :, 1]) if alike else kept.reshape(n, years, 2 * N_AGES)
+        x = x.reshape(n * years, -1)
+        o = out[chunk].reshape(n * years, w.shape[1])
+        o[:] = 0.0
+        for rows, cols in blocks:
+            o[:, cols] = x[:, rows] @ w[rows][:, cols]
 
     chunks = [slice(i, min(i + CHUNK, draws)) for i in range(0, draws, CHUNK)]
     if len(chunks) == 1 or THREADS == 1:
@@ -62,3 +69,31 @@ def project_weighted(model: DemographicModel, to_year: int, weights: np.ndarray,
         with ThreadPoolExecutor(max_workers=THREADS) as pool:
             list(pool.map(run, chunks))
     return out
+
+
+def _blocks(w: np.ndarray) -> tuple[bool, list[tuple[slice, np.ndarray]]]:
+    """How to take ``population @ w`` with few flops: whether the weights are the same for
+    both sexes (then the sexes are summed first and the products run over ages only), and
+    the blocks of columns whose nonzero rows overlap, each with the rows they span.
+
+    The Monte Carlo's weights are an age group's indicator and each service's coverage
+    within that group: five blocks of a few dozen ages instead of one product over all
+    212 rows and every column — a tenth of the work, the same sums (skipped terms are 0).
+    """
+    alike = bool(np.array_equal(w[:N_AGES], w[N_AGES:]))
+    v = w[:N_AGES] if alike else w
+    nonzero = v != 0
+    spans = []
+    for k in range(v.shape[1]):
+        rows = np.flatnonzero(nonzero[:, k])
+        if rows.size:
+            spans.append((int(rows[0]), int(rows[-1]), k))
+    spans.sort()
+    blocks: list[tuple[int, int, list[int]]] = []
+    for lo, hi, k in spans:
+        if blocks and lo <= blocks[-1][1]:
+            blo, bhi, cols = blocks[-1]
+            blocks[-1] = (blo, max(bhi, hi), [*cols, k])
+        else:
+            blocks.append((lo, hi, [k]))
+    return alike, [(slice(lo, hi + 1), np.array(cols)) for lo, hi, cols in blocks]

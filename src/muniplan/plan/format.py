@@ -106,7 +106,8 @@ PROVENANCE_NAMES = frozenset(c.name for c in PROVENANCE)
 """Every table has ``source`` and/or ``assumption``: a figure with neither is an error."""
 
 NOTE_COLUMNS = ("kommentar", "merknad", "note", "notat", "comment", "comments")
-"""Columns a person adds for their own notes: kept in the file, never read as data."""
+"""Columns a person adds for notes: never read as figures, their text kept as the row's
+``note`` (case does not matter)."""
 
 SECTORS = Table(
     file="sectors.csv", sheet="Sektorer", entity="program_area", id_column="program_area_id",
@@ -122,6 +123,14 @@ SECTORS = Table(
                "budget document"),
         Column("program_area_name", "programområde", "text", "the programområde's name",
                required=True),
+        Column("frame_basis", "brutto/netto", "choice", "whether the frame is the area's "
+               "operating expenses (`brutto`) or expenses less its own fees and refunds "
+               "(`netto`); required in every row when the plan has `fees` or `other` income",
+               choices=("brutto", "netto")),
+        Column("fees", "gebyrer", "money", "the area's part of the plan's income `fees` "
+               "in the base year (fixed kroner); the areas add up to it"),
+        Column("refunds", "refusjoner", "money", "the area's part of the plan's income "
+               "`other` (refunds and transfers) in the base year; the areas add up to it"),
         *PROVENANCE,
     ),
     year_label="ramme", year_meaning="the operating frame (driftsramme) of each plan year; "
@@ -278,9 +287,10 @@ def markdown() -> str:
         out.append(f"| `YYYY` (one per year) | YYYY | {KIND_TEXT['money']} | — | "
                    f"{tab.year_meaning}. |")
         out += ["", "`source` or `assumption` (or both) on every row. Note columns ("
-                + ", ".join(f"`{n}`" for n in NOTE_COLUMNS) + ") are kept in the file and "
-                "never read as figures; any other column is a warning naming the nearest "
-                "known one."]
+                + ", ".join(f"`{n}`" for n in NOTE_COLUMNS) + ") are never read as "
+                "figures: their text is kept as the row's note and shown beside it on the web "
+                "pages and under the document's tables. Any other column is a warning naming "
+                "the nearest known one."]
     out += ["", "## Amounts in YAML files", "",
             "Written in the folder's `amount_scale` and converted to whole kroner exactly:", "",
             "| file | where | what |", "|---|---|---|"]

@@ -115,8 +115,9 @@ class TableReader:
 
     # --- one row ---------------------------------------------------------------------------
     def cells(self, line: int, row: dict[str, str]) -> dict[str, Any]:
-        """The row's described columns parsed by kind (empty optional cells left out), and
-        its year columns under ``"years"`` (empty cells left out)."""
+        """The row's described columns parsed by kind (empty optional cells left out), its
+        year columns under ``"years"`` (empty cells left out) and its note columns' text
+        under ``"note"``."""
         out: dict[str, Any] = {"years": {}}
         before = len(self.problems.found)
         for col in self.table.columns:
@@ -132,6 +133,8 @@ class TableReader:
                     out["years"][y] = self.amount(line, str(y), row[str(y)], minimum=0)
         if len(self.problems.found) > before:
             raise BadRow
+        notes = [v for h, v in row.items() if h.lower() in csvio.COMMENT_COLUMNS and v]
+        out["note"] = " — ".join(notes) or None
         return out
 
     def amount(self, line: int, field: str, text: str, minimum: int | None = None) -> int:

@@ -35,6 +35,7 @@ from muniplan.web.pages import routers
 from muniplan.web.pages.assets import router as assets_router
 from muniplan.web.pages.common import BadParameter
 from muniplan.web.pages.downloads import Documents
+from muniplan.web.public_cache import PublicCache
 from muniplan.web.security import HeadAsGet, SecurityHeaders
 from muniplan.web.source import BoundedCache, Loaded, NotFound, PlanSource
 from muniplan.web.transfer import Transfer
@@ -217,4 +218,6 @@ def create_app(settings: Any, store: Any) -> FastAPI:
     app.add_middleware(Transfer)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(PublicCache, ttl=lambda: app.state.web.source.fresh_seconds,
+                       forget=lambda: app.state.web.source.forget())
     return app
