@@ -19,6 +19,7 @@ import resource
 import sys
 import time
 import tracemalloc
+from itertools import pairwise
 
 import numpy as np
 
@@ -64,6 +65,18 @@ def per_draw_loop(plan, inp, levers, draws: int, seed: int) -> np.ndarray:
     return out
 
 
+def stage_times(plan, inp, levers) -> dict[str, tuple[float, float]]:
+    """Wall and CPU seconds of each stage of one 10 000-draw run (its progress steps)."""
+    marks: list[tuple[str, float, float]] = []
+
+    def step(stage: str) -> None:
+        marks.append((stage, time.perf_counter(), time.process_time()))
+
+    run_draws(plan, inp, levers, draws=DRAWS, seed=1, progress=step)
+    step("end")
+    return {a[0]: (b[1] - a[1], b[2] - a[2]) for a, b in pairwise(marks)}
+
+
 def copy_bandwidth(megabytes: int = 256, repeats: int = 5) -> float:
     """Bytes a second one core moves in a large array copy (read + write)."""
     src = np.ones(megabytes * 2**20 // 8)
@@ -102,6 +115,7 @@ def main() -> dict[str, float]:
         run_draws(plan, inp, levers, draws=DRAWS, seed=1)
         best = min(best, time.perf_counter() - t)
         cpu = min(cpu, time.process_time() - c)
+    stages = stage_times(plan, inp, levers)
     bandwidth = copy_bandwidth()
     floor = floor_bytes(DRAWS, years) / bandwidth
     tracemalloc.start()  # a separate run for memory: tracing slows allocation down
@@ -139,6 +153,8 @@ def main() -> dict[str, float]:
     print(f"memory-bandwidth floor: {floor_bytes(DRAWS, years) / 1e9:.2f} GB at "
           f"{bandwidth / 1e9:.1f} GB/s = {floor * 1e3:.0f} ms; engine / floor = "
           f"{best / floor:.1f}× (target ≤ 5×)")
+    print("where the time goes (wall / CPU of all threads): " + "; ".join(
+        f"{name} {w:.2f} / {c:.2f} s" for name, (w, c) in stages.items()))
     print(f"peak memory: traced {figures['traced_peak_mb']:.0f} MB, process "
           f"{rss:.0f} MB (target ≤ 2 GB); BLAS held to 1 thread in the run (threadpoolctl)")
     print(f"per-draw Python loop: {loop_per_draw * 1e3:.1f} ms a draw, "

@@ -30,7 +30,7 @@ import numpy as np
 
 from muniplan.engine.debt import minimum_instalment, minimum_instalment_1992
 from muniplan.engine.equalisation import equalised_block_grant
-from muniplan.engine.execution import execution_matrix, spend
+from muniplan.engine.execution import Execution, execution_matrix, spend
 from muniplan.engine.inputs import INCOME_KINDS, FinanceInputs
 from muniplan.engine.property_tax import CATEGORIES, income_change_fixed
 from muniplan.engine.rules import SAVINGS_INDICATORS, robek, rule_applies
@@ -53,6 +53,9 @@ class FinanceResult:
     savings_need: np.ndarray | None
     savings_reason: np.ndarray | None = None
     """Why the savings need is NaN, ``(draw, year)`` codes of ``savings.REASONS``."""
+    recovered_by_place: dict[int, np.ndarray] | None = None
+    """The fees and rents covering capital cost, ``(draw, year)``, by the projects' place
+    (``FinanceInputs.project_place``), so the programområder can hold them."""
 
 
 def _real_index(growth: np.ndarray) -> np.ndarray:
@@ -106,6 +109,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     equalisation, expected_equalisation = _equalisation(inp, income_by_kind, pop, price)
     income_by_kind["block_grant"] = (income_by_kind["block_grant"] + equalisation
                                      - expected_equalisation)
+    # a netto frame holds its area's own fees and refunds; the budgeted ones (before a
+    # stress test's shortfall and a lever on fees) are added back so expenses are gross
+    netted = {k: share * income_by_kind[k] for k, share in inp.netted_share.items() if share}
     if inp.fee_factor.size:
         income_by_kind["fees"] = income_by_kind["fees"] * inp.fee_factor
     income_by_kind = {k: v * shock for k, v in income_by_kind.items()}
@@ -118,14 +124,15 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     other_fixed = (inp.operating_consequences_fixed + inp.measures_fixed
                    + inp.expense_adjustment_fixed)
     other = other_fixed[None, :] * price
-    opex = sector_nominal.sum(axis=1) + services + other
+    opex = sector_nominal.sum(axis=1) + services + other + sum(netted.values(), 0.0)
 
     # --- investments and financing ------------------------------------------------------
     # Financing is linear in each project's cost with per-project shares, and the price
     # index and the execution rate are common to all projects, so every aggregate is a
     # (D, Y) array: no (draw, project, year) tensors, which would not fit 10 000 draws.
     c_budget = inp.investment_cost_fixed  # (P, Y) fixed kroner, as budgeted
-    exe = None if inp.execution_rate is None else execution_matrix(_b(inp.execution_rate, d))
+    # one row of rates (not drawn) is spent once for every draw
+    exe = None if inp.execution_rate is None else Execution(inp.execution_rate)
     fixed_loan = ~np.isnan(inp.loan_share)
     self_share = np.where(inp.rentable, 0.0, inp.self_financing_share)
     net_share = 1.0 - inp.vat_share - inp.grant_share - inp.sale_share
@@ -150,8 +157,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
 
     # --- depreciation and depreciable assets ---------------------------------------------
     # the asset register follows the spending on the mean execution path
-    c = c_budget if inp.execution_rate is None else c_budget @ execution_matrix(
-        np.asarray(inp.execution_rate, dtype=float).mean(axis=0, keepdims=True))[0].T
+    c = c_budget if exe is None else c_budget @ (
+        exe.matrix[0] if exe.matrix is not None and len(exe.rate) == 1
+        else execution_matrix(exe.rate.mean(axis=0, keepdims=True))[0]).T
     k = c * (1.0 - inp.vat_share)[:, None]  # booked without the compensated VAT, (P, Y)
     total_cap = price @ k.T  # (D, P) nominal capital of each project
     idx = np.arange(y_count)
@@ -196,14 +204,19 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     # selvkost and cost-covering rents: fees (rents) that cover the capital cost of the
     # projects that recover it — depreciation plus kalkulatorisk rente on last year-end's
     # book value of the assets in service (retningslinjer for selvkost, H-3/14)
-    recovered = {}
+    recovered: dict[str, np.ndarray] = {}
+    by_place: dict[int, np.ndarray] = {}
+    place = np.full(len(inp.cost_recovery), -1)
+    place[:len(inp.project_place)] = inp.project_place[:len(place)]
     for code, name in ((1, "selvkost"), (2, "rent")):
-        mask = (inp.cost_recovery == code)[:, None] if len(inp.cost_recovery) else None
-        if mask is None or not mask.any():
-            continue
-        book_prev = np.concatenate([np.zeros((d, 1)), book(completed * mask)[:, :-1]], axis=1)
-        recovered[name] = (total_cap @ (rate_p * mask) + rate * book_prev) * shock
-        income_by_kind["fees"] = income_by_kind["fees"] + recovered[name]
+        for where in np.unique(place[inp.cost_recovery == code]) if len(place) else ():
+            mask = ((inp.cost_recovery == code) & (place == where))[:, None]
+            book_prev = np.concatenate([np.zeros((d, 1)), book(completed * mask)[:, :-1]],
+                                       axis=1)
+            part = (total_cap @ (rate_p * mask) + rate * book_prev) * shock
+            recovered[name] = recovered.get(name, 0.0) + part
+            by_place[int(where)] = by_place.get(int(where), 0.0) + part
+            income_by_kind["fees"] = income_by_kind["fees"] + part
     income = sum(income_by_kind.values())
 
     other_financial = np.broadcast_to(inp.financial_income[None, :], (d, y_count))
@@ -365,6 +378,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
                 inp.property_tax_rates[c], (d, y_count))
     for name, v in recovered.items():
         series[f"capital_cost_recovered_{name}"] = v
+    for kind, v in netted.items():
+        series[f"netted_{kind}"] = v
     if managed >= 0:
         series["fund_return"] = fund_return
         series["fund_return_budgeted"] = return_budgeted
@@ -372,7 +387,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     if solving:
         series["savings"] = savings
     return FinanceResult(inp.years, series, savings if solving else None,
-                         savings_reason if solving else None)
+                         savings_reason if solving else None, by_place)
 
 
 def _equalisation(inp: FinanceInputs, income: dict[str, np.ndarray], pop: np.ndarray,
@@ -492,7 +507,8 @@ class _LimitedYear(YearState):
     def __init__(self, year: _Year, ndr0: np.ndarray, income: np.ndarray,
                  funds_prev: np.ndarray, acc_prev: np.ndarray, roles: np.ndarray,
                  reserve_index: int) -> None:
-        surplus0 = year.surplus(ndr0)
+        self.flows0 = year._flows(ndr0)  # at no cut: funds, free result, transfer paid
+        surplus0 = self.flows0[1] - self.flows0[2]
 
         def dispose(_funds: np.ndarray, _acc: np.ndarray, surplus: np.ndarray,
                     _roles: np.ndarray, _reserve: int
@@ -510,13 +526,12 @@ class _LimitedYear(YearState):
                             self.reserve_index)
 
     def disposal(self) -> tuple[np.ndarray, np.ndarray]:
-        funds, _, _ = self.year._flows(self.ndr0)
-        return funds, self.year.acc
+        return self.flows0[0], self.year.acc
 
     def cut_for_surplus(self, x: np.ndarray) -> np.ndarray:
         y = self.year
-        funds, free0, _ = y._flows(self.ndr0)
-        planned = np.broadcast_to(y.planned_transfer, free0.shape)
+        funds, free0, _ = self.flows0
+        planned = y.planned_transfer
         if y.limit == "none":
             return x + planned - free0
         # the free result f leaves the surplus f while f + usable < 0, then −usable while
