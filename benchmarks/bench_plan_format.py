@@ -70,7 +70,8 @@ def main() -> None:
     print(f"load by the format description: {t * 1000:.1f} ms ({t / base:.1f}× baseline)")
     broken = _broken(files)
     t, n = _best(lambda: _errors(broken))
-    print(f"load with 18 bad rows, reported as {n} lines: {t * 1000:.1f} ms ({t / base:.1f}× baseline)")
+    print(f"load with 18 bad rows, reported as {n} lines: {t * 1000:.1f} ms "
+          f"({t / base:.1f}× baseline)")
     full = read_folder(EXAMPLE)
     plan = load_files(full)
     proj = project(plan)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from enum import Enum
 from typing import Any
 
 import click
@@ -15,6 +16,21 @@ from muniplan.plan.errors import MuniplanError, PlanError, each
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+
+class TableFormat(str, Enum):
+    """``--format`` of a command that prints a table or JSON."""
+
+    table = "table"
+    json = "json"
+
+
+class DataFormat(str, Enum):
+    """``--format`` of a command that prints a table, JSON or CSV."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
 
 PLAN_HELP = (
     "A plan folder, or the name of a built-in example (default: baerum-2018-2021)."

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import numpy as np
 import typer
 from rich import box
@@ -11,7 +9,15 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from muniplan.cli.common import console, err_console, fail, plan_argument, print_json
+from muniplan.cli.common import (
+    DataFormat,
+    TableFormat,
+    console,
+    err_console,
+    fail,
+    plan_argument,
+    print_json,
+)
 from muniplan.cli.tables import column_blocks, write_csv
 from muniplan.engine.compare import compare
 from muniplan.engine.montecarlo import STAGES as MC_STAGES
@@ -35,16 +41,8 @@ from muniplan.report.formatting import (
     short_label,
 )
 
-
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-class ShowFormat(str, Enum):
-    table = "table"
-    json = "json"
+Format = DataFormat
+ShowFormat = TableFormat
 
 
 def register(app: typer.Typer) -> None:

@@ -14,7 +14,7 @@ from enum import Enum
 import typer
 from rich.table import Table
 
-from muniplan.cli.common import console, fail, print_json
+from muniplan.cli.common import TableFormat, console, fail, print_json
 from muniplan.cli.store_commands import open_store, say
 from muniplan.cli.users import _actor
 from muniplan.engine.plan_compare import compare_plans
@@ -28,10 +28,7 @@ from muniplan.report.comparison import (
     rule_table,
 )
 
-
-class CompareFormat(str, Enum):
-    table = "table"
-    json = "json"
+CompareFormat = TableFormat
 
 
 class Stage(str, Enum):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from muniplan.cli.common import console, fail, plan_argument, print_json
+from muniplan.cli.common import TableFormat, console, fail, plan_argument, print_json
 from muniplan.plan.load import DEFAULT_PLAN, load_files, read_folder, resolve
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported only by the commands using it
@@ -39,9 +39,7 @@ STATUS_LABELS = {  # the Norwegian words for a version's status
 }
 
 
-class ListFormat(str, Enum):
-    table = "table"
-    json = "json"
+ListFormat = TableFormat
 
 
 def register(app: typer.Typer) -> None:
