@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from muniplan import __version__
+from muniplan.engine.appropriations import appropriations
 from muniplan.engine.demand import (
     ServiceDemand,
     population_paths,
@@ -218,6 +219,8 @@ def project(plan: Plan, *, to_year: int | None = None, draws: int = 1, seed: int
     names.update(_add_projects(series, plan, inp))
     names.update(_names(plan, inp, demand))
     _add_flows(series, inp, plan)
+    series.update(appropriations(plan, inp, series, demand, change, both.recovered_by_place))
+    names.update(_appropriation_names(plan))
     _add_savings(series, both.savings_need[1])
     _add_drivers(series)
     scenario_names = [sc.id for sc in scenarios]
@@ -325,6 +328,17 @@ def _add_projects(series: dict[str, np.ndarray], plan: Plan, inp: FinanceInputs
                     inp.investment_cost_fixed[row[inv.id]], series["price_index"],
                     to="nominal", basis="fixed")
             names[f"project_{inv.id}"] = (inv.name, inv.name)
+    return names
+
+
+def _appropriation_names(plan: Plan) -> dict[str, tuple[str, str]]:
+    names = {}
+    for sector in plan.sectors:
+        for prefix in ("gross_sector_", "net_sector_"):
+            names[prefix + sector.id] = (sector.name, sector.name)
+        for a in sector.program_areas:
+            for prefix in ("gross_area_", "fees_area_", "refunds_area_", "net_area_"):
+                names[prefix + a.id] = (_numbered(a.number, a.name),) * 2
     return names
 
 

@@ -149,8 +149,7 @@ def _economy(plan: Plan, proj: Projection, lang: str) -> Section:
     sec.table(series_table(proj, "inntekter", t("Driftsinntekter", "Operating income", lang),
                            [*income, ("operating_income", "total")], years, lang))
     sec.table(series_table(proj, "utgifter", t("Driftsutgifter", "Operating expenses", lang),
-                           [*((f"expenses_{s.id}", "") for s in plan.sectors),
-                            ("service_cost_change", ""), ("operating_consequences", ""),
+                           [*((f"gross_sector_{s.id}", "") for s in plan.sectors),
                             ("depreciation", ""), ("operating_expenses", "total")],
                            years, lang))
     sec.table(series_table(proj, "gjeld", t("Lånegjeld og finansiering", "Debt and financing",
