@@ -17,10 +17,7 @@ from pathlib import Path
 
 import typer
 
-from muniplan.cli.common import console, fail, plan_argument
-from muniplan.cli.stored import load_ref
-from muniplan.engine.projection import project
-from muniplan.plan.load import load_plan
+from muniplan.cli.common import console, fail, plan_argument, working
 
 
 class Lang(str, Enum):
@@ -62,6 +59,8 @@ def report(
 ) -> None:
     """Write the action programme as a document: HTML, and with --pdf a PDF. A stored
     version (PLAN@N) gets the plan's published questions and answers in its appendix."""
+    from muniplan.cli.stored import load_ref
+    from muniplan.engine.projection import project
     from muniplan.report.document import build_html, build_pdf
     from muniplan.report.output import write_files
 
@@ -72,10 +71,11 @@ def report(
         p = p.model_copy(update={"law_regime": law.value})
     proj = project(p)
     t0 = time.perf_counter()
-    files: dict[str, bytes | str] = {"handlingsprogram.html": build_html(p, proj, lang.value,
-                                                                         answers)}
-    if pdf:
-        files["handlingsprogram.pdf"] = build_pdf(p, proj, lang.value, answers)
+    with working("Skriver handlingsprogrammet …"):
+        files: dict[str, bytes | str] = {"handlingsprogram.html": build_html(
+            p, proj, lang.value, answers)}
+        if pdf:
+            files["handlingsprogram.pdf"] = build_pdf(p, proj, lang.value, answers)
     written = write_files(out, files)
     for path in written:
         console.print(f"[green]wrote[/] {path} ({path.stat().st_size:,} bytes)")
@@ -102,6 +102,8 @@ def export(
                                         "CSV)."),
 ) -> None:
     """Export the budget and the projection as open data (Fiscal Data Package)."""
+    from muniplan.engine.projection import project
+    from muniplan.plan.load import load_plan
     from muniplan.report.fdp import export_package
 
     plan, out = _plan_and_target(args, "DIR")
@@ -116,7 +118,8 @@ def excel_export(
                                      "workbook to write."),
 ) -> None:
     """Write the plan and its projection as an Excel workbook."""
-    from muniplan.plan.load import read_folder, resolve
+    from muniplan.engine.projection import project
+    from muniplan.plan.load import load_plan, read_folder, resolve
     from muniplan.report.excel import export_workbook
     from muniplan.report.output import write_file
 

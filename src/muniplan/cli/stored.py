@@ -4,11 +4,12 @@ document's appendix shows them)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from muniplan.cli.common import fail
-from muniplan.plan.load import load_plan
-from muniplan.plan.model import Plan
+
+if TYPE_CHECKING:  # the models load inside the commands that use them (quick start)
+    from muniplan.plan.model import Plan
 
 
 def is_stored(ref: str | None) -> bool:
@@ -18,6 +19,8 @@ def is_stored(ref: str | None) -> bool:
 def load_ref(ref: str | None, with_answers: bool = False) -> tuple[Plan, Any]:
     """The plan ``ref`` names, and (``with_answers``, stored versions only) its published
     questions and answers; None for a folder, which has none."""
+    from muniplan.plan.load import load_plan
+
     if ref is None or not is_stored(ref):
         return load_plan(ref), None
     from muniplan.cli.store_commands import open_store
