@@ -365,10 +365,6 @@ def _add_flows(series: dict[str, np.ndarray], inp: FinanceInputs, plan: Plan) ->
     """The year's flows behind the balances: to and from the funds, deficits covered, and
     the part of the accumulated deficit older than two years (koml. 1992 § 48 nr. 4,
     koml. 2018 § 14-11: a deficit is covered within the two years after it arose)."""
-    funds = sum(series[f"fund_{fid}"] for fid in inp.fund_ids)
-    change = funds - _previous(funds, float(inp.fund_opening.sum()))
-    series["to_funds"] = np.maximum(change, 0.0)
-    series["from_funds"] = np.maximum(-change, 0.0)
     acc, deficit = series["accumulated_deficit"], series["deficit"]
     # the finances may book the coverage themselves; then theirs is the figure
     series.setdefault("deficit_covered",

@@ -102,8 +102,6 @@ SERIES: dict[str, SeriesSpec] = {s.id: s for s in (
     _kr("reserve_fund", "Disposisjonsfond i alt", "Reserve funds"),
     _kr("buffer_fund", "Bufferfond", "Buffer fund"),
     _kr("liquidity_reserve", "Likviditetsreserve", "Liquidity reserve"),
-    _kr("to_funds", "Avsetning til disposisjonsfond", "Transfers to reserve funds"),
-    _kr("from_funds", "Bruk av disposisjonsfond", "Use of reserve funds"),
     _kr("deficit_covered", "Dekning av tidligere års merforbruk",
         "Coverage of earlier years' deficit"),
     _kr("deficit", "Merforbruk (udekket)", "Uncovered deficit"),

@@ -103,7 +103,7 @@ def operating_parts(plan: Plan, proj: Projection, years: list[int]) -> dict[str,
         "net_appropriations": opex_total - dep - fees - other,
         "financial_income": s("financial_income"), "interest": s("interest"),
         "instalments": s("instalments"), "transfer": s("transfer_to_investment"),
-        "to_funds": s("to_funds"), "from_funds": s("from_funds"),
+        "to_funds": s("fund_allocations"), "from_funds": s("fund_use"),
         "cover": s("deficit_covered"), "ndr": s("net_operating_result"),
     }
 
