@@ -24,6 +24,7 @@ from muniplan.engine.demand import (
 )
 from muniplan.engine.finance import FinanceResult, project_finances
 from muniplan.engine.inputs import FinanceInputs, finance_inputs
+from muniplan.engine.kinds import by_kind
 from muniplan.engine.memo import per_plan
 from muniplan.engine.registry import SeriesSpec, convert, spec
 from muniplan.engine.rules import Check, breach_probability, checks
@@ -221,6 +222,7 @@ def project(plan: Plan, *, to_year: int | None = None, draws: int = 1, seed: int
     _add_flows(series, inp, plan)
     series.update(appropriations(plan, inp, series, demand, change, both.recovered_by_place))
     names.update(_appropriation_names(plan))
+    series.update(by_kind(series))
     _add_savings(series, both.savings_need[1])
     _add_drivers(series)
     scenario_names = [sc.id for sc in scenarios]
