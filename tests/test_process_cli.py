@@ -63,7 +63,7 @@ def test_compare_table_fits_80_columns(capsys, alternative, monkeypatch):
 
 
 @pytest.mark.parametrize("argv, fragment", [
-    (["compare", "baerum-2018-2021"], "two plans"),
+    (["compare", "baerum-2018-2021"], "to planer"),
     (["compare", "baerum-2018-2021", "x@y"], "PLAN@N"),
     (["compare", "baerum-2018-2021", "ingen-slik-plan"], "ingen-slik-plan"),
 ])

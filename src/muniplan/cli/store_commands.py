@@ -14,8 +14,14 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from muniplan.cli.common import TableFormat, console, fail, plan_argument, print_json
-from muniplan.plan.load import DEFAULT_PLAN, load_files, read_folder, resolve
+from muniplan.cli.common import (
+    DEFAULT_PLAN,
+    TableFormat,
+    console,
+    fail,
+    plan_argument,
+    print_json,
+)
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported only by the commands using it
     from pathlib import Path
@@ -111,6 +117,7 @@ def import_command(
     files again makes no new version.
     """
     from muniplan.cli.version_marker import read_base, record_base
+    from muniplan.plan.load import load_files, read_folder, resolve
     from muniplan.store import NotFoundError
 
     folder = resolve(plan)
