@@ -116,3 +116,16 @@ def test_one_problem_is_raised_as_itself():
     with pytest.raises(PlanError) as info:
         problems.check()
     assert type(info.value) is PlanError and info.value.line == 3
+
+
+def test_several_bad_values_in_plan_yaml(tmp_path, capsys):
+    folder = _copy(tmp_path)
+    plan = folder / "plan.yaml"
+    _replace(plan, 'law_regime: "1992"', 'law_regime: "1993"')
+    _replace(plan, 'operator: "="', 'operator: "=>"')
+    code, errors = _validate(folder, capsys)
+    assert code == 2
+    assert len(errors) == 2, errors
+    assert f"{plan}:{_line(plan, '1993')}: law_regime: " in errors[0]
+    assert f"{plan}:{_line(plan, '=>')}: rules[" in errors[1]
+    assert "found '=>'" in errors[1]
