@@ -70,6 +70,13 @@ def test_a_rate_shows_in_the_result_and_is_stored_as_a_fraction(taxed, tmp_path)
     assert 400e6 < income[1][i] - income[0][i] < 430e6
     assert compared["indicators"]["net_operating_result"][1][i] > compared[
         "indicators"]["net_operating_result"][0][i]
+    tax = compared["income"]["property_tax"]
+    assert tax[0][i] == 0 and tax[1][i] == income[1][i] - income[0][i]
+    # the page beside the proposal shows the change in income
+    form = alternative_form(kari, **{"ptax-housing-2019": "2", "action": "beregn"})
+    page = kari.post(f"{PLAN}alternativ", data=form)
+    assert page.status_code == 200 and "Endring i inntekter mot" in page.text
+    assert "Alternativet: Eiendomsskatt" in page.text
 
 
 @pytest.mark.parametrize("fields, fragment", [

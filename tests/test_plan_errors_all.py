@@ -46,7 +46,7 @@ def _validate(folder: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, li
         main(["validate", str(folder)])
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    return exc.value.code, [" ".join(x.split()) for x in err.strip().split("\nerror: ")]
+    return exc.value.code, [" ".join(x.split()) for x in err.strip().split("\nfeil: ")]
 
 
 def test_bad_cells_in_three_files_are_all_reported(tmp_path, capsys):
@@ -105,7 +105,7 @@ def test_the_same_error_on_many_rows_is_said_once(tmp_path, capsys):
     sectors.write_text(out.getvalue(), encoding="utf-8")
     code, errors = _validate(folder, capsys)
     assert code == 2
-    assert errors == [f"error: {sectors}:2: 2022: frame for 2022, outside the plan period "
+    assert errors == [f"feil: {sectors}:2: 2022: frame for 2022, outside the plan period "
                       "(also on lines 3, 4, 5, 6, 7 and 7 more) (expected years 2018–2021)"]
 
 

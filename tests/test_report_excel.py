@@ -100,7 +100,7 @@ def _set(sheet, column, row, value):
     (_set("Investeringer", "2019", 7, "mye"), "Investeringer", "O7", "not a number"),
     (_set("Investeringer", "levetid", 3, "lenge"), "Investeringer", "G3", "not a number"),
     (_set("Sektorer", "programområde-id", 4, None), "Sektorer", "C4", "missing required cell"),
-    (_set("Sektorer", "2020", 2, "9,4 mrd"), "Sektorer", "H2", "not a number"),
+    (_set("Sektorer", "2020", 2, "9,4 mrd"), "Sektorer", "K2", "not a number"),
     (_set("Investeringer", "kategori", 5, "slott"), "Investeringer", "C5", "unknown category"),
     (_set("Forutsetninger", "2019", 2, "høy"), "Forutsetninger", None, "not a number"),
     (_set("Tiltak", "satsingsområde", 2, "ukjent"), "Tiltak", "A2", "unknown priority area"),

@@ -50,6 +50,10 @@ def _version(value: bool) -> None:
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Print the version and exit."),
+    lang: str = typer.Option("nb", "--lang", metavar="nb|en",
+                             help="Language of messages and help: nb (bokmål, the default) or "
+                             "en; also from LANG/LC_ALL=en_*. May be given after the command "
+                             "too."),
 ) -> None:
     """muniplan."""
 

@@ -10,28 +10,21 @@ staff: they read every version, published or not, and publishing writes the audi
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from muniplan.cli.common import console, fail, print_json
+from muniplan.cli.common import TableFormat, console, fail, print_json
 from muniplan.cli.store_commands import open_store, say
+from muniplan.cli.stored import load_ref
 from muniplan.cli.users import _actor
-from muniplan.engine.plan_compare import compare_plans
-from muniplan.plan.load import load_plan
-from muniplan.plan.model import Plan
-from muniplan.report.comparison import (
-    TableData,
-    change_tables,
-    comparison_to_dict,
-    key_table,
-    rule_table,
-)
 
+if TYPE_CHECKING:  # the engine and the models load inside the commands that use them
+    from muniplan.plan.model import Plan
+    from muniplan.report.comparison import TableData
 
-class CompareFormat(str, Enum):
-    table = "table"
-    json = "json"
+CompareFormat = TableFormat
 
 
 class Stage(str, Enum):
@@ -47,14 +40,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _load(ref: str) -> tuple[str, Plan]:
-    if "@" in ref:
-        plan_id, _, number = ref.rpartition("@")
-        if not number.isdigit():
-            fail(f"{ref}: expected PLAN@N with a version number N, found {number!r}")
-        with open_store() as store:
-            return ref, store.load(plan_id, int(number))
-    plan = load_plan(ref)
-    return ref, plan
+    return ref, load_ref(ref)[0]
 
 
 def _print(t: TableData) -> None:
@@ -77,6 +63,14 @@ def compare(
     """Put plans or versions side by side: per year the rules, the net operating result,
     the debt ratio and the savings need; what each changes per program area, investment and
     measure; and whether each is in balance in every plan year."""
+    from muniplan.engine.plan_compare import compare_plans
+    from muniplan.report.comparison import (
+        change_tables,
+        comparison_to_dict,
+        key_table,
+        rule_table,
+    )
+
     if len(plans) < 2:
         fail("compare: expected two plans or versions, or more")
     loaded = [_load(ref) for ref in plans]

@@ -14,8 +14,14 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from muniplan.cli.common import console, fail, plan_argument, print_json
-from muniplan.plan.load import DEFAULT_PLAN, load_files, read_folder, resolve
+from muniplan.cli.common import (
+    DEFAULT_PLAN,
+    TableFormat,
+    console,
+    fail,
+    plan_argument,
+    print_json,
+)
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported only by the commands using it
     from pathlib import Path
@@ -39,9 +45,7 @@ STATUS_LABELS = {  # the Norwegian words for a version's status
 }
 
 
-class ListFormat(str, Enum):
-    table = "table"
-    json = "json"
+ListFormat = TableFormat
 
 
 def register(app: typer.Typer) -> None:
@@ -113,6 +117,7 @@ def import_command(
     files again makes no new version.
     """
     from muniplan.cli.version_marker import read_base, record_base
+    from muniplan.plan.load import load_files, read_folder, resolve
     from muniplan.store import NotFoundError
 
     folder = resolve(plan)

@@ -46,20 +46,13 @@ def project_weighted(model: DemographicModel, to_year: int, weights: np.ndarray,
     paths = draw_paths(model.uncertainty, steps, draws, horizons, seed)
     offset = first_year - base
     years = steps + 1 - offset
-    out = np.empty((draws, years, w.shape[1]))
+    out = np.zeros((draws, years, w.shape[1]))
+    parts = [(rows, cols, np.ascontiguousarray(w[rows][:, cols])) for rows, cols in blocks]
 
     def run(chunk: slice) -> None:
-        n = chunk.stop - chunk.start
-        pop = np.empty((n, steps + 1, 2, N_AGES))
         _project_chunk(model, horizons, paths.k_shock[chunk], paths.fertility[chunk],
-                       paths.migration[chunk], pop, {})
-        kept = pop[:, offset:]
-        x = (kept[:, :, 0] + kept[:, :, 1]) if alike else kept.reshape(n, years, 2 * N_AGES)
-        x = x.reshape(n * years, -1)
-        o = out[chunk].reshape(n * years, w.shape[1])
-        o[:] = 0.0
-        for rows, cols in blocks:
-            o[:, cols] = x[:, rows] @ w[rows][:, cols]
+                       paths.migration[chunk],
+                       _Reduced(out[chunk], steps, offset, alike, parts), {})
 
     chunks = [slice(i, min(i + CHUNK, draws)) for i in range(0, draws, CHUNK)]
     if len(chunks) == 1 or THREADS == 1:
@@ -69,6 +62,27 @@ def project_weighted(model: DemographicModel, to_year: int, weights: np.ndarray,
         with ThreadPoolExecutor(max_workers=THREADS) as pool:
             list(pool.map(run, chunks))
     return out
+
+
+class _Reduced:
+    """Stands in for a chunk's ``[draw, year, sex, age]`` array in the cohort loop: each
+    year's state is reduced to its weighted sums the moment it is written, while it is in
+    the cache, and never stored (the loop only writes to it)."""
+
+    def __init__(self, out: np.ndarray, steps: int, offset: int, alike: bool,
+                 parts: list[tuple[slice, np.ndarray, np.ndarray]]) -> None:
+        self.out, self.offset, self.alike, self.parts = out, offset, alike, parts
+        self.shape = (out.shape[0], steps + 1, 2, N_AGES)
+
+    def __setitem__(self, key: tuple[slice, int], state: np.ndarray) -> None:
+        year = key[1] - self.offset
+        if year < 0:
+            return
+        n = state.shape[0]
+        x = state[:, 0] + state[:, 1] if self.alike else state.reshape(n, 2 * N_AGES)
+        o = self.out[:, year]
+        for rows, cols, w in self.parts:
+            o[:, cols] = x[:, rows] @ w
 
 
 def _blocks(w: np.ndarray) -> tuple[bool, list[tuple[slice, np.ndarray]]]:

@@ -224,9 +224,14 @@ def service_change(plan: Plan, inp: FinanceInputs, pop: np.ndarray | None,
         demand = service_demand(plan, pop, years, coverage, unit_cost)
         change = demand.cost_change
     if plan.finance.demography_in_frames:
-        # the plan's frames already hold the demographic growth of the plan period
-        last = int(np.flatnonzero(inp.plan_years)[-1])
-        change = change - change[:, np.minimum(np.arange(change.shape[1]), last)]
+        change = beyond_frames(change, inp)
     return change, demand
+
+
+def beyond_frames(change: np.ndarray, inp: FinanceInputs) -> np.ndarray:
+    """A cost change (any leading axes, years last) less the part the plan's frames
+    already hold when they include the demographic growth of the plan period."""
+    last = int(np.flatnonzero(inp.plan_years)[-1])
+    return change - change[..., np.minimum(np.arange(change.shape[-1]), last)]
 
 

@@ -53,6 +53,9 @@ class FinanceResult:
     savings_need: np.ndarray | None
     savings_reason: np.ndarray | None = None
     """Why the savings need is NaN, ``(draw, year)`` codes of ``savings.REASONS``."""
+    recovered_by_place: dict[int, np.ndarray] | None = None
+    """The fees and rents covering capital cost, ``(draw, year)``, by the projects' place
+    (``FinanceInputs.project_place``), so the programområder can hold them."""
 
 
 def _real_index(growth: np.ndarray) -> np.ndarray:
@@ -106,6 +109,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     equalisation, expected_equalisation = _equalisation(inp, income_by_kind, pop, price)
     income_by_kind["block_grant"] = (income_by_kind["block_grant"] + equalisation
                                      - expected_equalisation)
+    # a netto frame holds its area's own fees and refunds; the budgeted ones (before a
+    # stress test's shortfall and a lever on fees) are added back so expenses are gross
+    netted = {k: share * income_by_kind[k] for k, share in inp.netted_share.items() if share}
     if inp.fee_factor.size:
         income_by_kind["fees"] = income_by_kind["fees"] * inp.fee_factor
     income_by_kind = {k: v * shock for k, v in income_by_kind.items()}
@@ -118,7 +124,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     other_fixed = (inp.operating_consequences_fixed + inp.measures_fixed
                    + inp.expense_adjustment_fixed)
     other = other_fixed[None, :] * price
-    opex = sector_nominal.sum(axis=1) + services + other
+    opex = sector_nominal.sum(axis=1) + services + other + sum(netted.values(), 0.0)
 
     # --- investments and financing ------------------------------------------------------
     # Financing is linear in each project's cost with per-project shares, and the price
@@ -198,14 +204,19 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     # selvkost and cost-covering rents: fees (rents) that cover the capital cost of the
     # projects that recover it — depreciation plus kalkulatorisk rente on last year-end's
     # book value of the assets in service (retningslinjer for selvkost, H-3/14)
-    recovered = {}
+    recovered: dict[str, np.ndarray] = {}
+    by_place: dict[int, np.ndarray] = {}
+    place = np.full(len(inp.cost_recovery), -1)
+    place[:len(inp.project_place)] = inp.project_place[:len(place)]
     for code, name in ((1, "selvkost"), (2, "rent")):
-        mask = (inp.cost_recovery == code)[:, None] if len(inp.cost_recovery) else None
-        if mask is None or not mask.any():
-            continue
-        book_prev = np.concatenate([np.zeros((d, 1)), book(completed * mask)[:, :-1]], axis=1)
-        recovered[name] = (total_cap @ (rate_p * mask) + rate * book_prev) * shock
-        income_by_kind["fees"] = income_by_kind["fees"] + recovered[name]
+        for where in np.unique(place[inp.cost_recovery == code]) if len(place) else ():
+            mask = ((inp.cost_recovery == code) & (place == where))[:, None]
+            book_prev = np.concatenate([np.zeros((d, 1)), book(completed * mask)[:, :-1]],
+                                       axis=1)
+            part = (total_cap @ (rate_p * mask) + rate * book_prev) * shock
+            recovered[name] = recovered.get(name, 0.0) + part
+            by_place[int(where)] = by_place.get(int(where), 0.0) + part
+            income_by_kind["fees"] = income_by_kind["fees"] + part
     income = sum(income_by_kind.values())
 
     other_financial = np.broadcast_to(inp.financial_income[None, :], (d, y_count))
@@ -367,6 +378,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
                 inp.property_tax_rates[c], (d, y_count))
     for name, v in recovered.items():
         series[f"capital_cost_recovered_{name}"] = v
+    for kind, v in netted.items():
+        series[f"netted_{kind}"] = v
     if managed >= 0:
         series["fund_return"] = fund_return
         series["fund_return_budgeted"] = return_budgeted
@@ -374,7 +387,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     if solving:
         series["savings"] = savings
     return FinanceResult(inp.years, series, savings if solving else None,
-                         savings_reason if solving else None)
+                         savings_reason if solving else None, by_place)
 
 
 def _equalisation(inp: FinanceInputs, income: dict[str, np.ndarray], pop: np.ndarray,

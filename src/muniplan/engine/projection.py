@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from muniplan import __version__
+from muniplan.engine.appropriations import appropriations
 from muniplan.engine.demand import (
     ServiceDemand,
     population_paths,
@@ -23,6 +24,7 @@ from muniplan.engine.demand import (
 )
 from muniplan.engine.finance import FinanceResult, project_finances
 from muniplan.engine.inputs import FinanceInputs, finance_inputs
+from muniplan.engine.kinds import by_kind
 from muniplan.engine.memo import per_plan
 from muniplan.engine.registry import SeriesSpec, convert, spec
 from muniplan.engine.rules import Check, breach_probability, checks
@@ -218,6 +220,9 @@ def project(plan: Plan, *, to_year: int | None = None, draws: int = 1, seed: int
     names.update(_add_projects(series, plan, inp))
     names.update(_names(plan, inp, demand))
     _add_flows(series, inp, plan)
+    series.update(appropriations(plan, inp, series, demand, change, both.recovered_by_place))
+    names.update(_appropriation_names(plan))
+    series.update(by_kind(series))
     _add_savings(series, both.savings_need[1])
     _add_drivers(series)
     scenario_names = [sc.id for sc in scenarios]
@@ -328,6 +333,17 @@ def _add_projects(series: dict[str, np.ndarray], plan: Plan, inp: FinanceInputs
     return names
 
 
+def _appropriation_names(plan: Plan) -> dict[str, tuple[str, str]]:
+    names = {}
+    for sector in plan.sectors:
+        for prefix in ("gross_sector_", "net_sector_"):
+            names[prefix + sector.id] = (sector.name, sector.name)
+        for a in sector.program_areas:
+            for prefix in ("gross_area_", "fees_area_", "refunds_area_", "net_area_"):
+                names[prefix + a.id] = (_numbered(a.number, a.name),) * 2
+    return names
+
+
 def _numbered(number: str | None, name: str) -> str:
     return f"{number} {name}" if number else name
 
@@ -351,10 +367,6 @@ def _add_flows(series: dict[str, np.ndarray], inp: FinanceInputs, plan: Plan) ->
     """The year's flows behind the balances: to and from the funds, deficits covered, and
     the part of the accumulated deficit older than two years (koml. 1992 § 48 nr. 4,
     koml. 2018 § 14-11: a deficit is covered within the two years after it arose)."""
-    funds = sum(series[f"fund_{fid}"] for fid in inp.fund_ids)
-    change = funds - _previous(funds, float(inp.fund_opening.sum()))
-    series["to_funds"] = np.maximum(change, 0.0)
-    series["from_funds"] = np.maximum(-change, 0.0)
     acc, deficit = series["accumulated_deficit"], series["deficit"]
     # the finances may book the coverage themselves; then theirs is the figure
     series.setdefault("deficit_covered",

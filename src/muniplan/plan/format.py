@@ -123,6 +123,14 @@ SECTORS = Table(
                "budget document"),
         Column("program_area_name", "programområde", "text", "the programområde's name",
                required=True),
+        Column("frame_basis", "brutto/netto", "choice", "whether the frame is the area's "
+               "operating expenses (`brutto`) or expenses less its own fees and refunds "
+               "(`netto`); required in every row when the plan has `fees` or `other` income",
+               choices=("brutto", "netto")),
+        Column("fees", "gebyrer", "money", "the area's part of the plan's income `fees` "
+               "in the base year (fixed kroner); the areas add up to it"),
+        Column("refunds", "refusjoner", "money", "the area's part of the plan's income "
+               "`other` (refunds and transfers) in the base year; the areas add up to it"),
         *PROVENANCE,
     ),
     year_label="ramme", year_meaning="the operating frame (driftsramme) of each plan year; "

@@ -241,9 +241,11 @@ def _sectors_csv(data: InitData, last: int, frames: Mapping[str, int]) -> str:
             f"KOSTRA functions {a.functions}. The Bærum example's 2018 frame per user "
             f"({', '.join(a.baerum)}) × this kommune's users in {data.first_year}, uprated "
             f"{d.UPRATING:.0%} a year; held in fixed prices. Replace with the kommune's budget")
+        # brutto, as the Bærum example whose frames the defaults are taken from
         rows.append({"sector_id": a.sector, "sector_name": d.SECTORS[a.sector],
                      "program_area_id": a.id, "program_area_number": a.functions,
-                     "program_area_name": a.name, **dict.fromkeys(years, frames[a.id]),
+                     "program_area_name": a.name, "frame_basis": "brutto",
+                     **dict.fromkeys(years, frames[a.id]),
                      "source": "baerum-eksempel; kostra-kontoplan", "assumption": note})
     return table_csv(SECTORS, years, rows)
 

@@ -288,6 +288,8 @@ class _Loader:
                     "number": cells.get("program_area_number"),
                     "operating_frame": cells["years"], "source": cells["source"],
                     "assumption": cells["assumption"], "note": cells["note"]}
+            area.update({k: cells[k] for k in ("frame_basis", "fees", "refunds")
+                         if cells.get(k) not in (None, "")})
             sid = row["sector_id"]
             if sid not in sectors:
                 sectors[sid] = {"id": sid, "name": row["sector_name"], "program_areas": []}

@@ -329,14 +329,25 @@ class OpeningBalances(_Frozen):
 
 
 class ProgramArea(Provenance):
-    """Programområde: a line of the budget with an operating frame per year. ``note`` is
-    the text of the row's note columns (kommentar, merknad, note), shown beside it."""
+    """Programområde: a line of the budget with an operating frame per year, in fixed
+    base-year kroner. ``note`` is the text of the row's note columns (kommentar, merknad,
+    note), shown beside it.
+
+    ``frame_basis`` says what the frame holds: ``brutto`` — the area's operating expenses,
+    its fees and refunds being income lines of their own — or ``netto`` — the expenses
+    less the area's own fees and refunds, as most handlingsprogram tables show them.
+    ``fees`` and ``refunds`` are the area's share of the plan's income kinds ``fees`` and
+    ``other`` in the base year, so budsjettskjema 1B and § 5-4 andre ledd can show net
+    appropriations per area (and a netto frame can be grossed up)."""
 
     id: str
     name: str
     number: str | None = None
     operating_frame: dict[Year, Kroner]
     note: str | None = None
+    frame_basis: Literal["brutto", "netto"] | None = None
+    fees: Kroner = Field(default=0, ge=0)
+    refunds: Kroner = Field(default=0, ge=0)
 
     @field_validator("operating_frame")
     @classmethod
@@ -440,6 +451,8 @@ class LongTermInvestment(Provenance):
     useful_life: int = Field(ge=1, le=100)
     category: str = "other"
     rentable_cost_recovery: Literal["none", "selvkost", "rent"] = "none"
+    program_area: str | None = None
+    """Where the rentable part's fees or rents (its recovered capital cost) belong."""
 
     @model_validator(mode="after")
     def _ordered(self) -> LongTermInvestment:

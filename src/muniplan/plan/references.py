@@ -14,6 +14,7 @@ from typing import Any
 
 from muniplan.plan import csvio
 from muniplan.plan.errors import PlanError
+from muniplan.plan.frames import frames
 from muniplan.plan.model import Plan
 from muniplan.plan.yamlio import Path_, dotted, line_of
 
@@ -255,5 +256,5 @@ def series_reach_the_horizon(plan: Plan, w: Where) -> Errors:
 
 CHECKS: tuple[Callable[[Plan, Where], Errors], ...] = (
     unique_ids, sources_in_yaml, program_areas, investments, priorities, services,
-    long_term_investments, funds, series_reach_the_horizon,
+    long_term_investments, funds, series_reach_the_horizon, frames,
 )

@@ -64,6 +64,7 @@ def table_csv(table: Table, years: list[int], rows: list[dict[str, Any]]) -> str
 def _area_row(s: Sector, a: ProgramArea) -> dict[Any, Any]:
     return {"sector_id": s.id, "sector_name": s.name, "program_area_id": a.id,
             "program_area_number": a.number, "program_area_name": a.name,
+            "frame_basis": a.frame_basis, "fees": a.fees or None, "refunds": a.refunds or None,
             **a.operating_frame, "source": a.source, "assumption": a.assumption,
             "merknad": a.note}
 

@@ -27,7 +27,7 @@ from muniplan.plan.model import CATEGORY_LABELS, RATIO_INDICATORS, Plan
 from muniplan.report import charts
 from muniplan.report.answers import PublishedAnswer, answers_block
 from muniplan.report.formatting import label, millions, percent, thousands
-from muniplan.report.overview_inputs import expense_kinds, overviews, plan_years
+from muniplan.report.overview_inputs import overviews, plan_years
 from muniplan.report.provenance import appendix_tables
 from muniplan.report.tables import (
     ROUNDING_NOTE,
@@ -149,8 +149,7 @@ def _economy(plan: Plan, proj: Projection, lang: str) -> Section:
     sec.table(series_table(proj, "inntekter", t("Driftsinntekter", "Operating income", lang),
                            [*income, ("operating_income", "total")], years, lang))
     sec.table(series_table(proj, "utgifter", t("Driftsutgifter", "Operating expenses", lang),
-                           [*((f"expenses_{s.id}", "") for s in plan.sectors),
-                            ("service_cost_change", ""), ("operating_consequences", ""),
+                           [*((f"gross_sector_{s.id}", "") for s in plan.sectors),
                             ("depreciation", ""), ("operating_expenses", "total")],
                            years, lang))
     sec.table(series_table(proj, "gjeld", t("Lånegjeld og finansiering", "Debt and financing",
@@ -431,7 +430,7 @@ def build_document(plan: Plan, projection: Projection, lang: str = "nb",
     appendix = Part("vedlegg", t("Vedlegg – kilder og forutsetninger",
                                  "Appendix – sources and assumptions", lang),
                     [Section(tb.id, f"V.{n}", tb.caption).table(tb)
-                     for n, tb in enumerate(appendix_tables(plan, expense_kinds(), lang),
+                     for n, tb in enumerate(appendix_tables(plan, lang),
                                             start=1)])
     if answers is not None:
         qa = Section("sporsmal-og-svar", f"V.{len(appendix.sections) + 1}",

@@ -8,22 +8,17 @@ series (frames with the price index and the underlying cost growth), the same fi
 main overview sums by sector; the projects of 2B and § 5-5 andre ledd are its
 ``project_*`` series, and the fund flows are the engine's.
 
-The projection does not split operating expenses by kind (art); § 5-6 and the 1992
-økonomisk oversikt drift split them with the shares in ``expense_kinds.yaml``, whose source
-(Bærum's årsrapport 2016: wages and social costs about 66 % of operating expenses) and
-assumptions are printed with the overview.
+§ 5-6 and the 1992 økonomisk oversikt drift show the engine's split by kind (``kind_*``,
+``engine/kinds.py``), whose shares, source and assumptions are printed with the overview.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-from typing import Any
-
 import numpy as np
-import yaml
 
+from muniplan.engine.kinds import SHARE, SHARES
 from muniplan.engine.projection import Projection
+from muniplan.engine.registry import spec as series_spec
 from muniplan.plan.model import Plan
 from muniplan.report.overviews import (
     AllocationRow,
@@ -37,32 +32,18 @@ from muniplan.report.overviews import (
     okonomisk_oversikt_drift_1992,
 )
 
-KINDS_FILE = Path(__file__).with_name("expense_kinds.yaml")
-
 NOTE_UNIT = ("Løpende kroner: planens faste priser er prisjustert med kommunal deflator og "
              "underliggende kostnadsvekst.")
 NOTE_FUNDS = ("Overskudd etter overføring til investering settes av til disposisjonsfond "
               "(planens fond for årsresultat); underskudd dekkes av fondene.")
 
 
-@cache
-def expense_kinds() -> dict[str, Any]:
-    """The kind shares with their provenance (see ``expense_kinds.yaml``)."""
-    with KINDS_FILE.open(encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.safe_load(fh)
-    return data
-
-
 def kinds_note() -> str:
-    k = expense_kinds()
-    e = k["expenses"]
-    return (
-        "Fordeling på art er ikke en del av framskrivingen: lønn og sosiale utgifter er satt "
-        f"til {e['wages_and_social']['share']:.0%} av driftsutgiftene "
-        f"(kilde: {e['wages_and_social']['note']}). Forutsetninger: "
-        + " ".join(v["assumption"].strip() for g in ("expenses", "income")
-                   for v in k[g].values() if "assumption" in v)
-    ).replace("%", " %")
+    """The shares behind the split by kind, printed under the overviews that show it."""
+    return ("Fordeling på art er ikke en del av framskrivingen: lønn og sosiale utgifter er "
+            f"satt til {SHARE['wages_and_social']:.0%} av driftsutgiftene (kilde: "
+            f"{SHARES[0].reason}). Forutsetninger: "
+            + " ".join(sh.reason for sh in SHARES[1:])).replace("%", " %")
 
 
 def _idx(proj: Projection, years: list[int]) -> list[int]:
@@ -102,46 +83,36 @@ def operating_parts(plan: Plan, proj: Projection, years: list[int]) -> dict[str,
         "net_appropriations": opex_total - dep - fees - other,
         "financial_income": s("financial_income"), "interest": s("interest"),
         "instalments": s("instalments"), "transfer": s("transfer_to_investment"),
-        "to_funds": s("to_funds"), "from_funds": s("from_funds"),
+        "to_funds": s("fund_allocations"), "from_funds": s("fund_use"),
         "cover": s("deficit_covered"), "ndr": s("net_operating_result"),
     }
 
 
 def allocation_rows(plan: Plan, proj: Projection, years: list[int]) -> list[AllocationRow]:
-    """Net appropriations by sector and programområde, nominal, with the items the plan
-    does not place in a sector (demographic cost, operating consequences, fees and refunds)
-    on their own rows; their sum is the net appropriation of 1A/§ 5-4."""
+    """Net appropriations by sector and programområde, nominal, as the engine emits them
+    (``net_sector_*``, ``net_area_*``: the frame with cost growth, demography, operating
+    consequences and measures, less the area's fees and refunds); their sum is the net
+    appropriation of 1A/§ 5-4. What the plan places in no area has its own line, shown
+    only when it is not zero, with the reason in its label."""
     s = _Series(proj, years)
     rows: list[AllocationRow] = []
-    placed = np.zeros(len(years))
     for sector in plan.sectors:
-        rows.append(AllocationRow("", sector.name, s(f"expenses_{sector.id}"), heading=True))
+        rows.append(AllocationRow("", sector.name, s(f"net_sector_{sector.id}"),
+                                  heading=True))
         for a in sector.program_areas:
-            v = s(f"area_{a.id}")
-            placed = placed + v
-            rows.append(AllocationRow(a.number or "", a.name, v, indent=1))
-    parts = operating_parts(plan, proj, years)
-    extra = [
-        ("service_cost_change", "Demografikostnader og effekt av hovedgrepene (ikke fordelt)",
-         "Demographic cost and effect of the levers (not allocated)"),
-        ("operating_consequences", "Driftskonsekvenser av investeringer",
-         "Operating consequences of investments"),
-        ("measures_outside_frames", "Tiltak utenfor rammene", "Measures outside the frames"),
-    ]
-    for name, nb, en in extra:
-        v = s(name)
-        placed = placed + v
+            rows.append(AllocationRow(a.number or "", a.name, s(f"net_area_{a.id}"), indent=1))
+    for name, sign in UNALLOCATED:
+        v = sign * s(name)
         if np.any(np.abs(v) >= 0.5):
-            rows.append(AllocationRow("", nb, v, en=en))
-    rest = parts["opex"] - placed
-    if np.any(np.abs(rest) >= 0.5):
-        rows.append(AllocationRow("", "Andre endringer i driftsutgiftene (ikke fordelt)", rest,
-                                  en="Other changes in operating expenses (not allocated)"))
-    rows.append(AllocationRow("", "Brukerbetalinger, salgs- og leieinntekter (ikke fordelt)",
-                              -parts["fees"], en="Fees, sales and rents (not allocated)"))
-    rows.append(AllocationRow("", "Refusjoner og andre overføringer (ikke fordelt)",
-                              -parts["other"], en="Refunds and other transfers (not allocated)"))
+            spec = series_spec(name)
+            rows.append(AllocationRow("", spec.nb, v, en=spec.en))
     return rows
+
+
+UNALLOCATED = (("unallocated_expenses", 1.0), ("unallocated_fees", -1.0),
+               ("unallocated_refunds", -1.0))
+"""Lines the plan leaves outside the programområder (a service without areas, a measure
+without a sector, a scenario's change to all expenses, fees not split on areas)."""
 
 
 def project_rows(plan: Plan, proj: Projection, years: list[int]) -> list[AllocationRow]:
@@ -166,22 +137,17 @@ def inputs_5_5(proj: Projection, years: list[int]) -> dict[int, np.ndarray]:
             13: s("new_loans"), 20: s("transfer_to_investment")}
 
 
-def _kind_split(parts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    k = expense_kinds()
-    e, i = k["expenses"], k["income"]
-    wages_social = parts["opex_total"] * e["wages_and_social"]["share"]
-    social = wages_social * e["social_of_wages_and_social"]["share"]
-    rest = parts["opex_total"] - wages_social - parts["depreciation"]
-    purchases = rest * e["purchases_of_rest"]["share"]
-    charges = parts["fees"] * i["fees_user_charges"]["share"]
-    state = parts["other"] * i["other_from_state"]["share"]
-    return {"wages": wages_social - social, "social": social, "purchases": purchases,
-            "transfers": rest - purchases, "charges": charges, "sales": parts["fees"] - charges,
-            "state": state, "others": parts["other"] - state}
+def _kind_split(proj: Projection, years: list[int]) -> dict[str, np.ndarray]:
+    """The engine's split by kind (``kind_*``, see ``engine/kinds.py``)."""
+    s = _Series(proj, years)
+    return {k: s(f"kind_{v}") for k, v in (
+        ("wages", "wages"), ("social", "social"), ("purchases", "purchases"),
+        ("transfers", "transfers"), ("charges", "user_charges"), ("sales", "sales_rents"),
+        ("state", "refunds_state"), ("others", "refunds_other"))}
 
 
-def inputs_5_6(parts: dict[str, np.ndarray]) -> dict[int, np.ndarray]:
-    k = _kind_split(parts)
+def inputs_5_6(parts: dict[str, np.ndarray], k: dict[str, np.ndarray]
+                ) -> dict[int, np.ndarray]:
     return {
         1: parts["block_grant"], 2: parts["tax"], 3: parts["property_tax"],
         5: k["state"], 6: k["others"], 7: k["charges"], 8: k["sales"],
@@ -207,8 +173,8 @@ def inputs_2a(proj: Projection, years: list[int]) -> dict[int, np.ndarray]:
             11: s("vat_compensation"), 15: s("transfer_to_investment")}
 
 
-def inputs_oko_1992(parts: dict[str, np.ndarray]) -> dict[int, np.ndarray]:
-    k = _kind_split(parts)
+def inputs_oko_1992(parts: dict[str, np.ndarray], k: dict[str, np.ndarray]
+                    ) -> dict[int, np.ndarray]:
     return {
         1: k["charges"], 2: k["sales"], 3: k["others"], 4: parts["block_grant"],
         5: k["state"], 7: parts["tax"], 8: parts["property_tax"],
@@ -244,7 +210,8 @@ def overviews(plan: Plan, proj: Projection, years: list[int] | None = None
             second_drift,
             bevilgningsoversikt_investering(inputs_5_5(proj, ys), ys, notes=(NOTE_UNIT,)),
             second_inv,
-            okonomisk_oversikt_art(inputs_5_6(parts), ys, notes=(NOTE_UNIT, kinds)),
+            okonomisk_oversikt_art(inputs_5_6(parts, _kind_split(proj, ys)), ys,
+                                   notes=(NOTE_UNIT, kinds)),
         ]
     one_b = allocation(
         allocation_rows(plan, proj, ys), ys, overview_id="1B",
@@ -264,5 +231,6 @@ def overviews(plan: Plan, proj: Projection, years: list[int] | None = None
         one_b,
         budsjettskjema_2a(inputs_2a(proj, ys), ys, notes=(NOTE_UNIT,)),
         two_b,
-        okonomisk_oversikt_drift_1992(inputs_oko_1992(parts), ys, notes=(NOTE_UNIT, kinds)),
+        okonomisk_oversikt_drift_1992(inputs_oko_1992(parts, _kind_split(proj, ys)), ys,
+                                      notes=(NOTE_UNIT, kinds)),
     ]

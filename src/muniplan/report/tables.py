@@ -120,20 +120,14 @@ def main_overview(plan: Plan, proj: Projection, years: Sequence[int], lang: str)
         if k in s:
             add(label(k, "nb"), label(k, "en"), s[k], indent=1)
     add("Sum driftsinntekter", "Total operating income", s["operating_income"], "total")
-    placed = z.copy()
+    # each sector's gross expenses as the engine emits them: frames with cost growth,
+    # demography, operating consequences and measures (the same figures 1B nets)
     for sector in plan.sectors:
-        v = s.get(f"expenses_{sector.id}", z)
-        placed = placed + v
-        add(sector.name, sector.name, v, indent=1)
-    for k in ("service_cost_change", "operating_consequences", "measures_outside_frames"):
-        v = s.get(k, z)
-        placed = placed + v
-        if np.any(np.abs(v) >= 500):
-            add(label(k, "nb"), label(k, "en"), v, indent=1)
-    rest = s["operating_expenses"] - s["depreciation"] - placed
+        add(sector.name, sector.name, s.get(f"gross_sector_{sector.id}", z), indent=1)
+    rest = s.get("unallocated_expenses", z)
     if np.any(np.abs(rest) >= 500):
-        add("Underliggende kostnadsvekst og andre endringer",
-            "Underlying cost growth and other changes", rest, indent=1)
+        add(label("unallocated_expenses", "nb"), label("unallocated_expenses", "en"), rest,
+            indent=1)
     add("Avskrivninger", "Depreciation", s["depreciation"], indent=1)
     add("Sum driftsutgifter", "Total operating expenses", s["operating_expenses"], "total")
     add("Brutto driftsresultat", "Gross operating result", s["gross_operating_result"], "total")
@@ -146,9 +140,16 @@ def main_overview(plan: Plan, proj: Projection, years: Sequence[int], lang: str)
     add("Netto driftsresultat", "Net operating result", s["net_operating_result"], "total")
     add("Overføring til investering", "Transfer to investment",
         -s["transfer_to_investment"], indent=1)
-    add("Avsetning til (+) / bruk av (−) disposisjonsfond",
-        "Provision to (+) / use of (−) reserve funds",
-        s["net_operating_result"] - s["transfer_to_investment"], indent=1)
+    # the disposition of the result, as the engine books it (its flows add up to the
+    # net operating result: transfer + allocations − use + covered − deficit)
+    add("Avsetninger til fond", "Allocations to funds", -s["fund_allocations"], indent=1)
+    add("Bruk av fond", "Use of funds", s["fund_use"], indent=1)
+    for k, sign, nb, en in (("deficit_covered", -1, "Dekning av tidligere års merforbruk",
+                             "Covering earlier years' deficit"),
+                            ("deficit", 1, "Merforbruk til inndekning senere år",
+                             "Deficit to be covered in later years")):
+        if np.any(np.abs(s[k]) >= 500):
+            add(nb, en, sign * s[k], indent=1)
     rows.append(Row([t("Netto driftsresultat i % av driftsinntekter",
                        "Net operating result, % of income", lang),
                      *(percent(v, 1, lang) for v in s["net_operating_result_ratio"])]))

@@ -174,7 +174,7 @@ def create_app(settings: Any, store: Any) -> FastAPI:
         detail = exc.detail if isinstance(exc.detail, str) else None
         _ = gettext_for(request_lang(request))
         default = _("Finner ingenting på adressen {path}.").format(path=request.url.path)
-        msg = detail if detail and detail not in ("Not Found", "Method Not Allowed") else default
+        msg = _(detail) if detail and detail not in ("Not Found", "Method Not Allowed") else default
         response = error_page(request, exc.status_code, [msg])
         response.headers.update(exc.headers or {})  # e.g. Location of a login redirect
         return response
