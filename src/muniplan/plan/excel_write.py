@@ -81,6 +81,15 @@ def write_workbook(files: Mapping[str, str], years: Sequence[int],
     return book.save()
 
 
+def write_projection(years: Sequence[int], projection: Sequence[ProjectionRow],
+                     scale: int) -> bytes:
+    """The labelled projection series alone, as the workbook's Framskrivning sheet (same
+    headers, unit and number formats): what ``muniplan project --format xlsx`` writes."""
+    book = _Book()
+    book.projection(years, projection, scale)
+    return book.save()
+
+
 def _split_plan(raw: dict[str, Any]) -> tuple[list[list[Any]], dict[str, list[Any]]]:
     """plan.yaml's scalars (as Plan rows) and its lists of records (a sheet each)."""
     kv: list[list[Any]] = []
