@@ -245,3 +245,21 @@ def test_a_new_kommunes_plan_round_trips(tmp_path):
     data = export_workbook(plan, project(plan), read_folder(folder))
     back = load_files(import_workbook(data))
     assert _content(back) == _content(plan)
+
+
+def test_nested_series_and_id_lists_round_trip_without_yaml(example_dir):
+    files = read_folder(example_dir)
+    files["plan.yaml"] = files["plan.yaml"].replace(
+        "    program_areas: [barnehager]\n",
+        "    program_areas: [barnehager, grunnskole]\n"
+        "    coverage_change: {values: {2019: 0.01, 2022: 0.0}, extend: hold,"
+        " assumption: utbygging}\n", 1)
+    plan = load_files(files)
+    assert plan.services[0].coverage_change is not None
+    data = export_workbook(plan, project(plan), files)
+    ws = load_workbook(io.BytesIO(data))["Tjenester"]
+    head = [c.value for c in ws[1]]
+    assert "coverage_change.values.2019" in head
+    assert ws.cell(row=2, column=head.index("programområder") + 1).value == \
+        "barnehager; grunnskole"
+    assert _content(load_files(import_workbook(data))) == _content(plan)

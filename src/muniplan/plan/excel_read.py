@@ -165,6 +165,12 @@ def _read_kv(r: _Reader, sheet: str, cells: dict[str, Any], lists: set[str]) -> 
             value = str(value).lower() in ("true", "sann", "ja")
         elif kind == "liste":
             lists.add(str(path))
+        elif kind == "yaml" and isinstance(value, str):
+            try:
+                value = yaml.safe_load(value)
+            except yaml.YAMLError:
+                raise r.err("not valid YAML", sheet, row, 2, field=str(path),
+                            expected="the value as written by the export", found=value) from None
         cells[str(path)] = value
 
 
