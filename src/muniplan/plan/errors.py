@@ -131,7 +131,7 @@ class Problems:
 def _merge(errors: list[PlanError]) -> list[PlanError]:
     groups: dict[tuple[object, ...], list[PlanError]] = {}
     for e in errors:
-        key = (e.file, e.sheet, e.field, e.message, e.expected, repr(e.found))
+        key = (e.file, e.sheet, e.cell, e.field, e.message, e.expected, repr(e.found))
         groups.setdefault(key, []).append(e)
     out = []
     for same in groups.values():
