@@ -52,7 +52,8 @@ def _validate(folder: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, li
 def test_bad_cells_in_three_files_are_all_reported(tmp_path, capsys):
     folder = _copy(tmp_path)
     sectors, investments = folder / "sectors.csv", folder / "investments.csv"
-    _replace(sectors, "barnehager,23,Barnehager,1615860", "barnehager,23,Barnehager,1.615.860")
+    _replace(sectors, "Barnehager,brutto,203277,219671,1615860",
+             "Barnehager,brutto,203277,219671,1.615.860")
     _replace(investments, "storoya-skole,Storøya skole,schools,barn-og-unge,grunnskole,2021,40",
              "storoya-skole,Storøya skole,schools,barn-og-unge,grunnskole,2021,lenge")
     _replace(investments, "levre-barneskole,Ny Levre barneskole (4-parallell),schools,"

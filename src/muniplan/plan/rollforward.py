@@ -90,8 +90,9 @@ def roll_forward(plan: Plan, accounts: Report, to_first: int, uprate: float,
         "adopted": None,
         "sources": sources,
         "opening": _opening(plan, accounts, src, carried),
-        "income": tuple(_income(plan, income_first, roll, to_first, carried)),
-        "sectors": tuple(_sectors(plan, first, last, up, roll, carried)),
+        "income": (income := tuple(_income(plan, income_first, roll, to_first, carried))),
+        "sectors": tuple(_with_area_income(_sectors(plan, first, last, up, roll, carried),
+                                           income)),
         "investments": tuple(_investments(plan, accounts, first, last, up, roll, carried)),
         "long_term_investments": tuple(
             lt.model_copy(update={"amount": up(lt.amount), "first": max(lt.first, last + 1)})
@@ -200,6 +201,29 @@ def _sectors(plan: Plan, first: int, last: int, up: Any, roll: str,
                 "assumption": (a.assumption or "") + f"; {last} held at {last - 1}'s frame"}))
         out.append(s.model_copy(update={"program_areas": tuple(areas)}))
     return out
+
+
+def _with_area_income(sectors: list[Any], income: tuple[Any, ...]) -> list[Any]:
+    """The areas' fees and refunds split the rolled income lines as they split the old
+    ones (largest remainder, so they still add up to the krone)."""
+    totals = {k: sum(i.amount for i in income if i.id == k) for k in ("fees", "other")}
+    areas = [a for s in sectors for a in s.program_areas]
+    new: dict[str, dict[str, int]] = {}
+    for column, kind in (("fees", "fees"), ("refunds", "other")):
+        old = [getattr(a, column) for a in areas]
+        if not sum(old):
+            continue
+        exact = [o * totals[kind] / sum(old) for o in old]
+        parts = [int(x) for x in exact]
+        for k in sorted(range(len(exact)), key=lambda k: parts[k] - exact[k])[
+                :totals[kind] - sum(parts)]:
+            parts[k] += 1
+        for a, v in zip(areas, parts, strict=True):
+            new.setdefault(a.id, {})[column] = v
+    if not new:
+        return sectors
+    return [s.model_copy(update={"program_areas": tuple(
+        a.model_copy(update=new.get(a.id, {})) for a in s.program_areas)}) for s in sectors]
 
 
 def _investments(plan: Plan, accounts: Report, first: int, last: int, up: Any, roll: str,
