@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -94,9 +93,7 @@ def prepare(db_dir: str) -> None:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return loadclient.free_port(loadclient.port_range())
 
 
 def start(db_dir: str, port: int, path: str = "/static/site.css"

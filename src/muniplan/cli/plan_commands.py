@@ -459,13 +459,15 @@ def scenarios_command(
         ])
         return
     lang = current()
-    t = Table(title=_("Scenarier for {0} (innsparingsbehov i mill. løpende kr)").format(p.title))
-    t.add_column(_("Scenario"), no_wrap=True)
-    for y in marks:
-        t.add_column(_("Innsparing {0}").format(y), justify="right")
-    t.add_column(_("NDR % {0}").format(years[-1]), justify="right")
-    t.add_column(_("Gjeldsgrad {0}").format(years[-1]), justify="right")
-    t.add_column(_("Første brudd"), justify="right")
+    t = Table(title=_("Scenarier for {0} (innsparingsbehov i mill. løpende kr)").format(p.title),
+              box=box.SIMPLE_HEAD)
+    t.add_column(_("Scenario"), overflow="fold", min_width=12)
+    heads = [*(_("Behov {0}").format(y) for y in marks),
+             _("NDR % {0}").format(years[-1]), _("Gjeldsgrad {0}").format(years[-1]),
+             _("Første brudd")]
+    for head in heads:
+        # a figure never wraps; the heading takes two lines, its year (last word) the second
+        t.add_column("\n".join(head.rsplit(" ", 1)), justify="right", no_wrap=True)
     base = results[0].projection.savings_need
     for r in results:
         need = r.projection.savings_need
@@ -474,7 +476,7 @@ def scenarios_command(
             i = years.index(y)
             diff = need[i] - base[i]
             cells.append(millions(float(need[i]), 0, lang)
-                         + ("" if r.id == "plan" else f" ({'+' if diff >= 0 else ''}"
+                         + ("" if r.id == "plan" else f"\n({'+' if diff >= 0 else ''}"
                             f"{millions(float(diff), 0, lang)})"))
         first = r.first_breach()
         t.add_row(r.id, *cells,

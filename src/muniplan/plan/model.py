@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from muniplan.plan.errors import FieldError
 from muniplan.plan.population import PopulationData
 
 Year = Annotated[int, Field(ge=1900, le=2200)]
@@ -73,16 +74,6 @@ RATIO_INDICATORS = {
 }
 
 MEASURE_STATUSES = ("planned", "started", "ongoing", "completed", "postponed", "cancelled")
-
-
-class FieldError(ValueError):
-    """A check of a whole object that is about one of its fields: the loader adds ``field``
-    to the error's location (pydantic locates a model validator's error at the object)."""
-
-    def __init__(self, message: str, field: str, found: object = None) -> None:
-        super().__init__(message)
-        self.field = field
-        self.found = found
 
 
 class _Frozen(BaseModel):
