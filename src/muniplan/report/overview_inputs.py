@@ -34,6 +34,10 @@ from muniplan.report.overviews import (
 
 NOTE_UNIT = ("Løpende kroner: planens faste priser er prisjustert med kommunal deflator og "
              "underliggende kostnadsvekst.")
+NOTE_NET = ("Netto driftsbevilgning per programområde: rammen med underliggende kostnadsvekst, "
+            "demografikostnader og driftskonsekvenser av investeringer, minus områdets egne "
+            "brukerbetalinger (med selvkostgebyrer) og refusjoner. Summen er netto driftsutgifter "
+            "i hovedoversikten.")
 NOTE_FUNDS = ("Overskudd etter overføring til investering settes av til disposisjonsfond "
               "(planens fond for årsresultat); underskudd dekkes av fondene.")
 
@@ -198,7 +202,7 @@ def overviews(plan: Plan, proj: Projection, years: list[int] | None = None
             title_nb="Bevilgningsoversikt drift (§ 5-4 andre ledd)",
             title_en="Operating appropriations (§ 5-4 second paragraph)",
             total_nb="Sum bevilgninger drift, netto",
-            total_en="Total operating appropriations, net", notes=(NOTE_UNIT,))
+            total_en="Total operating appropriations, net", notes=(NOTE_UNIT, NOTE_NET))
         second_inv = allocation(
             project_rows(plan, proj, ys), ys, overview_id="5-5-2",
             title_nb="Bevilgningsoversikt investering (§ 5-5 andre ledd)",
@@ -218,7 +222,8 @@ def overviews(plan: Plan, proj: Projection, years: list[int] | None = None
         title_nb="Budsjettskjema 1B – driftsbudsjettet fordelt på sektorer og programområder",
         title_en="Budget schedule 1B – operating budget by sector and programme area",
         total_nb="Sum fordelt til drift (til skjema 1A)",
-        total_en="Total allocated to operations (to schedule 1A)", notes=(NOTE_UNIT,))
+        total_en="Total allocated to operations (to schedule 1A)",
+        notes=(NOTE_UNIT, NOTE_NET))
     two_b = allocation(
         project_rows(plan, proj, ys), ys, overview_id="2B",
         title_nb="Budsjettskjema 2B – investeringsprosjekter",
