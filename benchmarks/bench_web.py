@@ -11,7 +11,13 @@ with a fresh SQLite store holding the Bærum example, the way ``muniplan serve``
   server's peak memory (target under 500 MB);
 * **warm**: for each page type, ``CLIENTS`` connections asking as fast as they can for
   ``BENCH_WEB_SECONDS`` seconds (default 60; ``--quick`` 5), with brotli accepted as a
-  browser does — p50, p99, max and errors per page (target p99 under 100 ms, 0 errors).
+  browser does — p50, p99, max and errors per page (target p99 under 100 ms, 0 errors);
+* **baseline**: the same client against the cheapest ASGI app on the same uvicorn — what
+  the client, the HTTP server and loopback cost on their own on these two cores — and each
+  page's p99 as a ratio to it, from the same run.
+
+The warm client is :mod:`loadclient` (raw keep-alive connections), not httpx, whose own CPU
+cost on the same two cores would otherwise be part of every figure.
 
 Run: ``.venv/bin/python benchmarks/bench_web.py [--quick]`` (or ``make bench``). On a shared
 machine the absolute times move with the load; the table says what was measured, when.
@@ -30,6 +36,11 @@ from pathlib import Path
 
 import httpx
 
+try:
+    from benchmarks import loadclient
+except ImportError:  # run as a script: benchmarks/ is on the path
+    import loadclient  # type: ignore[no-redef]
+
 CLIENTS = int(os.environ.get("BENCH_WEB_CLIENTS", "50"))
 SECONDS = float(os.environ.get("BENCH_WEB_SECONDS", "60"))
 PLAN = "/plan/baerum-2018-2021/"
@@ -46,7 +57,7 @@ PAGES = {
     "figur-svg": PLAN + "chart/net-operating-result-ratio.svg",
     "css": "/static/site.css",
 }
-HEADERS = {"accept-encoding": "br, gzip", "accept-language": "nb"}
+HEADERS = loadclient.HEADERS
 
 
 def serve(db_dir: str, port: int) -> None:
@@ -61,6 +72,14 @@ def serve(db_dir: str, port: int) -> None:
     app = create_app(settings, Store.from_settings(settings))
     app.state.web.source.fresh_seconds = FRESH_SECONDS  # as muniplan serve runs it
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def serve_baseline(port: int) -> None:
+    """Child process: the trivial app on the same uvicorn, for the client's floor."""
+    import uvicorn
+
+    uvicorn.run(loadclient.baseline_app, host="127.0.0.1", port=port, log_level="warning",
+                access_log=False)
 
 
 def prepare(db_dir: str) -> None:
@@ -80,17 +99,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(db_dir: str, port: int) -> tuple[subprocess.Popen[bytes], float]:
-    """The server process and the seconds to its first 200."""
+def start(db_dir: str, port: int, path: str = "/static/site.css"
+          ) -> tuple[subprocess.Popen[bytes], float]:
+    """The server process and the seconds to its first 200 (``db_dir`` "-": baseline)."""
     t = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", db_dir, str(port)],
+    args = ["--baseline", str(port)] if db_dir == "-" else ["--serve", db_dir, str(port)]
+    proc = subprocess.Popen([sys.executable, __file__, *args],
                             cwd=Path(__file__).resolve().parents[1])
     url = f"http://127.0.0.1:{port}"
     while time.perf_counter() - t < 300:
         if proc.poll() is not None:
             raise RuntimeError(f"the server exited with {proc.returncode}")
         try:
-            if httpx.get(url + "/static/site.css", timeout=2).status_code == 200:
+            if httpx.get(url + path, timeout=2).status_code == 200:
                 return proc, time.perf_counter() - t
         except httpx.HTTPError:
             time.sleep(0.05)
@@ -123,30 +144,7 @@ async def burst(url: str, path: str, n: int) -> tuple[list[float], int]:
     return [t for t, _ in got], sum(1 for _, s in got if s != 200)
 
 
-async def sustained(url: str, path: str, n: int, seconds: float) -> tuple[list[float], int]:
-    times: list[float] = []
-    errors = 0
-    end = time.perf_counter() + seconds
-    async with httpx.AsyncClient(base_url=url, timeout=60, headers=HEADERS,
-                                 limits=httpx.Limits(max_connections=n)) as http:
-        async def client() -> None:
-            nonlocal errors
-            while time.perf_counter() < end:
-                t = time.perf_counter()
-                try:
-                    r = await http.get(path)
-                    ok = r.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                times.append(time.perf_counter() - t)
-                errors += 0 if ok else 1
-        await asyncio.gather(*[client() for _ in range(n)])
-    return times, errors
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
+pct = loadclient.pct
 
 
 def main(seconds: float = SECONDS) -> dict[str, float]:
@@ -170,20 +168,26 @@ def main(seconds: float = SECONDS) -> dict[str, float]:
                   f"(target 1), server peak {rss:.0f} MB (target < 500 MB)")
             figures.update(up_s=up, cold_burst_s=max(times), cold_runs=runs, cold_rss_mb=rss,
                            cold_errors=errors)
-            print(f"warm: {CLIENTS} connections × {seconds:g} s per page, brotli accepted")
-            print(f"{'page':<16}{'n':>7}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}"
-                  f"{'errors':>8}")
+            floor = baseline(seconds)
+            print(f"warm: {CLIENTS} connections × {seconds:g} s per page, brotli accepted; "
+                  f"ratio = p99 / the trivial app's p99 ({floor:.1f} ms) in this run")
+            print(f"{'page':<16}{'n':>7}{'req/s':>7}{'p50 ms':>8}{'p99 ms':>8}{'max ms':>8}"
+                  f"{'errors':>7}{'ratio':>7}")
             worst = 0.0
             for name, path in PAGES.items():
-                times, errors = asyncio.run(sustained(url, path, CLIENTS, seconds))
-                p99 = 1000 * pct(times, 0.99)
+                httpx.get(url + path, headers=HEADERS, timeout=600)  # warm: computed once
+                got = asyncio.run(loadclient.get_many("127.0.0.1", port, path, CLIENTS,
+                                                      seconds))
+                p99 = 1000 * pct(got.times, 0.99)
                 worst = max(worst, p99)
-                print(f"{name:<16}{len(times):>7}{len(times) / seconds:>8.0f}"
-                      f"{1000 * pct(times, 0.5):>9.1f}{p99:>9.1f}{1000 * max(times):>9.1f}"
-                      f"{errors:>8}", flush=True)
+                print(f"{name:<16}{len(got.times):>7}{len(got.times) / seconds:>7.0f}"
+                      f"{1000 * pct(got.times, 0.5):>8.1f}{p99:>8.1f}"
+                      f"{1000 * max(got.times):>8.1f}{got.errors:>7}{p99 / floor:>7.1f}",
+                      flush=True)
                 figures[f"{name}_p99_ms"] = p99
-                figures[f"{name}_errors"] = errors
+                figures[f"{name}_errors"] = got.errors
             figures["worst_p99_ms"] = worst
+            figures["baseline_p99_ms"] = floor
             print(f"worst p99 {worst:.0f} ms (target < 100 ms); server peak "
                   f"{peak_rss_mb(proc.pid):.0f} MB")
         finally:
@@ -192,8 +196,26 @@ def main(seconds: float = SECONDS) -> dict[str, float]:
     return figures
 
 
+def baseline(seconds: float) -> float:
+    """p99 ms of the trivial app under the same client and connections (printed)."""
+    port = free_port()
+    proc, _ = start("-", port, "/")
+    try:
+        got = asyncio.run(loadclient.get_many("127.0.0.1", port, "/", CLIENTS, seconds))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    p99 = 1000 * pct(got.times, 0.99)
+    print(f"baseline: the trivial app, {CLIENTS} connections: {len(got.times) / seconds:.0f} "
+          f"req/s, p50 {1000 * pct(got.times, 0.5):.1f} ms, p99 {p99:.1f} ms, "
+          f"{got.errors} errors (the client's and uvicorn's own cost)")
+    return max(p99, 1e-3)
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--serve":
         serve(sys.argv[2], int(sys.argv[3]))
+    elif len(sys.argv) == 3 and sys.argv[1] == "--baseline":
+        serve_baseline(int(sys.argv[2]))
     else:
         main(5.0 if "--quick" in sys.argv else SECONDS)

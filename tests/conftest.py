@@ -21,3 +21,11 @@ def baerum(example_dir: Path) -> Plan:
     """The Bærum example, loaded and validated."""
     return load_plan(example_dir)
 
+
+
+@pytest.fixture(autouse=True)
+def _bokmal_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line speaks bokmål unless a test asks otherwise: the machine's LANG (an
+    English developer's en_US.UTF-8) must not change what the tests see."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)

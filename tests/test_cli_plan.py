@@ -74,7 +74,7 @@ def test_validate_names_the_plan(capsys: pytest.CaptureFixture[str], example_dir
     text = " ".join(out.split())
     assert text.startswith("ok ")
     assert "Bærum kommune" in text and "2018–2021" in text
-    assert "18 investments" in text and "5 rules" in text
+    assert "18 investeringer" in text and "5 handlingsregler" in text
 
 
 def test_validate_the_built_in_example_by_name(capsys: pytest.CaptureFixture[str]):
@@ -85,7 +85,7 @@ def test_validate_the_built_in_example_by_name(capsys: pytest.CaptureFixture[str
 def test_validate_an_unknown_folder(capsys: pytest.CaptureFixture[str], tmp_path: Path):
     code, out, err = run(["validate", str(tmp_path / "nowhere")], capsys)
     assert code == 2 and out == ""
-    assert err.startswith(f"error: {tmp_path / 'nowhere'}: ") and "Traceback" not in err
+    assert err.startswith(f"feil: {tmp_path / 'nowhere'}: ") and "Traceback" not in err
 
 
 # --- show --format json -------------------------------------------------------------------------
@@ -258,4 +258,4 @@ def test_the_console_script_exits_2_without_a_traceback(tmp_path: Path):
                           text=True, env=env, timeout=120)
     assert done.returncode == 2
     assert "Traceback" not in done.stderr + done.stdout
-    assert done.stderr.startswith(f"error: {tmp_path}/plan.yaml: ")
+    assert done.stderr.startswith(f"feil: {tmp_path}/plan.yaml: ")

@@ -50,8 +50,8 @@ def test_csv_for_norwegian_excel(capsys) -> None:
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["project", "--years", "some"], "--years: expected 'all'"),
-    (["project", "--format", "csv", "--sep", "|"], "--sep: expected ',' or ';'"),
+    (["project", "--years", "some"], "--years: forventet 'all'"),
+    (["project", "--format", "csv", "--sep", "|"], "--sep: forventet ',' eller ';'"),
 ])
 def test_bad_options(capsys, argv: list[str], message: str) -> None:
     code, _, err = run(argv, capsys)

@@ -106,9 +106,15 @@ def test_overview_parts_add_up_and_match_the_engine(case) -> None:
         assert head.heading
         areas = sum(by_name[a.name].values for a in sector.program_areas)
         _close(areas, head.values, f"{sector.name}: areas vs heading")
-        _close(head.values, proj.series[f"expenses_{sector.id}"][idx], sector.name)
+        _close(head.values, proj.series[f"net_sector_{sector.id}"][idx], sector.name)
         for a in sector.program_areas:
-            _close(by_name[a.name].values, proj.series[f"area_{a.id}"][idx], a.name)
+            _close(by_name[a.name].values, proj.series[f"net_area_{a.id}"][idx], a.name)
+            # the net appropriation is the area's gross expenses less its own income
+            ser = proj.series
+            _close(ser[f"net_area_{a.id}"], ser[f"gross_area_{a.id}"]
+                   - ser[f"fees_area_{a.id}"] - ser[f"refunds_area_{a.id}"], a.name)
+    # the plan places every cost, fee and refund: no line outside the programområder
+    assert len(rows) == len(plan.sectors) + len(plan.program_area_ids())
     projects = ovs["2B" if plan.law_regime == "1992" else "5-5-2"]
     for inv, ln in zip(plan.investments, projects.lines, strict=False):
         assert ln.nb == inv.name
@@ -129,13 +135,14 @@ def test_the_main_overview_and_1b_print_one_figure_per_sector(case) -> None:
     alloc = overview_table(ovs[1], "nb")
     one_b = {r.cells[1]: r.cells[2:] for r in alloc.rows}
     for sector in plan.sectors:
-        printed = [thousands(proj.series[f"expenses_{sector.id}"][proj.year_index(y)])
-                   for y in years]
-        assert c1[sector.name] == printed, sector.name
-        assert one_b[sector.name] == printed, sector.name
-    # C.1 has no residual row hiding a difference
-    assert not any("Underliggende kostnadsvekst" in k for k in c1)
-    assert not any("Underliggende kostnadsvekst" in k for k in one_b)
+        def printed(name: str) -> list[str]:
+            return [thousands(proj.series[name][proj.year_index(y)]) for y in years]
+        assert c1[sector.name] == printed(f"gross_sector_{sector.id}"), sector.name
+        assert one_b[sector.name] == printed(f"net_sector_{sector.id}"), sector.name
+    # neither has a residual row hiding a difference
+    for table in (c1, one_b):
+        assert not any("Underliggende kostnadsvekst" in k or "ikke fordelt" in k
+                       or "ikke plasserer" in k for k in table)
 
 
 def test_key_figures_show_the_engine_savings_need(case) -> None:

@@ -75,8 +75,22 @@ def test_variant_gives_the_same_plan(tmp_path: Path, original, variant: str) -> 
     sep, encoding = VARIANTS[variant][:2]
     assert raw.startswith(b"\xef\xbb\xbf") == (encoding == "utf-8-sig")
     assert sep.encode() in raw.splitlines()[0]
-    assert load_plan(folder).model_dump() == original
+    plan = load_plan(folder)
+    # the note column is kept as each row's note and is all that differs
+    notes = {i.note for i in plan.investments} | {a.note for s in plan.sectors
+                                                  for a in s.program_areas}
+    assert notes == ({"sjekk mot budsjettet; ok"} if VARIANTS[variant][5] else {None})
+    assert _without_notes(plan.model_dump()) == original
     assert unknown_columns(folder) == []
+
+
+def _without_notes(dump: dict) -> dict:
+    for s in dump["sectors"]:
+        for a in s["program_areas"]:
+            a["note"] = None
+    for i in dump["investments"]:
+        i["note"] = None
+    return dump
 
 
 def test_unknown_column_is_a_warning_with_a_guess(tmp_path: Path, capsys) -> None:

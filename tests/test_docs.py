@@ -18,7 +18,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 MODELS = [model.Plan, model.Assumptions, model.IncomeItem, model.Fund, model.OpeningBalances,
           model.FinancePolicy, model.LongTermInvestment, model.Rule, model.Service,
           model.AgeCoverage, model.Measure, model.Target, model.PriorityArea, model.Strategy,
-          model.Series, model.Source, model.Override, model.Scenario, model.Investment]
+          model.Series, model.Source, model.Override, model.Scenario, model.Investment,
+          model.PropertyTax]
 INTERNAL = {"population", "digest", "sectors", "investments", "priority_areas", "scenarios",
             "program_areas", "operating_frame", "cost"}
 

@@ -132,7 +132,7 @@ def test_conflicting_downloads_are_refused(tmp_path: Path, capsys) -> None:
 @pytest.mark.parametrize(("argv", "message"), [
     (["-m", "0219", "--first-year", "2026"], "unknown kommune"),
     (["-m", "Berum", "--first-year", "2026"], "did you mean 3201 Bærum"),
-    (["-m", "0301", "--first-year", "1990"], "--first-year: expected a year from 2006"),
+    (["-m", "0301", "--first-year", "1990"], "--first-year: forventet et år fra 2006"),
 ])
 def test_bad_init_arguments(tmp_path: Path, capsys, argv: list[str], message: str) -> None:
     folder = tmp_path / "plan"

@@ -105,7 +105,7 @@ def test_cli_monte_carlo_json(capsys) -> None:
 @pytest.mark.parametrize("args, fragment", [
     (["project", "--draws", "0", "--seed", "1"], "--draws"),
     (["project", "--draws", "5"], "--seed"),
-    (["project", "--scenario", "nope"], "unknown scenario"),
+    (["project", "--scenario", "nope"], "ukjent scenario"),
     (["project", "--set", "assumptions.foo=1"], "unknown parameter"),
     (["project", "--set", "assumptions.interest_rate=0.05@2041"], "outside"),
 ])

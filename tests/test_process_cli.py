@@ -63,7 +63,7 @@ def test_compare_table_fits_80_columns(capsys, alternative, monkeypatch):
 
 
 @pytest.mark.parametrize("argv, fragment", [
-    (["compare", "baerum-2018-2021"], "two plans"),
+    (["compare", "baerum-2018-2021"], "to planer"),
     (["compare", "baerum-2018-2021", "x@y"], "PLAN@N"),
     (["compare", "baerum-2018-2021", "ingen-slik-plan"], "ingen-slik-plan"),
 ])
@@ -87,7 +87,8 @@ def test_publish_from_the_command_line(capsys, tmp_path, monkeypatch):
 def test_every_process_message_has_english():
     web = Path(__file__).resolve().parents[1] / "src" / "muniplan" / "web"
     files = [*(web / "templates" / "process").glob("*.html"), *(web / "auth").glob("*.py"),
-             *(web / "process").glob("*.py"), web / "pages" / "process.py"]
+             *(web / "process").glob("*.py"), web / "pages" / "process.py",
+             web / "pages" / "admin.py"]
     en = gettext_for("en")
     missing = []
     for path in files:

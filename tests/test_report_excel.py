@@ -7,18 +7,20 @@ import io
 import numpy as np
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from muniplan.cli import app
 from muniplan.cli.common import run_guarded
 from muniplan.engine.projection import project
 from muniplan.plan.errors import PlanError
 from muniplan.plan.load import load_files, load_plan, read_folder
-from muniplan.report.data import plan_to_dict
+from muniplan.plan.model import INVESTMENT_CATEGORIES, MEASURE_STATUSES
+from muniplan.report.data import plan_to_dict, projection_rows
 from muniplan.report.excel import export_workbook, import_workbook
 
 SHEETS = ("Plan", "Forutsetninger", "Kilder", "Inntekter", "Fond", "Strategier",
-          "Handlingsregler", "Tjenester", "Sektorer", "Investeringer", "Satsingsområder",
-          "Tiltak", "Mål", "Framskrivning")
+          "Handlingsregler", "Tjenester", "Aldersgrupper", "Sektorer", "Investeringer",
+          "Satsingsområder", "Tiltak", "Mål", "Framskrivning")
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +44,7 @@ def test_layout_for_a_finance_officer(workbook):
     assert ws.auto_filter.ref
     head = [c.value for c in ws[1]]
     col = head.index("2018") + 1
-    assert ws.cell(row=2, column=col).number_format == "# ##0"
+    assert ws.cell(row=2, column=col).number_format == "#,##0"  # 2 292 660 in Norwegian
     assert sum(ws.cell(row=r, column=col).value for r in range(2, ws.max_row + 1)) == 9_400_000
     assert wb["Framskrivning"].protection.sheet
     assert wb["_layout"].sheet_state == "hidden"
@@ -96,12 +98,15 @@ def _set(sheet, column, row, value):
 
 @pytest.mark.parametrize(("edit", "sheet", "cell", "words"), [
     (_set("Investeringer", "2019", 7, "mye"), "Investeringer", "O7", "not a number"),
-    (_set("Investeringer", "useful_life", 3, "lenge"), "Investeringer", "G3", "not a number"),
-    (_set("Sektorer", "program_area_id", 4, None), "Sektorer", "C4", "missing required cell"),
-    (_set("Sektorer", "2020", 2, "9,4 mrd"), "Sektorer", "H2", "not a number"),
-    (_set("Investeringer", "category", 5, "slott"), "Investeringer", "C5", "unknown category"),
+    (_set("Investeringer", "levetid", 3, "lenge"), "Investeringer", "G3", "not a number"),
+    (_set("Sektorer", "programområde-id", 4, None), "Sektorer", "C4", "missing required cell"),
+    (_set("Sektorer", "2020", 2, "9,4 mrd"), "Sektorer", "K2", "not a number"),
+    (_set("Investeringer", "kategori", 5, "slott"), "Investeringer", "C5", "unknown category"),
     (_set("Forutsetninger", "2019", 2, "høy"), "Forutsetninger", None, "not a number"),
-    (_set("Tiltak", "priority_area", 2, "ukjent"), "Tiltak", "A2", "unknown priority area"),
+    (_set("Tiltak", "satsingsområde", 2, "ukjent"), "Tiltak", "A2", "unknown priority area"),
+    (_set("Aldersgrupper", "tjeneste", 2, "ukjent"), "Aldersgrupper", "A2", "unknown service"),
+    (_set("Investeringer", "sektor", 4, "barn-og-ung"), "Investeringer", "D4",
+     "did you mean 'barn-og-unge'"),
     (_set("Handlingsregler", "id", 2, None), "Handlingsregler", "A2", "missing required cell"),
 ])
 def test_bad_cells_are_located(workbook, edit, sheet, cell, words):
@@ -135,3 +140,108 @@ def test_cli_bad_workbook_exits_2_and_writes_nothing(workbook, tmp_path, capsys)
     assert "Investeringer" in capsys.readouterr().err
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.xlsx"]
+
+
+# --- for finance staff: formats, drop-downs, no YAML, the projection in the plan's unit -------
+
+def _validations(ws):
+    return {str(dv.sqref).split(":")[0][0]: (dv.type, dv.formula1)
+            for dv in ws.data_validations.dataValidation}
+
+
+def _column(ws, header):
+    return get_column_letter(_col(ws, header))
+
+
+def test_formats_show_norwegian_thousands_and_per_cent(workbook):
+    *_, data = workbook
+    wb = load_workbook(io.BytesIO(data))
+    inv = wb["Investeringer"]
+    assert inv.cell(row=2, column=_col(inv, "2019")).number_format == "#,##0"
+    assert inv.cell(row=2, column=_col(inv, "momskomp.")).number_format == "0.0## %"
+    assert inv.cell(row=2, column=_col(inv, "momskomp.")).value == 0.2
+    debt = next(r for r in wb["Plan"].iter_rows(min_row=2) if r[0].value == "opening.debt.value")
+    assert debt[1].number_format == "#,##0"
+    rules = wb["Handlingsregler"]
+    fmts = {r[0].value: r[_col(rules, "grense") - 1].number_format
+            for r in rules.iter_rows(min_row=2)}
+    assert "0.0## %" in fmts.values() and "#,##0" in fmts.values()  # ratios and a fund
+    growth = next(r for r in wb["Forutsetninger"].iter_rows(min_row=2)
+                  if r[0].value == "wage_growth")
+    assert growth[3].number_format == "0.0## %"
+
+
+def test_drop_downs_for_sectors_categories_and_statuses(workbook):
+    *_, data = workbook
+    wb = load_workbook(io.BytesIO(data))
+    inv = _validations(wb["Investeringer"])
+    kind, categories = inv[_column(wb["Investeringer"], "kategori")]
+    assert kind == "list" and categories.strip('"').split(",") == list(INVESTMENT_CATEGORIES)
+    sector_col = _column(wb["Sektorer"], "sektor-id")
+    assert inv[_column(wb["Investeringer"], "sektor")] == (
+        "list", f"'Sektorer'!${sector_col}$2:${sector_col}$1000")
+    assert inv[_column(wb["Investeringer"], "programområde")][1].startswith("'Sektorer'!$C$2")
+    assert inv[_column(wb["Investeringer"], "momskomp.")] == ("decimal", "0")
+    tiltak = _validations(wb["Tiltak"])
+    assert tiltak[_column(wb["Tiltak"], "status")][1].strip('"').split(",") == list(
+        MEASURE_STATUSES)
+    assert tiltak[_column(wb["Tiltak"], "sektor")][1] == f"'Sektorer'!${sector_col}$2:" \
+        f"${sector_col}$1000"
+    assert "Mål" not in [ws.title for ws in wb if _validations(ws)]  # free-text indicators
+
+
+def test_headers_are_norwegian_and_no_cell_holds_yaml(workbook):
+    *_, data = workbook
+    wb = load_workbook(io.BytesIO(data))
+    assert [c.value for c in wb["Sektorer"][1]][:5] == [
+        "sektor-id", "sektor", "programområde-id", "nr.", "programområde"]
+    assert [c.value for c in wb["Aldersgrupper"][1]] == ["tjeneste", "fra alder",
+                                                         "til alder", "dekning"]
+    for ws in wb:
+        if ws.sheet_state != "visible":
+            continue
+        for row in ws.iter_rows(values_only=True):
+            for v in row:
+                assert not (isinstance(v, str) and v[:1] in "[{" and v[-1:] in "]}"), \
+                    f"{ws.title}: {v}"
+                assert not (isinstance(v, str) and "[yaml]" in v), ws.title
+
+
+def test_the_projection_is_in_the_plans_unit(workbook):
+    plan, proj, data = workbook
+    assert plan.amount_scale == 1000
+    rows = list(load_workbook(io.BytesIO(data))["Framskrivning"].iter_rows(values_only=True))
+    by_id = {r[0]: r for r in rows[1:] if r and r[0]}
+    for name, _label, unit, _basis, values in projection_rows(proj):
+        row = by_id[name]
+        if unit == "kr":
+            assert row[2] == "1000 kr"
+            assert list(row[4:4 + len(values)]) == [None if v is None else v / 1000
+                                                     for v in values], name
+        else:
+            assert list(row[4:4 + len(values)]) == values, name
+    assert by_id["operating_income"][4] == 10_439_000  # Sum driftsinntekter 2018, 1000 kr
+
+
+def test_import_refuses_a_folder_with_files_without_force(workbook, tmp_path, capsys):
+    *_, data = workbook
+    xlsx = tmp_path / "plan.xlsx"
+    xlsx.write_bytes(data)
+    out = tmp_path / "plan"
+    out.mkdir()
+    (out / "notat.txt").write_text("mine", encoding="utf-8")
+    assert run_guarded(app, ["excel", "import", str(xlsx), str(out)]) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert sorted(p.name for p in out.iterdir()) == ["notat.txt"]
+    assert run_guarded(app, ["excel", "import", str(xlsx), str(out), "--force"]) == 0
+    assert (out / "plan.yaml").is_file()
+
+
+def test_a_new_kommunes_plan_round_trips(tmp_path):
+    folder = tmp_path / "ny"
+    assert run_guarded(app, ["init", str(folder), "--municipality", "1151",
+                             "--first-year", "2026"]) == 0
+    plan = load_plan(folder)
+    data = export_workbook(plan, project(plan), read_folder(folder))
+    back = load_files(import_workbook(data))
+    assert _content(back) == _content(plan)

@@ -88,8 +88,8 @@ def test_import_changed_folder_makes_version_two(upgraded, capsys, tmp_path):
     folder = plan_copy(tmp_path)
     with (folder / "plan.yaml").open("a", encoding="utf-8") as f:
         f.write("\n# endret\n")
-    code, out, _ = run(["import", str(folder), "-s", "proposal", "-m", "Rådmannens forslag"],
-                       capsys)
+    code, out, _ = run(["import", str(folder), "-s", "proposal", "-m", "Rådmannens forslag",
+                        "--base", "1"], capsys)
     assert code == 0 and "version 2 (forslag, parent 1" in out
     assert stored(upgraded) == [(1, "adopted", None), (2, "proposal", 1)]
 

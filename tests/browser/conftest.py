@@ -5,19 +5,16 @@ skip, unless MUNIPLAN_REQUIRE_BROWSER=1 makes that a failure (as in CI)."""
 from __future__ import annotations
 
 import os
-import socket
 import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from live_server import running
 from web_helpers import make_settings, make_store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,39 +32,14 @@ def _need_browser() -> None:
     pytest.skip(f"{CHROMIUM} is missing (install Debian's chromium)")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The site on 127.0.0.1, in a uvicorn server thread of this test process."""
-    import uvicorn
-
     from muniplan.web.app import create_app
 
     tmp = tmp_path_factory.mktemp("browser-store")
-    app = create_app(make_settings(tmp), make_store(tmp))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/static/site.css", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        pytest.fail("the web app did not start")
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
+    with running(create_app(make_settings(tmp), make_store(tmp))) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

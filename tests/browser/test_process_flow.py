@@ -5,15 +5,12 @@ page of the process, and screenshots at 1366 and 320 px show the alternative bud
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+from live_server import running
 from process_helpers import PLAN, proposal_store
 from web_helpers import make_settings
 
@@ -28,37 +25,14 @@ PASSWORD = "et langt nok passord"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     from muniplan.web.app import create_app
 
     tmp: Path = tmp_path_factory.mktemp("process-site")
     store = Store.from_settings(make_settings(tmp))
     store.upgrade()
     proposal_store(store)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(make_settings(tmp), store),
-                                           host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/static/process.css", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    with running(create_app(make_settings(tmp), store), "/static/process.css") as url:
+        yield url
 
 
 def axe(page: Any) -> None:

@@ -14,6 +14,7 @@ import typer
 
 from muniplan import __version__
 from muniplan.cli import (
+    checkout_command,
     citizens,
     followup_commands,
     init_commands,
@@ -49,6 +50,10 @@ def _version(value: bool) -> None:
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Print the version and exit."),
+    lang: str = typer.Option("nb", "--lang", metavar="nb|en",
+                             help="Language of messages and help: nb (bokmål, the default) or "
+                             "en; also from LANG/LC_ALL=en_*. May be given after the command "
+                             "too."),
 ) -> None:
     """muniplan."""
 
@@ -63,6 +68,7 @@ init_commands.register(app)
 citizens.register(app)
 warm_command.register(app)
 national_commands.register(app)
+checkout_command.register(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -20,7 +20,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from muniplan.cli.common import console, plan_argument, print_json
+from muniplan.cli.common import DataFormat, console, plan_argument, print_json
 from muniplan.plan.errors import PlanError
 
 
@@ -30,10 +30,7 @@ class Period(str, Enum):
     year = "year"
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
+Format = DataFormat
 
 
 ACTUALS_HELP = "The folder of report files (default: the plan folder's actuals/)."

@@ -9,22 +9,17 @@ by :mod:`muniplan.plan.init` — whole or not at all.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 import typer
 
-from muniplan.cli.common import console, err_console, fail
-from muniplan.demography.carry import History, carry_forward
+from muniplan.cli.common import console, fail, warn, working
+from muniplan.cli.i18n import _
 from muniplan.plan.errors import PlanError
-from muniplan.plan.init import InitData, baerum_per_user, build_files, modelled_note
-from muniplan.plan.load import DEFAULT_PLAN, load_plan
-from muniplan.plan.national import Kommune, find_municipality, municipal_population, national_rates
-from muniplan.plan.population_import import (
-    population_csv_text,
-    read_population_files,
-    replace_file,
-)
-from muniplan.report.output import check_empty, write_files
+
+if TYPE_CHECKING:  # numpy, the models and the statistics load inside the commands
+    from muniplan.plan.init import InitData
+    from muniplan.plan.national import Kommune
 
 FIRST_YEARS = range(2006, 2101)
 
@@ -51,12 +46,16 @@ def init_command(
     """Write a plan folder for any kommune that validates and projects at once: its
     population, Norway's mortality and fertility, the TBU services and rules, a KOSTRA
     skeleton of sectors, and economic assumptions — every default marked, with its source."""
+    from muniplan.plan.init import build_files
+    from muniplan.plan.national import find_municipality
+    from muniplan.report.output import check_empty, write_files
+
     check_empty(folder, force)
     if first_year not in FIRST_YEARS:
         fail(f"--first-year: expected a year from {FIRST_YEARS.start} to "
              f"{FIRST_YEARS.stop - 1}, found {first_year}")
     kommune = find_municipality(municipality)
-    with err_console.status(f"{kommune.display_name}: befolkning og standardverdier …"):
+    with working(f"{kommune.display_name}: befolkning og standardverdier …"):
         data = _init_data(kommune, first_year, population)
         files = build_files(data)
     check_empty(folder, force)
@@ -67,6 +66,12 @@ def init_command(
 def _init_data(kommune: Kommune, first_year: int, population: list[Path] | None) -> InitData:
     """The kommune's population (shipped or from SSB files) carried forward to the base
     year, Norway's rates, and the Bærum example's costs per user."""
+    from muniplan.demography.carry import History, carry_forward
+    from muniplan.plan.init import InitData, baerum_per_user
+    from muniplan.plan.load import DEFAULT_PLAN, load_plan
+    from muniplan.plan.national import municipal_population, national_rates
+    from muniplan.plan.population_import import read_population_files
+
     if population:
         years, pop = read_population_files(population, kommune.number)
     else:
@@ -94,16 +99,19 @@ def _init_data(kommune: Kommune, first_year: int, population: list[Path] | None)
 
 
 def _report(folder: Path, kommune: Kommune, data: InitData) -> None:
+    from muniplan.plan.init import modelled_note
+
     first_year = data.first_year
     total = int(data.population[-1].sum())
-    console.print(f"[green]ok[/] {folder}: {kommune.display_name} ({kommune.number}), "
-                  f"handlingsprogram {first_year}–{first_year + 3}, {_count(total)} innbyggere "
-                  f"1. januar {first_year}", soft_wrap=True)
+    console.print("[green]ok[/] " + _("{0}: {1} ({2}), handlingsprogram {3}–{4}, {5} "
+                                      "innbyggere 1. januar {3}").format(
+        folder, kommune.display_name, kommune.number, first_year, first_year + 3,
+        _count(total)), soft_wrap=True)
     note = modelled_note(data)
     if note:
-        err_console.print(f"[yellow]advarsel:[/] {note}", soft_wrap=True)
-    console.print(f"Neste steg: erstatt standardverdiene (muniplan validate {folder} viser "
-                  f"dem), og kjør muniplan project {folder}.", soft_wrap=True)
+        warn(note)
+    console.print(_("Neste steg: erstatt standardverdiene (muniplan validate {0} viser dem), "
+                    "og kjør muniplan project {0}.").format(folder), soft_wrap=True)
 
 
 def import_population(
@@ -115,6 +123,15 @@ def import_population(
                               "population/population.csv into (default: here)."),
 ) -> None:
     """Write the plan's population/population.csv from SSB's table 07459, as downloaded."""
+    import numpy as np
+
+    from muniplan.plan.national import find_municipality
+    from muniplan.plan.population_import import (
+        population_csv_text,
+        read_population_files,
+        replace_file,
+    )
+
     if not (plan / "plan.yaml").is_file():
         fail(f"--plan: {plan} is not a plan folder (no plan.yaml)")
     region = municipality.strip()
@@ -124,10 +141,15 @@ def import_population(
     target = plan / "population" / "population.csv"
     replace_file(target, population_csv_text(years, pop))
     total = int(np.asarray(pop[-1]).sum())
-    console.print(f"[green]ok[/] {target}: {len(years)} år, {int(years[0])}–{int(years[-1])}, "
-                  f"{_count(total)} innbyggere 1. januar {int(years[-1])}", soft_wrap=True)
+    console.print("[green]ok[/] " + _("{0}: {1} år, {2}–{3}, {4} innbyggere 1. januar "
+                                      "{3}").format(target, len(years), int(years[0]),
+                                                    int(years[-1]), _count(total)),
+                  soft_wrap=True)
 
 
 def _count(n: int) -> str:
-    """``15 110``: thousands apart by a space, as Norwegian writes them."""
-    return f"{n:,}".replace(",", " ")
+    """``15 110``: thousands apart by a space, as Norwegian writes them (``15,110`` in
+    English)."""
+    from muniplan.cli.i18n import current
+
+    return f"{n:,}" if current() == "en" else f"{n:,}".replace(",", " ")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from muniplan.cli.common import fail, print_json
+from muniplan.cli.common import fail, print_json, working
 
 MAX_DRAWS = 10_000
 FIRST_BASE, LAST_BASE = 2006, 2018
@@ -63,7 +63,9 @@ def national_command(
     if port and (workers or 1) > 8:
         fail(f"--workers: at most 8 with a fixed --port (ports {port}–{port + 19}), "
              f"found {workers}")
-    data = national_data(from_year, to, draws, seed, kommune or None, scheduler, workers, port)
+    with working("Framskriver befolkningen i kommunene …"):
+        data = national_data(from_year, to, draws, seed, kommune or None, scheduler, workers,
+                             port)
     if format is Format.json:
         print_json(data)
     elif format is Format.csv:
@@ -85,5 +87,7 @@ def backtest_command(
     and the coverage of calibrated 90 % intervals on held-out base years and kommuner."""
     from muniplan.cli.national_view import backtest_report
 
-    print(backtest_report(scheduler, workers, port, write_calibration))
+    with working("Tilbaketester alle kommuner …"):
+        report = backtest_report(scheduler, workers, port, write_calibration)
+    print(report)
 

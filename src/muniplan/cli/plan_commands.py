@@ -2,49 +2,35 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import numpy as np
 import typer
 from rich import box
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from muniplan.cli.common import console, err_console, fail, plan_argument, print_json
+from muniplan.cli.common import (
+    DataFormat,
+    TableFormat,
+    console,
+    err_console,
+    fail,
+    plan_argument,
+    print_json,
+    warn,
+    working,
+)
+from muniplan.cli.i18n import _, current
 from muniplan.cli.tables import column_blocks, write_csv
-from muniplan.engine.compare import compare
-from muniplan.engine.montecarlo import STAGES as MC_STAGES
-from muniplan.engine.projection import MAX_DRAWS, Projection, project
-from muniplan.plan.advice import plan_warnings
-from muniplan.plan.load import load_plan, resolve, unknown_columns
-from muniplan.plan.model import CATEGORY_LABELS, Plan, Scenario
-from muniplan.plan.parameters import PlanIds, parse_set
-from muniplan.report.data import (
-    plan_to_dict,
-    projection_rows,
-    projection_to_dict,
-    series_list,
-    value,
-)
-from muniplan.report.formatting import (
-    SUMMARY_SERIES,
-    figure,
-    millions,
-    percent,
-    short_label,
-)
+
+if TYPE_CHECKING:  # the engine, the models and numpy load inside the commands that use them
+    from muniplan.engine.projection import Projection
+    from muniplan.plan.model import Plan, Scenario
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-class ShowFormat(str, Enum):
-    table = "table"
-    json = "json"
+Format = DataFormat
+ShowFormat = TableFormat
 
 
 def register(app: typer.Typer) -> None:
@@ -60,54 +46,83 @@ def validate(plan: str = plan_argument()) -> None:
 
     Exit code 0 when the plan is valid, 2 when it is not.
     """
+    from muniplan.plan.advice import plan_warnings
+    from muniplan.plan.load import load_plan, resolve, unknown_columns
+    from muniplan.report.formatting import millions
+
     p = load_plan(plan)
     total = sum(i.total_cost for i in p.investments)
+    holds = _("{0} sektorer, {1} programområder, {2} investeringer ({3} mill. kr), "
+              "{4} satsingsområder, {5} handlingsregler, {6} tjenester").format(
+        len(p.sectors), sum(len(s.program_areas) for s in p.sectors), len(p.investments),
+        millions(total, 0, current()), len(p.priority_areas), len(p.rules), len(p.services))
     console.print(
-        f"[green]ok[/] {resolve(plan)}: {p.title} — {p.municipality.name}, "
-        f"{p.period.first}–{p.period.last} (horizon {p.horizon}), "
-        f"{len(p.sectors)} sectors, {sum(len(s.program_areas) for s in p.sectors)} "
-        f"programområder, {len(p.investments)} investments ({millions(total, 0)} mill. kr), "
-        f"{len(p.priority_areas)} priority areas, {len(p.rules)} rules, "
-        f"{len(p.services)} services, "
-        + ("population data" if p.population is not None else "no population data")
+        f"[green]ok[/] {escape(str(resolve(plan)))}: {escape(p.title)} — "
+        f"{escape(p.municipality.name)}, {p.period.first}–{p.period.last} "
+        f"({_('horisont')} {p.horizon}), {holds}, "
+        + (_("befolkningsdata") if p.population is not None else _("ingen befolkningsdata"))
     )
     for warning in [*unknown_columns(plan), *map(str, plan_warnings(p))]:
-        err_console.print(f"[yellow]advarsel:[/] {escape(warning)}", soft_wrap=True)
+        warn(warning)
 
 
 def show(plan: str = plan_argument(),
          format: ShowFormat = typer.Option(ShowFormat.table, "--format", "-f",
                                            help="table or json (whole kroner)")) -> None:
     """Show the plan: sectors with frames, investments, priority areas, rules."""
+    from muniplan.plan.load import load_plan
+    from muniplan.plan.model import CATEGORY_LABELS
+    from muniplan.report.data import plan_to_dict
+    from muniplan.report.formatting import millions
+
     p = load_plan(plan)
     if format is ShowFormat.json:
         print_json(plan_to_dict(p))
         return
+    lang = current()
     years = list(p.period.years)
-    t = Table(title=f"{p.title} — driftsrammer (mill. kr, {p.price_basis.label()})")
-    t.add_column("Sektor")
+    t = Table(title=_("{0} — driftsrammer (mill. kr, {1})").format(
+        p.title, _(p.price_basis.label())))
+    t.add_column(_("Sektor"))
     for y in years:
         t.add_column(str(y), justify="right")
     for s in p.sectors:
         frame = s.operating_frame()
-        t.add_row(s.name, *(millions(frame.get(y), 1) for y in years))
+        t.add_row(s.name, *(millions(frame.get(y), 1, lang) for y in years))
     console.print(t)
-    t = Table(title="Investeringer (mill. kr)")
+    _print_notes([a for s in p.sectors for a in s.program_areas])
+    t = Table(title=_("Investeringer (mill. kr)"))
     for col in ("Prosjekt", "Kategori", "Ferdig", "Sum"):
-        t.add_column(col, justify="right" if col in ("Ferdig", "Sum") else "left")
+        t.add_column(_(col), justify="right" if col in ("Ferdig", "Sum") else "left")
     for i in p.investments:
-        t.add_row(i.name, CATEGORY_LABELS.get(i.category, i.category), str(i.completion_year),
-                  millions(i.total_cost, 1))
-    t.add_row("[b]Sum[/]", "", "", f"[b]{millions(sum(i.total_cost for i in p.investments), 1)}[/]")
+        t.add_row(i.name, _(CATEGORY_LABELS.get(i.category, i.category)),
+                  str(i.completion_year), millions(i.total_cost, 1, lang))
+    t.add_row(f"[b]{_('Sum')}[/]", "", "",
+              f"[b]{millions(sum(i.total_cost for i in p.investments), 1, lang)}[/]")
     console.print(t)
+    _print_notes(p.investments)
     for a in p.priority_areas:
         console.print(f"[b]{a.name}[/]: " + "; ".join(m.name for m in a.measures))
     for r in p.rules:
         console.print(f"[b]{r.id}[/] {r.name}")
 
 
+def _print_notes(rows: Sequence[object]) -> None:
+    """The rows' notes (the kommentar, merknad or note column of the plan's CSV files)
+    under their table, one a line: a note column would squeeze the figures out of 80
+    columns."""
+    for row in rows:
+        note = getattr(row, "note", None)
+        if note:
+            console.print(f"[dim]{_('Merknad')}[/] – {escape(getattr(row, 'name', ''))}: "
+                          f"{escape(note)}", soft_wrap=True)
+
+
 def _scenarios(p: Plan, names: list[str] | None, sets: list[str] | None) -> list[Scenario]:
     """The named scenarios of the plan, then the command line's overrides, in order."""
+    from muniplan.plan.model import Scenario
+    from muniplan.plan.parameters import PlanIds, parse_set
+
     known = {s.id: s for s in p.scenarios}
     chosen: list[Scenario] = []
     for name in names or []:
@@ -126,6 +141,9 @@ def _scenarios(p: Plan, names: list[str] | None, sets: list[str] | None) -> list
 def _run(plan: str | None, to: int | None, draws: int = 1, seed: int | None = None,
          scenarios: list[str] | None = None, sets: list[str] | None = None,
          show_progress: bool = False) -> Projection:
+    from muniplan.engine.projection import MAX_DRAWS, project
+    from muniplan.plan.load import load_plan
+
     p = load_plan(plan)
     if to is not None and not (p.period.last <= to <= 2100):
         fail(f"--to: expected a year from the end of the plan period ({p.period.last}) "
@@ -133,13 +151,18 @@ def _run(plan: str | None, to: int | None, draws: int = 1, seed: int | None = No
     if not 1 <= draws <= MAX_DRAWS:
         fail(f"--draws: expected 1 to {MAX_DRAWS}, found {draws}")
     chosen = _scenarios(p, scenarios, sets)
-    if draws > 1 and show_progress:
+    if draws > 1 and show_progress and err_console.is_terminal:
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        from muniplan.engine.montecarlo import STAGES as MC_STAGES
+
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                       TimeElapsedColumn(), console=err_console, transient=True) as bar:
-            task = bar.add_task(f"{draws} trekninger", total=len(MC_STAGES))
+            task = bar.add_task(_("{0} trekninger").format(draws), total=len(MC_STAGES))
 
             def step(stage: str) -> None:
-                bar.update(task, description=f"{draws} trekninger: {stage}", advance=1)
+                bar.update(task, description=_("{0} trekninger: {1}").format(draws, _(stage)),
+                           advance=1)
 
             return project(p, to_year=to, draws=draws, seed=seed, scenarios=chosen,
                            progress=step)
@@ -163,27 +186,31 @@ def project_command(
                               "every tenth."),
     sep: str = typer.Option(",", "--sep", help="CSV separator: ',' or ';' (for Norwegian "
                             "Excel: decimal comma, BOM, CRLF)."),
-    draws: int = typer.Option(1, "--draws", help=f"Monte Carlo draws (1 = deterministic; at "
-                              f"most {MAX_DRAWS})."),
+    draws: int = typer.Option(1, "--draws", help="Monte Carlo draws (1 = deterministic; at "
+                              "most 100 000)."),
     seed: int = typer.Option(None, "--seed", help="Seed of a Monte Carlo run (required with "
                              "--draws > 1)."),
 ) -> None:
     """Project the plan's finances year by year to the horizon: income, expenses, debt,
     the net operating result, every rule checked, and the savings need; with --draws, the
     percentile fans and the probability that each rule breaks."""
+    from muniplan.report.data import projection_to_dict
+
     if draws > 1 and seed is None:
         fail("--seed: a Monte Carlo run (--draws > 1) needs a seed so it can be repeated")
     if years not in ("", "all"):
         fail(f"--years: expected 'all', found {years!r}")
     if sep not in (",", ";"):
         fail(f"--sep: expected ',' or ';', found {sep!r}")
-    proj = _run(plan, to, draws, seed, scenario, set_, show_progress=format is Format.table)
+    proj = _run(plan, to, draws, seed, scenario, set_, show_progress=True)
     if format is Format.json:
         print_json(projection_to_dict(proj))
         return
     if format is Format.csv:
         _write_csv(proj, sep)
         return
+    from muniplan.report.formatting import SUMMARY_SERIES
+
     _print_table(proj, SUMMARY_SERIES if summary else tuple(proj.series), years == "all")
     _print_checks(proj)
     if proj.samples is not None:
@@ -191,37 +218,42 @@ def project_command(
 
 
 def _print_fans(proj: Projection) -> None:
+    from muniplan.report.formatting import figure, millions, percent, short_label
+
     years = list(proj.years)
     shown = _shown_years(proj)
     idx = [years.index(y) for y in shown]
     q = proj.quantiles(["net_operating_result_ratio", "debt_ratio", "reserve_fund"])
-    t = Table(title=f"Usikkerhet: {proj.provenance['draws']} trekninger, frø "
-              f"{proj.provenance['seed']} (persentiler; mill. kr)", box=box.SIMPLE_HEAD)
+    lang = current()
+    t = Table(title=_("Usikkerhet: {0} trekninger, frø {1} (persentiler; mill. kr)").format(
+        proj.provenance["draws"], proj.provenance["seed"]), box=box.SIMPLE_HEAD)
     t.add_column("", no_wrap=True)
     for y in shown:
         t.add_column(str(y), justify="right", no_wrap=True)
     for name in ("net_operating_result_ratio", "debt_ratio", "reserve_fund", "savings_need"):
         for k in ("0.05", "0.5", "0.95"):
-            t.add_row(f"{short_label(name)} p{round(float(k) * 100)}",
-                      *(figure(name, q[k][name][i], decimals=0) for i in idx))
+            t.add_row(f"{_(short_label(name))} p{round(float(k) * 100)}",
+                      *(figure(name, q[k][name][i], lang, decimals=0) for i in idx))
     console.print(t)
-    t = Table(title="Sannsynlighet for brudd på handlingsreglene", box=box.SIMPLE_HEAD)
-    t.add_column("Regel", no_wrap=True)
+    t = Table(title=_("Sannsynlighet for brudd på handlingsreglene"), box=box.SIMPLE_HEAD)
+    t.add_column(_("Regel"), no_wrap=True)
     for y in shown:
         t.add_column(str(y), justify="right")
     for rule, p in (proj.breach_probability or {}).items():
-        t.add_row(rule, *(percent(float(p[i]), 0) for i in idx))
+        t.add_row(rule, *(percent(float(p[i]), 0, lang) for i in idx))
     console.print(t)
     for prob in (0.8, 0.95):
         need = proj.savings_need_at(prob)
         console.print(
-            f"Innsparingsbehov som holder alle regler med {round(prob * 100)} % "
-            "sannsynlighet (mill. kr): "
-            + ", ".join(f"{y}: {millions(float(need[years.index(y)]), 0)}" for y in shown)
+            _("Innsparingsbehov som holder alle regler med {0} % sannsynlighet (mill. kr): "
+              "{1}").format(round(prob * 100), "; ".join(
+                f"{y}: {millions(float(need[years.index(y)]), 0, lang)}" for y in shown))
         )
 
 
 def _write_csv(proj: Projection, sep: str = ",") -> None:
+    from muniplan.report.data import projection_rows
+
     write_csv([["series", "label", "unit", "price_basis", *proj.years],
                *([name, text, unit, basis or "", *values]
                  for name, text, unit, basis, values in projection_rows(proj))], sep)
@@ -239,14 +271,19 @@ def _shown_years(proj: Projection) -> list[int]:
 
 def _print_table(proj: Projection, names: tuple[str, ...], all_years: bool = False) -> None:
     """The series by year, in as many blocks of years as the width needs: no number cut."""
+    from muniplan.report.formatting import figure, short_label
+
     years = list(proj.years)
     shown = years if all_years else _shown_years(proj)
     idx = [years.index(y) for y in shown]
-    rows = [(short_label(n), [figure(n, float(proj.series[n][i]), decimals=0) for i in idx])
+    lang = current()
+    rows = [(_(short_label(n)),
+             [figure(n, float(proj.series[n][i]), lang, decimals=0) for i in idx])
             for n in names if n in proj.series]
-    rows.append(("Innsparingsbehov", [_need(proj, i) for i in idx]))
-    label_width = max(len(label) for label, _ in rows)
-    widths = [max(len(str(y)), *(len(cells[j]) for _, cells in rows))
+    rows.append((_("Innsparingsbehov"), [_need(proj, i) for i in idx]))
+    # a long label wraps onto a second line rather than pushing the years out of the width
+    label_width = min(LABEL_WIDTH, max(len(label) for label, _cells in rows))
+    widths = [max(len(str(y)), *(len(cells[j]) for _label, cells in rows))
               for j, y in enumerate(shown)]
     blocks = column_blocks(label_width, widths, console.width)
     last = proj.period[1]
@@ -262,9 +299,9 @@ def _print_table(proj: Projection, names: tuple[str, ...], all_years: bool = Fal
         blocks = [[keep[i] for i in b] for b in blocks]
     for block in blocks:
         span = f"{shown[block[0]]}–{shown[block[-1]]}" if len(block) > 1 else str(shown[block[0]])
-        t = Table(title=f"{proj.municipality['name']}: framskrivning {span} "
-                  "(mill. løpende kr)", box=box.SIMPLE_HEAD)
-        t.add_column("", no_wrap=True, min_width=label_width)
+        t = Table(title=_("{0}: framskrivning {1} (mill. løpende kr)").format(
+            proj.municipality["name"], span), box=box.SIMPLE_HEAD)
+        t.add_column("", min_width=label_width, max_width=label_width)
         for j in block:
             t.add_column(str(shown[j]), justify="right", no_wrap=True)
         for label, cells in rows:
@@ -272,11 +309,17 @@ def _print_table(proj: Projection, names: tuple[str, ...], all_years: bool = Fal
         console.print(t)
 
 
+LABEL_WIDTH = 26
+"""The widest label column of the projection table: 80 columns then hold five years."""
+
+
 def _need(proj: Projection, i: int) -> str:
     """The need in a table cell: a number, or "kan ikke" where it cannot be computed."""
+    from muniplan.report.formatting import millions
+
     if proj.savings_reason_text(i) is not None:
-        return "kan ikke"
-    return millions(float(proj.savings_need[i]), 0)
+        return _("kan ikke")
+    return millions(float(proj.savings_need[i]), 0, current())
 
 
 def _print_checks(proj: Projection) -> None:
@@ -291,40 +334,47 @@ def _print_checks(proj: Projection) -> None:
     for rule, years in broken.items():
         not_projected = all(c.ok is None for c in proj.checks if c.rule == rule)
         if not_projected:
-            console.print(f"[dim]–[/] {names[rule]}: ikke framskrevet (oppfølgingsindikator)")
+            console.print(f"[dim]–[/] {names[rule]}: "
+                          + _("ikke framskrevet (oppfølgingsindikator)"))
         elif years:
-            console.print(f"[red]✗[/] {names[rule]}: brutt i {_spans(years)}")
+            console.print(f"[red]✗[/] {names[rule]}: " + _("brutt i {0}").format(_spans(years)))
         else:
-            console.print(f"[green]✓[/] {names[rule]}: holdes i alle år")
+            console.print(f"[green]✓[/] {names[rule]}: " + _("holdes i alle år"))
     console.print(savings_summary(proj))
 
 
 def savings_summary(proj: Projection) -> str:
     """The savings need in words: when it cannot be computed, why; else its level and the
     new savings in the last year, fixed and nominal, and what it rests on."""
+    import numpy as np
+
+    from muniplan.report.formatting import millions, percent
+
+    lang = current()
     need = proj.savings_need
     years = list(proj.years)
     blocked = [i for i in range(len(years)) if proj.savings_reason_text(i) is not None]
     if blocked:
         i = blocked[0]
-        return (f"Innsparingsbehov: kan ikke beregnes i {_spans([years[j] for j in blocked])}"
-                f": reglene kan ikke holdes med kutt i driften — {proj.savings_reason_text(i)}"
-                f" (første gang {years[i]}).")
+        return _("Innsparingsbehov: kan ikke beregnes i {0}: reglene kan ikke holdes med kutt "
+                 "i driften — {1} (første gang {2}).").format(
+            _spans([years[j] for j in blocked]), proj.savings_reason_text(i, lang), years[i])
     if not np.any(need > 0):
-        return "Innsparingsbehov: ingen — alle handlingsregler holdes i alle år."
-    first = years[int(np.argmax(need > 0))]
+        return _("Innsparingsbehov: ingen — alle handlingsregler holdes i alle år.")
     s = proj.series
-    last = years[-1]
     lines = [
-        f"Innsparingsbehov fra {first}. I {last} må innsparinger på "
-        f"{millions(float(s['savings_need_fixed'][-1]), 0)} mill. {proj.base_year}-kr "
-        f"({millions(float(need[-1]), 0)} mill. løpende kr, "
-        f"{percent(float(need[-1] / s['operating_expenses'][-1]))} av driftsutgiftene) "
-        f"være på plass; {millions(float(s['savings_new_fixed'][-1]), 0)} mill. "
-        f"{proj.base_year}-kr av dem er nye det året.",
-        f"Det hviler på (endring fra {years[0]}, mill. {proj.base_year}-kr): "
-        + "; ".join(f"{proj.label(k).removeprefix('Drivere: ')} "
-                    f"{millions(float(s[k][-1]), 0)}" for k in DRIVERS) + ".",
+        _("Innsparingsbehov fra {0}. I {1} må innsparinger på {2} mill. {3}-kr ({4} mill. "
+          "løpende kr, {5} av driftsutgiftene) være på plass; {6} mill. {3}-kr av dem er nye "
+          "det året.").format(
+            years[int(np.argmax(need > 0))], years[-1],
+            millions(float(s["savings_need_fixed"][-1]), 0, lang), proj.base_year,
+            millions(float(need[-1]), 0, lang),
+            percent(float(need[-1] / s["operating_expenses"][-1]), 1, lang),
+            millions(float(s["savings_new_fixed"][-1]), 0, lang)),
+        _("Det hviler på (endring fra {0}, mill. {1}-kr): {2}.").format(
+            years[0], proj.base_year, "; ".join(
+                f"{proj.label(k, lang).removeprefix('Drivere: ').removeprefix('Drivers: ')} "
+                f"{millions(float(s[k][-1]), 0, lang)}" for k in DRIVERS)),
     ]
     return "\n".join(lines)
 
@@ -353,8 +403,14 @@ def scenarios_command(
 ) -> None:
     """The plan's scenarios side by side: each stress test and lever alone, against the plan
     as written — savings need, net operating result ratio, debt ratio, first breach."""
+    from muniplan.engine.compare import compare
+    from muniplan.plan.load import load_plan
+    from muniplan.report.data import series_list, value
+    from muniplan.report.formatting import millions, percent
+
     p = load_plan(plan)
-    results = compare(p, to_year=to)
+    with working("Framskriver planen under hvert scenario …"):
+        results = compare(p, to_year=to)
     years = list(results[0].projection.years)
     marks = [y for y in (p.period.last, 2030, years[-1]) if y in years]
     if format is ShowFormat.json:
@@ -369,13 +425,14 @@ def scenarios_command(
             for r in results
         ])
         return
-    t = Table(title=f"Scenarier for {p.title} (innsparingsbehov i mill. løpende kr)")
-    t.add_column("Scenario", no_wrap=True)
+    lang = current()
+    t = Table(title=_("Scenarier for {0} (innsparingsbehov i mill. løpende kr)").format(p.title))
+    t.add_column(_("Scenario"), no_wrap=True)
     for y in marks:
-        t.add_column(f"Innsparing {y}", justify="right")
-    t.add_column(f"NDR % {years[-1]}", justify="right")
-    t.add_column(f"Gjeldsgrad {years[-1]}", justify="right")
-    t.add_column("Første brudd", justify="right")
+        t.add_column(_("Innsparing {0}").format(y), justify="right")
+    t.add_column(_("NDR % {0}").format(years[-1]), justify="right")
+    t.add_column(_("Gjeldsgrad {0}").format(years[-1]), justify="right")
+    t.add_column(_("Første brudd"), justify="right")
     base = results[0].projection.savings_need
     for r in results:
         need = r.projection.savings_need
@@ -383,13 +440,13 @@ def scenarios_command(
         for y in marks:
             i = years.index(y)
             diff = need[i] - base[i]
-            cells.append(millions(float(need[i]), 0)
+            cells.append(millions(float(need[i]), 0, lang)
                          + ("" if r.id == "plan" else f" ({'+' if diff >= 0 else ''}"
-                            f"{millions(float(diff), 0)})"))
+                            f"{millions(float(diff), 0, lang)})"))
         first = r.first_breach()
         t.add_row(r.id, *cells,
-                  percent(float(r.projection.series["net_operating_result_ratio"][-1])),
-                  percent(float(r.projection.series["debt_ratio"][-1]), 0),
+                  percent(float(r.projection.series["net_operating_result_ratio"][-1]), 1, lang),
+                  percent(float(r.projection.series["debt_ratio"][-1]), 0, lang),
                   str(first) if first else "–")
     console.print(t)
     for r in results[1:]:

@@ -10,28 +10,20 @@ staff: they read every version, published or not, and publishing writes the audi
 from __future__ import annotations
 
 from enum import Enum
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from muniplan.cli.common import console, fail, print_json
+from muniplan.cli.common import TableFormat, console, fail, print_json
 from muniplan.cli.store_commands import open_store, say
 from muniplan.cli.users import _actor
-from muniplan.engine.plan_compare import compare_plans
-from muniplan.plan.load import load_plan
-from muniplan.plan.model import Plan
-from muniplan.report.comparison import (
-    TableData,
-    change_tables,
-    comparison_to_dict,
-    key_table,
-    rule_table,
-)
 
+if TYPE_CHECKING:  # the engine and the models load inside the commands that use them
+    from muniplan.plan.model import Plan
+    from muniplan.report.comparison import TableData
 
-class CompareFormat(str, Enum):
-    table = "table"
-    json = "json"
+CompareFormat = TableFormat
 
 
 class Stage(str, Enum):
@@ -47,6 +39,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _load(ref: str) -> tuple[str, Plan]:
+    from muniplan.plan.load import load_plan
+
     if "@" in ref:
         plan_id, _, number = ref.rpartition("@")
         if not number.isdigit():
@@ -77,6 +71,14 @@ def compare(
     """Put plans or versions side by side: per year the rules, the net operating result,
     the debt ratio and the savings need; what each changes per program area, investment and
     measure; and whether each is in balance in every plan year."""
+    from muniplan.engine.plan_compare import compare_plans
+    from muniplan.report.comparison import (
+        change_tables,
+        comparison_to_dict,
+        key_table,
+        rule_table,
+    )
+
     if len(plans) < 2:
         fail("compare: expected two plans or versions, or more")
     loaded = [_load(ref) for ref in plans]

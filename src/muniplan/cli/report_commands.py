@@ -17,9 +17,7 @@ from pathlib import Path
 
 import typer
 
-from muniplan.cli.common import console, fail, plan_argument
-from muniplan.engine.projection import project
-from muniplan.plan.load import load_plan
+from muniplan.cli.common import console, fail, plan_argument, working
 
 
 class Lang(str, Enum):
@@ -60,6 +58,8 @@ def report(
                                   "overviews) instead of the plan's own regime."),
 ) -> None:
     """Write the action programme as a document: HTML, and with --pdf a PDF."""
+    from muniplan.engine.projection import project
+    from muniplan.plan.load import load_plan
     from muniplan.report.document import build_html, build_pdf
     from muniplan.report.output import write_files
 
@@ -70,9 +70,11 @@ def report(
         p = p.model_copy(update={"law_regime": law.value})
     proj = project(p)
     t0 = time.perf_counter()
-    files: dict[str, bytes | str] = {"handlingsprogram.html": build_html(p, proj, lang.value)}
-    if pdf:
-        files["handlingsprogram.pdf"] = build_pdf(p, proj, lang.value)
+    with working("Skriver handlingsprogrammet …"):
+        files: dict[str, bytes | str] = {"handlingsprogram.html": build_html(p, proj,
+                                                                             lang.value)}
+        if pdf:
+            files["handlingsprogram.pdf"] = build_pdf(p, proj, lang.value)
     written = write_files(out, files)
     for path in written:
         console.print(f"[green]wrote[/] {path} ({path.stat().st_size:,} bytes)")
@@ -99,6 +101,8 @@ def export(
                                         "CSV)."),
 ) -> None:
     """Export the budget and the projection as open data (Fiscal Data Package)."""
+    from muniplan.engine.projection import project
+    from muniplan.plan.load import load_plan
     from muniplan.report.fdp import export_package
 
     plan, out = _plan_and_target(args, "DIR")
@@ -113,7 +117,8 @@ def excel_export(
                                      "workbook to write."),
 ) -> None:
     """Write the plan and its projection as an Excel workbook."""
-    from muniplan.plan.load import read_folder, resolve
+    from muniplan.engine.projection import project
+    from muniplan.plan.load import load_plan, read_folder, resolve
     from muniplan.report.excel import export_workbook
     from muniplan.report.output import write_file
 

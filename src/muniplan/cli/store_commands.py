@@ -14,10 +14,19 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from muniplan.cli.common import console, fail, plan_argument, print_json
-from muniplan.plan.load import DEFAULT_PLAN, load_files, read_folder, resolve
+from muniplan.cli.common import (
+    DEFAULT_PLAN,
+    TableFormat,
+    console,
+    fail,
+    plan_argument,
+    print_json,
+)
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported only by the commands using it
+    from pathlib import Path
+
+    from muniplan.cli.version_marker import Base
     from muniplan.store import Store, VersionRecord
 
 
@@ -36,9 +45,7 @@ STATUS_LABELS = {  # the Norwegian words for a version's status
 }
 
 
-class ListFormat(str, Enum):
-    table = "table"
-    json = "json"
+ListFormat = TableFormat
 
 
 def register(app: typer.Typer) -> None:
@@ -109,24 +116,34 @@ def import_command(
     The plan is validated first; a plan with errors is not imported. Importing the same
     files again makes no new version.
     """
+    from muniplan.cli.version_marker import read_base, record_base
+    from muniplan.plan.load import load_files, read_folder, resolve
     from muniplan.store import NotFoundError
 
     folder = resolve(plan)
     files = read_folder(folder)
+    loaded = load_files(files, origin=str(folder))
+    recorded = read_base(folder)
     with open_store() as store:
-        if if_missing:
-            plan_id = load_files(files, origin=str(folder)).id
-            try:
-                existing = store.versions(plan_id)
-            except NotFoundError:
-                existing = []
-            if existing:
-                say(f"{plan_id} is already in the store (version {existing[-1].number}); "
-                    "nothing imported")
-                return
+        try:
+            existing = store.versions(loaded.id)
+        except NotFoundError:
+            existing = []
+        if if_missing and existing:
+            say(f"{loaded.id} is already in the store (version {existing[-1].number}); "
+                "nothing imported")
+            return
+        base = base if base is not None else _recorded_base(recorded, loaded.id, folder)
+        if base is None and existing and existing[-1].digest != loaded.digest:
+            fail(f"{folder}: {loaded.id} already has version {existing[-1].number} in the "
+                 "store, and these files do not say which version they were made from, so "
+                 "an import could overwrite someone's work. Get the newest with `muniplan "
+                 f"checkout {loaded.id} DIR` and make your changes there, or say which "
+                 "version you started from with --base N")
         version, created = store.import_files(
             files, status=status.value, author=author, message=message, origin=str(folder),
             base=base)
+    record_base(folder, version.plan_id, version.number)
     if created:
         parent = f", parent {version.parent}" if version.parent is not None else ""
         say(f"[green]imported[/] {version.plan_id} version {version.number} "
@@ -134,6 +151,16 @@ def import_command(
     else:
         say(f"unchanged: {version.plan_id} version {version.number} "
             f"({STATUS_LABELS[version.status]}) has the same files; no new version made")
+
+
+def _recorded_base(recorded: Base | None, plan_id: str, folder: Path) -> int | None:
+    """The version recorded in the folder, if it is of this plan."""
+    if recorded is None:
+        return None
+    if recorded.plan_id != plan_id:
+        fail(f"{folder}: the folder was checked out from plan {recorded.plan_id!r}, but its "
+             f"plan.yaml is {plan_id!r}; remove .muniplan-base or check out the right plan")
+    return recorded.version
 
 
 def plans_command(

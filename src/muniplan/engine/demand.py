@@ -21,7 +21,9 @@ from typing import Any
 import numpy as np
 
 from muniplan.demography import DEFAULT_GROUPS, estimate, project_population
+from muniplan.demography.rates import DemographicModel
 from muniplan.engine.inputs import FinanceInputs
+from muniplan.engine.memo import per_plan
 from muniplan.plan.model import Plan
 
 N_AGES = 106
@@ -158,29 +160,44 @@ def demand_from_users(plan: Plan, users_base_cov: np.ndarray, years: range,
     )
 
 
+@per_plan
+def plan_model(plan: Plan) -> DemographicModel:
+    """The demographic model fitted to the plan's population data (once per plan)."""
+    assert plan.population is not None
+    return estimate(plan.population, base_year=plan.base_year, window=MIGRATION_WINDOW)
+
+
 def population_paths(plan: Plan, inp: FinanceInputs, draws: int = 1, seed: int | None = None
                      ) -> tuple[np.ndarray, np.ndarray | None, dict[str, np.ndarray] | None]:
     """Total-population ratio ``(D, Y)`` against the first projected year, the population
     ``(D, Y, sex, age)`` on the projection's years (None without population data), and the
-    age groups of the deterministic path."""
-    first, last = int(inp.years[0]), int(inp.years[-1])
+    age groups of the deterministic path. Read-only arrays, computed once per plan, years
+    and draws (the population does not change with the finance levers)."""
+    ratio, pop, groups = _population_paths(plan, int(inp.years[0]), int(inp.years[-1]),
+                                           draws, seed)
+    return ratio, pop, None if groups is None else dict(groups)
+
+
+@per_plan
+def _population_paths(plan: Plan, first: int, last: int, draws: int, seed: int | None
+                      ) -> tuple[np.ndarray, np.ndarray | None, dict[str, np.ndarray] | None]:
+    years = last - first + 1
     if plan.population is not None:
-        model = estimate(plan.population, base_year=plan.base_year,
-                         window=MIGRATION_WINDOW)
+        model = plan_model(plan)
         run = project_population(model, to_year=last, draws=draws,
                                  seed=seed if draws > 1 else None)
         offset = first - plan.base_year
-        pop = run.population[:, offset:offset + len(inp.years)]
+        pop = run.population[:, offset:offset + years]
         total = pop.sum(axis=(2, 3))
         groups = {k: v[0] for k, v in run.groups(DEFAULT_GROUPS).items()} if draws == 1 else None
         if groups is not None:
-            groups = {k: v[offset:offset + len(inp.years)] for k, v in groups.items()}
+            groups = {k: v[offset:offset + years] for k, v in groups.items()}
             groups["total"] = total[0]
         return total / total[:, :1], pop, groups
     if plan.assumptions.population_index is not None:
         index = np.array([plan.assumptions.population_index.at(y) for y in range(first, last + 1)])
         return (index / index[0])[None, :], None, None
-    return np.ones((1, len(inp.years))), None, None
+    return np.ones((1, years)), None, None
 
 
 def service_change(plan: Plan, inp: FinanceInputs, pop: np.ndarray | None,
@@ -207,9 +224,14 @@ def service_change(plan: Plan, inp: FinanceInputs, pop: np.ndarray | None,
         demand = service_demand(plan, pop, years, coverage, unit_cost)
         change = demand.cost_change
     if plan.finance.demography_in_frames:
-        # the plan's frames already hold the demographic growth of the plan period
-        last = int(np.flatnonzero(inp.plan_years)[-1])
-        change = change - change[:, np.minimum(np.arange(change.shape[1]), last)]
+        change = beyond_frames(change, inp)
     return change, demand
+
+
+def beyond_frames(change: np.ndarray, inp: FinanceInputs) -> np.ndarray:
+    """A cost change (any leading axes, years last) less the part the plan's frames
+    already hold when they include the demographic growth of the plan period."""
+    last = int(np.flatnonzero(inp.plan_years)[-1])
+    return change - change[..., np.minimum(np.arange(change.shape[-1]), last)]
 
 

@@ -41,8 +41,39 @@ def carried(rate: np.ndarray, budget: np.ndarray) -> np.ndarray:
     return np.cumsum(budget) - spent
 
 
-def spend(matrix: np.ndarray | None, budget: np.ndarray) -> np.ndarray:
+class Execution:
+    """The execution rates ``(D, Y)`` of a run, spending budget paths as Bærum measures it.
+
+    Few draws: through :func:`execution_matrix` (one product per budget path). Many draws:
+    by the recursion itself, year by year over all draws — the ``(D, Y, Y)`` matrix of
+    10 000 draws is 42 MB written once and read for every budget path, the recursion reads
+    only the rates. The two agree to rounding (``tests/test_execution_paths.py``)."""
+
+    MANY = 256
+    """From this many draws on, the recursion."""
+
+    def __init__(self, rate: np.ndarray) -> None:
+        self.rate = np.atleast_2d(np.asarray(rate, dtype=float))
+        self.matrix = execution_matrix(self.rate) if len(self.rate) < self.MANY else None
+
+    def spend(self, budget: np.ndarray) -> np.ndarray:
+        b = np.asarray(budget, dtype=float)
+        if self.matrix is not None:
+            return self.matrix @ b
+        r = self.rate
+        out = np.empty(r.shape)
+        carry = np.zeros(len(r))
+        for t in range(r.shape[1]):
+            available = carry + b[t]
+            np.multiply(r[:, t], available, out=out[:, t])
+            carry = available - out[:, t]
+        return out
+
+
+def spend(matrix: np.ndarray | Execution | None, budget: np.ndarray) -> np.ndarray:
     """The budget path ``(Y,)`` as spent, ``(D, Y)`` (the budget itself without a rate)."""
     if matrix is None:
         return np.asarray(budget, dtype=float)[None, :]
+    if isinstance(matrix, Execution):
+        return matrix.spend(budget)
     return matrix @ np.asarray(budget, dtype=float)

@@ -30,10 +30,17 @@ import numpy as np
 
 from muniplan.engine.debt import minimum_instalment, minimum_instalment_1992
 from muniplan.engine.equalisation import equalised_block_grant
-from muniplan.engine.execution import execution_matrix, spend
+from muniplan.engine.execution import Execution, execution_matrix, spend
 from muniplan.engine.inputs import INCOME_KINDS, FinanceInputs
+from muniplan.engine.property_tax import CATEGORIES, income_change_fixed
 from muniplan.engine.rules import SAVINGS_INDICATORS, robek, rule_applies
-from muniplan.engine.savings import FEASIBLE, YearState, savings_for_year
+from muniplan.engine.savings import (
+    FEASIBLE,
+    YearState,
+    disposition_weights,
+    drain_order,
+    savings_for_year,
+)
 from muniplan.plan.model import Rule
 
 
@@ -46,6 +53,9 @@ class FinanceResult:
     savings_need: np.ndarray | None
     savings_reason: np.ndarray | None = None
     """Why the savings need is NaN, ``(draw, year)`` codes of ``savings.REASONS``."""
+    recovered_by_place: dict[int, np.ndarray] | None = None
+    """The fees and rents covering capital cost, ``(draw, year)``, by the projects' place
+    (``FinanceInputs.project_place``), so the programområder can hold them."""
 
 
 def _real_index(growth: np.ndarray) -> np.ndarray:
@@ -60,7 +70,7 @@ def _b(x: np.ndarray, draws: int) -> np.ndarray:
 
 
 def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_fixed: np.ndarray,
-                     rules: Sequence[Rule] = (), *, solve_savings: bool = False,
+                     rules: Sequence[Rule] = (), *, solve_savings: bool | np.ndarray = False,
                      draws: int | None = None) -> FinanceResult:
     """Project the finances.
 
@@ -69,6 +79,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     the age-driven services against the base year, fixed kroner (demographic cost and
     levers). With ``solve_savings`` the yearly savings need is found and applied to the
     balances of later years; the series then describe the path *with* those savings.
+    ``solve_savings`` may also be one boolean per draw: a projection then gets the path
+    without savings (False) and with them (True) from one pass of the yearly loop.
     """
     y_count = len(inp.years)
     shapes = [pop_ratio.shape[0], service_change_fixed.shape[0], inp.wage_growth.shape[0],
@@ -78,20 +90,30 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
               inp.return_deviation.shape[0],
               1 if inp.execution_rate is None else inp.execution_rate.shape[0]]
     d = draws or max(shapes)
+    solve_rows = np.broadcast_to(np.asarray(solve_savings, dtype=bool), (d,))
+    solving = bool(solve_rows.any())
     price = _b(inp.price_index, d)
 
     # --- income --------------------------------------------------------------------------
     pop = _b(pop_ratio, d)
     shock = _b(inp.income_shock, d)
     income_by_kind = {}
+    extra = {"property_tax": income_change_fixed(inp.property_tax_base, inp.property_tax_rates,
+                                                 inp.property_tax_plan_rates)
+             if inp.property_tax_known else 0.0}
     for k in INCOME_KINDS:
-        base = inp.income_base[k]
+        base = inp.income_base[k] + extra.get(k, 0.0)
         real = _b(_real_index(inp.income_real_growth[k]), d)
         income_by_kind[k] = base * real * (pop if inp.income_per_inhabitant[k] else 1.0) \
             * price
     equalisation, expected_equalisation = _equalisation(inp, income_by_kind, pop, price)
     income_by_kind["block_grant"] = (income_by_kind["block_grant"] + equalisation
                                      - expected_equalisation)
+    # a netto frame holds its area's own fees and refunds; the budgeted ones (before a
+    # stress test's shortfall and a lever on fees) are added back so expenses are gross
+    netted = {k: share * income_by_kind[k] for k, share in inp.netted_share.items() if share}
+    if inp.fee_factor.size:
+        income_by_kind["fees"] = income_by_kind["fees"] * inp.fee_factor
     income_by_kind = {k: v * shock for k, v in income_by_kind.items()}
     equalisation = equalisation * shock
 
@@ -102,14 +124,15 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     other_fixed = (inp.operating_consequences_fixed + inp.measures_fixed
                    + inp.expense_adjustment_fixed)
     other = other_fixed[None, :] * price
-    opex = sector_nominal.sum(axis=1) + services + other
+    opex = sector_nominal.sum(axis=1) + services + other + sum(netted.values(), 0.0)
 
     # --- investments and financing ------------------------------------------------------
     # Financing is linear in each project's cost with per-project shares, and the price
     # index and the execution rate are common to all projects, so every aggregate is a
     # (D, Y) array: no (draw, project, year) tensors, which would not fit 10 000 draws.
     c_budget = inp.investment_cost_fixed  # (P, Y) fixed kroner, as budgeted
-    exe = None if inp.execution_rate is None else execution_matrix(_b(inp.execution_rate, d))
+    # one row of rates (not drawn) is spent once for every draw
+    exe = None if inp.execution_rate is None else Execution(inp.execution_rate)
     fixed_loan = ~np.isnan(inp.loan_share)
     self_share = np.where(inp.rentable, 0.0, inp.self_financing_share)
     net_share = 1.0 - inp.vat_share - inp.grant_share - inp.sale_share
@@ -134,8 +157,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
 
     # --- depreciation and depreciable assets ---------------------------------------------
     # the asset register follows the spending on the mean execution path
-    c = c_budget if inp.execution_rate is None else c_budget @ execution_matrix(
-        np.asarray(inp.execution_rate, dtype=float).mean(axis=0, keepdims=True))[0].T
+    c = c_budget if exe is None else c_budget @ (
+        exe.matrix[0] if exe.matrix is not None and len(exe.rate) == 1
+        else execution_matrix(exe.rate.mean(axis=0, keepdims=True))[0]).T
     k = c * (1.0 - inp.vat_share)[:, None]  # booked without the compensated VAT, (P, Y)
     total_cap = price @ k.T  # (D, P) nominal capital of each project
     idx = np.arange(y_count)
@@ -180,14 +204,19 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     # selvkost and cost-covering rents: fees (rents) that cover the capital cost of the
     # projects that recover it — depreciation plus kalkulatorisk rente on last year-end's
     # book value of the assets in service (retningslinjer for selvkost, H-3/14)
-    recovered = {}
+    recovered: dict[str, np.ndarray] = {}
+    by_place: dict[int, np.ndarray] = {}
+    place = np.full(len(inp.cost_recovery), -1)
+    place[:len(inp.project_place)] = inp.project_place[:len(place)]
     for code, name in ((1, "selvkost"), (2, "rent")):
-        mask = (inp.cost_recovery == code)[:, None] if len(inp.cost_recovery) else None
-        if mask is None or not mask.any():
-            continue
-        book_prev = np.concatenate([np.zeros((d, 1)), book(completed * mask)[:, :-1]], axis=1)
-        recovered[name] = (total_cap @ (rate_p * mask) + rate * book_prev) * shock
-        income_by_kind["fees"] = income_by_kind["fees"] + recovered[name]
+        for where in np.unique(place[inp.cost_recovery == code]) if len(place) else ():
+            mask = ((inp.cost_recovery == code) & (place == where))[:, None]
+            book_prev = np.concatenate([np.zeros((d, 1)), book(completed * mask)[:, :-1]],
+                                       axis=1)
+            part = (total_cap @ (rate_p * mask) + rate * book_prev) * shock
+            recovered[name] = recovered.get(name, 0.0) + part
+            by_place[int(where)] = by_place.get(int(where), 0.0) + part
+            income_by_kind["fees"] = income_by_kind["fees"] + part
     income = sum(income_by_kind.values())
 
     other_financial = np.broadcast_to(inp.financial_income[None, :], (d, y_count))
@@ -242,21 +271,24 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
             held[:, managed] = balance * cpi[:, i]  # keeps the fund's real value
             held[:, inp.return_buffer_index] += balance * deviation[:, i]
         ndr0 = income[:, i] + fin - opex[:, i] - interest[:, i] - instal[:, i]
-        year = _Year(funds_prev + held, acc_prev, roles, inp.reserve_fund_index,
+        year = _Year(funds_prev + held, acc_prev, inp.fund_roles, inp.reserve_fund_index,
                      transfer[:, i], inp.transfer_limit, held.sum(axis=1))
 
         s = np.zeros(d)
-        if solve_savings:
+        if solving:
             applicable = [r for r in rules if r.indicator in SAVINGS_INDICATORS
                           and rule_applies(r, inp, i)]
             if applicable:
                 s, savings_reason[:, i] = savings_for_year(applicable, _year_state(
-                    year, ndr0, income[:, i], funds_prev, acc_prev, roles,
+                    year, ndr0, income[:, i], funds_prev, acc_prev, inp.fund_roles,
                     inp.reserve_fund_index))
+        if not solve_rows.all():
+            s = np.where(solve_rows, s, 0.0)
+            savings_reason[~solve_rows, i] = FEASIBLE
         savings[:, i] = s
         # a year no cut of up to half the income can rescue has no savings need (NaN); it
         # is carried on uncut, so its deficit shows in the balances of the years after it
-        s = np.nan_to_num(s, nan=0.0)
+        s = np.where(np.isnan(s), 0.0, s)
         ndr[:, i] = ndr0 + s
         new_funds, dfc, acc, moved = year.dispose(ndr[:, i])
         # the transfer operations could not carry is borrowed at the year end
@@ -289,7 +321,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     financial_income = other_financial + fund_return
     series: dict[str, np.ndarray] = {
         "operating_income": income,
-        **{f"income_{k}": v for k, v in income_by_kind.items() if inp.income_base[k]},
+        **{f"income_{k}": v for k, v in income_by_kind.items()
+           if inp.income_base[k] or np.any(v != 0)},
         "operating_expenses": operating_expenses,
         **{f"expenses_{sid}": sector_nominal[:, s, :] for s, sid in enumerate(inp.sector_ids)},
         "service_cost_change": services,
@@ -339,16 +372,22 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
             series[f"project_{pid}"] = price * c[p_i]
     if inp.tax_ratio:
         series["income_equalisation"] = equalisation
+    if inp.property_tax_known:
+        for c, category in enumerate(CATEGORIES):
+            series[f"property_tax_rate_{category}"] = np.broadcast_to(
+                inp.property_tax_rates[c], (d, y_count))
     for name, v in recovered.items():
         series[f"capital_cost_recovered_{name}"] = v
+    for kind, v in netted.items():
+        series[f"netted_{kind}"] = v
     if managed >= 0:
         series["fund_return"] = fund_return
         series["fund_return_budgeted"] = return_budgeted
         series["fund_return_deviation"] = fund_return - return_budgeted
-    if solve_savings:
+    if solving:
         series["savings"] = savings
-    return FinanceResult(inp.years, series, savings if solve_savings else None,
-                         savings_reason if solve_savings else None)
+    return FinanceResult(inp.years, series, savings if solving else None,
+                         savings_reason if solving else None, by_place)
 
 
 def _equalisation(inp: FinanceInputs, income: dict[str, np.ndarray], pop: np.ndarray,
@@ -383,7 +422,7 @@ class _Year:
 
     funds: np.ndarray
     acc: np.ndarray
-    roles: np.ndarray
+    roles: Sequence[str]
     reserve_index: int
     planned_transfer: np.ndarray
     limit: str
@@ -392,17 +431,25 @@ class _Year:
     def _flows(self, ndr: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The funds after a return loss beyond the bufferfond, what the result leaves to
         dispose, and the transfer paid."""
-        funds = self.funds.copy()
-        below = np.minimum(funds, 0.0)  # a return loss larger than the bufferfond
-        funds -= below
+        below = np.minimum(self.funds, 0.0)  # a return loss larger than the bufferfond
+        funds = self.funds - below
         free = ndr - self.held + below.sum(axis=1)
         if self.limit == "none":
             return funds, free, self.planned_transfer
-        usable = np.zeros_like(free)
-        if self.limit == "result_and_funds":
-            mask = (self.roles != "buffer") & (self.roles != "managed")
-            usable = funds[:, mask].sum(axis=1) - self.acc
-        return funds, free, np.clip(free + usable, 0.0, self.planned_transfer)
+        moved = np.minimum(np.maximum(free + self.usable(funds), 0.0), self.planned_transfer)
+        return funds, free, moved
+
+    def usable(self, funds: np.ndarray) -> np.ndarray:
+        """What operations may use for the transfer beyond the year's result: nothing, or
+        under ``result_and_funds`` the disposition funds less the uncovered deficit."""
+        if self.limit != "result_and_funds":
+            return np.zeros(len(funds))
+        return funds @ disposition_weights(tuple(self.roles)) - self.acc
+
+    def rows(self, index: np.ndarray) -> _Year:
+        """The year of some draws (an index array may repeat a draw)."""
+        return _Year(self.funds[index], self.acc[index], self.roles, self.reserve_index,
+                     self.planned_transfer[index], self.limit, self.held[index])
 
     def surplus(self, ndr: np.ndarray) -> np.ndarray:
         """What goes to (or is drawn from) the funds after the transfer."""
@@ -434,10 +481,7 @@ def _dispose(funds: np.ndarray, acc: np.ndarray, surplus: np.ndarray, roles: np.
     short = np.maximum(-funds[:, reserve_index], 0.0)
     funds[:, reserve_index] += short
     # the forvaltningsfond's capital is kept: it never covers a deficit
-    order = [j for j in range(funds.shape[1]) if j != reserve_index
-             and roles[j] not in ("buffer", "managed")]
-    order += [j for j in range(funds.shape[1]) if j != reserve_index and roles[j] == "buffer"]
-    for j in order:
+    for j in drain_order(roles, reserve_index):
         take = np.minimum(short, funds[:, j])
         funds[:, j] -= take
         short = short - take
@@ -445,22 +489,26 @@ def _dispose(funds: np.ndarray, acc: np.ndarray, surplus: np.ndarray, roles: np.
 
 
 def _year_state(year: _Year, ndr0: np.ndarray, income: np.ndarray, funds_prev: np.ndarray,
-                acc_prev: np.ndarray, roles: np.ndarray, reserve_index: int) -> YearState:
+                acc_prev: np.ndarray, roles: Sequence[str], reserve_index: int) -> YearState:
     """The savings solver's view of a year whose disposition :class:`_Year` makes."""
     return _LimitedYear(year, ndr0, income, funds_prev, acc_prev, roles, reserve_index)
 
 
 class _LimitedYear(YearState):
     """A year for the savings solver: its surplus at no cut, and a disposal that takes the
-    surplus back to the net operating result and lets :class:`_Year` dispose it. The
-    transfer limit and the fund return's dispositions make the funds rise more slowly than
-    one for one with a cut, never faster, so the solver's closed form can only fall short,
-    which its check catches (it then bisects)."""
+    surplus back to the net operating result and lets :class:`_Year` dispose it.
+
+    With a transfer limit, a cut first goes to the transfer operations could not carry:
+    the surplus after the transfer rises one for one with the cut until the result reaches
+    what operations may use, stays flat while the transfer takes the rest, and rises one
+    for one again once the transfer is paid in full. The closed form finds the surplus a
+    rule needs, then the cut that reaches it through that curve."""
 
     def __init__(self, year: _Year, ndr0: np.ndarray, income: np.ndarray,
                  funds_prev: np.ndarray, acc_prev: np.ndarray, roles: np.ndarray,
                  reserve_index: int) -> None:
-        surplus0 = year.surplus(ndr0)
+        self.flows0 = year._flows(ndr0)  # at no cut: funds, free result, transfer paid
+        surplus0 = self.flows0[1] - self.flows0[2]
 
         def dispose(_funds: np.ndarray, _acc: np.ndarray, surplus: np.ndarray,
                     _roles: np.ndarray, _reserve: int
@@ -473,8 +521,21 @@ class _LimitedYear(YearState):
         self.year = year
 
     def subset(self, rows: np.ndarray) -> YearState:
+        return _LimitedYear(self.year.rows(rows), self.ndr0[rows], self.income[rows],
+                            self.funds_prev[rows], self.acc_prev[rows], self.roles,
+                            self.reserve_index)
+
+    def disposal(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.flows0[0], self.year.acc
+
+    def cut_for_surplus(self, x: np.ndarray) -> np.ndarray:
         y = self.year
-        part = _Year(y.funds[rows], y.acc[rows], y.roles, y.reserve_index,
-                     y.planned_transfer[rows], y.limit, y.held[rows])
-        return _LimitedYear(part, self.ndr0[rows], self.income[rows], self.funds_prev[rows],
-                            self.acc_prev[rows], self.roles, self.reserve_index)
+        funds, free0, _ = self.flows0
+        planned = y.planned_transfer
+        if y.limit == "none":
+            return x + planned - free0
+        # the free result f leaves the surplus f while f + usable < 0, then −usable while
+        # the transfer takes the rest, then f − planned: the smallest f for a surplus x is
+        # x up to −usable, x + planned beyond (a transfer planned negative is always paid)
+        f = np.where((x <= -y.usable(funds)) & (planned > 0), x, x + planned)
+        return f - free0

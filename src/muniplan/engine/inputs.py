@@ -93,6 +93,22 @@ class FinanceInputs:
     tax_ratio: float = 0.0
     equalisation: np.ndarray = field(default_factory=lambda: np.zeros((3, 0)))
     national_tax_growth: np.ndarray = field(default_factory=lambda: np.zeros((1, 0)))
+    # netto frames hold their areas' own fees and refunds: the share of the income kinds
+    # ``fees`` and ``other`` that netto areas hold, added back to get gross expenses
+    netted_share: dict[str, float] = field(default_factory=dict)
+    # (P,) where each project's operating consequences and recovered capital cost belong:
+    # k >= 0 the program area area_ids[k], -2 - s the sector s (split over its areas),
+    # -1 nowhere the plan says (rows a scenario adds have none)
+    project_place: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    # eiendomsskatt (engine/property_tax.py): whether the plan gives the tax bases, the
+    # bases (2,) fixed kroner, the plan's rates (2,), the rates in force (2, Y) and the
+    # first year it was written out (0: never); fees: a factor on the fee income (Y,)
+    property_tax_known: bool = False
+    property_tax_base: np.ndarray = field(default_factory=lambda: np.zeros(2))
+    property_tax_plan_rates: np.ndarray = field(default_factory=lambda: np.zeros(2))
+    property_tax_rates: np.ndarray = field(default_factory=lambda: np.zeros((2, 0)))
+    property_tax_levied_since: int = 0
+    fee_factor: np.ndarray = field(default_factory=lambda: np.ones(0))
 
     def with_changes(self, **changes: object) -> FinanceInputs:
         return replace(self, **changes)
@@ -117,7 +133,8 @@ def _projects(plan: Plan, last: int) -> list[dict[str, object]]:
          "operating_consequences": i.operating_consequences,
          "vat_compensation": i.vat_compensation, "grants": i.grants, "sales": i.sales,
          "loan": i.loan, "rentable": i.rentable, "useful_life": i.useful_life,
-         "long_term": False, "cost_recovery": i.cost_recovery}
+         "long_term": False, "cost_recovery": i.cost_recovery,
+         "place": i.program_area or ("sector", i.sector)}
         for i in plan.investments
     ]
     for lt in plan.long_term_investments:
@@ -133,6 +150,7 @@ def _projects(plan: Plan, last: int) -> list[dict[str, object]]:
                     "grants": lt.grants, "sales": 0.0, "loan": None, "rentable": rentable,
                     "useful_life": lt.useful_life, "long_term": True,
                     "cost_recovery": lt.rentable_cost_recovery if rentable else "none",
+                    "place": lt.program_area if rentable else None,
                 })
     return out
 
@@ -203,6 +221,7 @@ def finance_inputs(plan: Plan, to_year: int | None = None) -> FinanceInputs:
     growth = {k: _series(getattr(a, GROWTH_OF[k]), years)[None, :] for k in INCOME_KINDS}
 
     extra_fields = _policy_arrays(plan, years)
+    extra_fields["netted_share"] = _netted_share(plan, income_base)
     return FinanceInputs(
         **extra_fields,
         years=years,
@@ -252,10 +271,32 @@ def finance_inputs(plan: Plan, to_year: int | None = None) -> FinanceInputs:
                                          dtype=float),
         cost_recovery=np.array([RECOVERY[str(i["cost_recovery"])] for i in projects],
                                dtype=int),
+        project_place=np.array([_place(i["place"], plan, [a.id for _, a in areas])
+                                for i in projects], dtype=int),
     )
 
 
+def _place(place: object, plan: Plan, area_ids: list[str]) -> int:
+    """A project's place as ``FinanceInputs.project_place`` codes it."""
+    if isinstance(place, tuple):
+        return -2 - [s.id for s in plan.sectors].index(place[1])
+    return area_ids.index(place) if isinstance(place, str) else -1
+
+
 RECOVERY = {"none": 0, "selvkost": 1, "rent": 2}
+
+AREA_INCOME = {"fees": "fees", "other": "refunds"}
+"""Each income kind a programområde may hold, and the sectors.csv column that splits it."""
+
+
+def _netted_share(plan: Plan, income_base: dict[str, float]) -> dict[str, float]:
+    """The share of each area income kind held by netto frames (0 when none are netto)."""
+    out = {}
+    for kind, column in AREA_INCOME.items():
+        held = sum(getattr(a, column) for s in plan.sectors for a in s.program_areas
+                   if a.frame_basis == "netto")
+        out[kind] = held / income_base[kind] if income_base[kind] else 0.0
+    return out
 
 
 def _policy_arrays(plan: Plan, years: np.ndarray) -> dict[str, object]:
@@ -272,6 +313,16 @@ def _policy_arrays(plan: Plan, years: np.ndarray) -> dict[str, object]:
         out["return_buffer_index"] = ids.index(fr.buffer_fund)
         out["expected_real_return"] = _series(fr.expected_real_return, years)
         out["return_deviation"] = np.zeros((1, y_count))
+    out["fee_factor"] = np.ones(y_count)
+    out["property_tax_rates"] = np.zeros((2, y_count))
+    pt = fin.property_tax
+    if pt is not None:
+        plan_rates = np.array([pt.housing_rate.value, pt.other_rate.value])
+        out["property_tax_known"] = True
+        out["property_tax_base"] = np.array([pt.housing_base.value, pt.other_base.value])
+        out["property_tax_plan_rates"] = plan_rates
+        out["property_tax_rates"] = np.repeat(plan_rates[:, None], y_count, axis=1)
+        out["property_tax_levied_since"] = pt.levied_since or 0
     eq = fin.income_equalisation
     if eq is not None:
         out["tax_ratio"] = eq.tax_ratio.value

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from muniplan.demography import DEFAULT_GROUPS, estimate, parse_groups
+from muniplan.demography import DEFAULT_GROUPS, parse_groups
 from muniplan.demography.calibration import Calibration, size_class
 from muniplan.demography.fused import project_weighted
-from muniplan.engine.demand import MIGRATION_WINDOW, N_AGES, coverage_weights, service_change
+from muniplan.engine.demand import N_AGES, coverage_weights, plan_model, service_change
 from muniplan.engine.finance import project_finances
 from muniplan.engine.inputs import FinanceInputs
 from muniplan.engine.scenario import Levers
@@ -170,7 +170,7 @@ def _population_stage(plan: Plan, u: FinanceUncertainty, seed: np.random.SeedSeq
     errors by one factor per draw, year and age group (:meth:`Calibration.factors`); the
     users of each service are therefore summed per age group too, and scaled alike.
     """
-    model = estimate(plan.population, base_year=plan.base_year, window=MIGRATION_WINDOW)
+    model = plan_model(plan)
     if not u.population or u.population_scale != 1.0:
         model = model.with_uncertainty(model.uncertainty.scaled(
             u.population_scale if u.population else 0.0))

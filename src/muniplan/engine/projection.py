@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from muniplan import __version__
+from muniplan.engine.appropriations import appropriations
 from muniplan.engine.demand import (
     ServiceDemand,
     population_paths,
@@ -23,6 +24,7 @@ from muniplan.engine.demand import (
 )
 from muniplan.engine.finance import FinanceResult, project_finances
 from muniplan.engine.inputs import FinanceInputs, finance_inputs
+from muniplan.engine.memo import per_plan
 from muniplan.engine.registry import SeriesSpec, convert, spec
 from muniplan.engine.rules import Check, breach_probability, checks
 from muniplan.engine.savings import FEASIBLE, REASONS
@@ -171,6 +173,10 @@ def memory_budget() -> int:
     return pages // 2
 
 
+plan_inputs = per_plan(finance_inputs)
+"""The plan's arrays before any scenario, once per plan and horizon (read-only)."""
+
+
 def prepare(plan: Plan, to_year: int | None = None, scenarios: Sequence[Scenario] = (),
             origin: str = "scenario") -> tuple[FinanceInputs, Levers]:
     """The plan's arrays to ``to_year`` under ``scenarios`` (validated against the years)."""
@@ -179,7 +185,7 @@ def prepare(plan: Plan, to_year: int | None = None, scenarios: Sequence[Scenario
         raise ScenarioError("projection end outside range", field="--to",
                             expected=f"{plan.period.last}–2100", found=last)
     # the plan's own changes (an alternative budget, a revision) first, then the scenarios
-    return apply_scenarios(plan, finance_inputs(plan, last), (*plan.changes, *scenarios),
+    return apply_scenarios(plan, plan_inputs(plan, last), (*plan.changes, *scenarios),
                            origin)
 
 
@@ -203,16 +209,19 @@ def project(plan: Plan, *, to_year: int | None = None, draws: int = 1, seed: int
     inp, levers = prepare(plan, to_year, scenarios)
     ratio, pop, groups = population_paths(plan, inp)
     change, demand = service_change(plan, inp, pop, ratio, levers)
-    base = project_finances(inp, ratio, change, plan.rules)
-    solved = project_finances(inp, ratio, change, plan.rules, solve_savings=True)
-    series = {k: v[0] for k, v in base.series.items()}
-    _add_demand(series, demand, base)
+    # the path without savings (row 0) and the savings need (row 1) in one pass
+    both = project_finances(inp, ratio, change, plan.rules,
+                            solve_savings=np.array([False, True]), draws=2)
+    assert both.savings_need is not None and both.savings_reason is not None
+    series = {k: v[0] for k, v in both.series.items() if k != "savings"}
+    _add_demand(series, demand, both)
     names = _add_frames(series, plan, inp)
     names.update(_add_projects(series, plan, inp))
     names.update(_names(plan, inp, demand))
     _add_flows(series, inp, plan)
-    assert solved.savings_need is not None and solved.savings_reason is not None
-    _add_savings(series, solved.savings_need[0])
+    series.update(appropriations(plan, inp, series, demand, change, both.recovered_by_place))
+    names.update(_appropriation_names(plan))
+    _add_savings(series, both.savings_need[1])
     _add_drivers(series)
     scenario_names = [sc.id for sc in scenarios]
 
@@ -247,7 +256,7 @@ def project(plan: Plan, *, to_year: int | None = None, draws: int = 1, seed: int
         base_year=plan.base_year,
         years=tuple(int(y) for y in inp.years),
         series=series,
-        checks=checks(plan.rules, inp, base.series),
+        checks=checks(plan.rules, inp, both.series),
         demand=demand,
         population=groups,
         provenance=provenance,
@@ -256,7 +265,7 @@ def project(plan: Plan, *, to_year: int | None = None, draws: int = 1, seed: int
         breach_probability=probability,
         population_quantiles=pop_q,
         names=names,
-        savings_reason=solved.savings_reason[0],
+        savings_reason=both.savings_reason[1],
     )
 
 
@@ -319,6 +328,17 @@ def _add_projects(series: dict[str, np.ndarray], plan: Plan, inp: FinanceInputs
                     inp.investment_cost_fixed[row[inv.id]], series["price_index"],
                     to="nominal", basis="fixed")
             names[f"project_{inv.id}"] = (inv.name, inv.name)
+    return names
+
+
+def _appropriation_names(plan: Plan) -> dict[str, tuple[str, str]]:
+    names = {}
+    for sector in plan.sectors:
+        for prefix in ("gross_sector_", "net_sector_"):
+            names[prefix + sector.id] = (sector.name, sector.name)
+        for a in sector.program_areas:
+            for prefix in ("gross_area_", "fees_area_", "refunds_area_", "net_area_"):
+                names[prefix + a.id] = (_numbered(a.number, a.name),) * 2
     return names
 
 

@@ -155,6 +155,9 @@ def checks(rules: Sequence[Rule], inp: FinanceInputs, series: dict[str, np.ndarr
     out: list[Check] = []
     for rule in rules:
         unit = "ratio" if rule.indicator in RATIO_INDICATORS else "kr"
+        if rule.projected:  # the whole path at once, then read year by year
+            values = indicator(rule.indicator, lambda k: series[k][draw])
+            good = holds(rule, values)
         for i, year in enumerate(inp.years):
             if not rule.projected:
                 if inp.plan_years[i]:
@@ -163,11 +166,10 @@ def checks(rules: Sequence[Rule], inp: FinanceInputs, series: dict[str, np.ndarr
                 continue
             if not rule_applies(rule, inp, i):
                 continue
-            value = float(indicator_value(rule.indicator, series, i)[draw])
-            ok = bool(holds(rule, np.array([value]))[0])
+            value = float(values[i])
             out.append(Check(rule.id, rule.name, int(year),
                              None if np.isnan(value) else value, rule.limit, rule.operator,
-                             ok, unit))
+                             bool(good[i]), unit))
     for i, year in enumerate(inp.years):
         deficit = float(series["deficit"][draw, i])
         out.append(Check(BALANCE_RULE, balance_name(inp.law_regime), int(year), deficit, 0.0,

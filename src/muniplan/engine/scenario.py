@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from muniplan.engine import item_overrides
+from muniplan.engine import income_levers, item_overrides
 from muniplan.engine.inputs import FinanceInputs
 from muniplan.plan.errors import ScenarioError
 from muniplan.plan.model import Override, Plan, Scenario
@@ -132,6 +132,8 @@ def apply_override(plan: Plan, inp: FinanceInputs, levers: Levers, ov: Override,
     if p == "income.shortfall":
         lost = _apply(1.0 - inp.income_shock, ov, mask, vals)
         return inp.with_changes(income_shock=1.0 - lost), levers
+    if p in income_levers.PARAMETERS:
+        return income_levers.apply(inp, ov, mask, vals, origin), levers
     if p == "expenses.adjustment" and ov.op == "scale":
         return item_overrides.scale_frames(inp, list(range(len(inp.sector_ids))), ov, mask,
                                            vals, origin), levers

@@ -17,8 +17,9 @@ import re
 from collections.abc import Iterable
 
 from muniplan.plan.errors import PlanError
+from muniplan.plan.format import NOTE_COLUMNS
 
-COMMENT_COLUMNS = frozenset({"kommentar", "merknad", "note", "notat", "comment", "comments"})
+COMMENT_COLUMNS = frozenset(NOTE_COLUMNS)
 """Columns a person adds for their own notes: kept in the file, never read as data."""
 
 DELIMITERS = (";", ",", "\t")

@@ -6,12 +6,19 @@ without a traceback; nothing is written when one is raised.
 
     MuniplanError
     └── PlanError            bad plan folder, statistics file or workbook (exit 2)
+        ├── PlanErrors       several of them, found in one reading (``validate`` lists all)
         └── ScenarioError    a scenario that names an unknown parameter or year (exit 2)
+
+Why several: a finance officer who fixes one error and runs ``validate`` again only to meet
+the next wastes an afternoon. Where the loader can go on after an error (the next row, the
+next reference), it collects them in :class:`Problems` and raises :class:`PlanErrors` once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 
 
 class MuniplanError(Exception):
@@ -66,3 +73,74 @@ class PlanError(MuniplanError):
 
 class ScenarioError(PlanError):
     """A scenario override that does not fit the plan (unknown parameter, year off the horizon)."""
+
+
+class PlanErrors(PlanError):
+    """Several located errors; the fields are those of the first, ``str`` lists them all,
+    one a line."""
+
+    def __init__(self, problems: Iterable[PlanError]) -> None:
+        self.problems = tuple(problems)
+        first = self.problems[0]
+        super().__init__(first.message, file=first.file, line=first.line, field=first.field,
+                         expected=first.expected, found=first.found, cell=first.cell,
+                         sheet=first.sheet)
+
+    def __str__(self) -> str:
+        return "\n".join(PlanError.__str__(p) for p in self.problems)
+
+
+class Problems:
+    """Errors collected while reading on: ``with problems.guard(): ...`` records a
+    :class:`PlanError` and goes on; :meth:`check` raises them together."""
+
+    def __init__(self) -> None:
+        self.found: list[PlanError] = []
+
+    def add(self, error: PlanError) -> None:
+        self.found.extend(getattr(error, "problems", (error,)))
+
+    def extend(self, errors: Iterable[PlanError]) -> None:
+        for error in errors:
+            self.add(error)
+
+    @contextmanager
+    def guard(self) -> Iterator[None]:
+        try:
+            yield
+        except PlanError as exc:
+            self.add(exc)
+
+    def check(self) -> None:
+        """Raise what was collected: the one error itself, several as :class:`PlanErrors`.
+
+        The same error on several lines (a year column outside the period on every row) is
+        said once, naming the other lines, so that the list stays one a problem."""
+        merged = _merge(self.found)
+        if len(merged) == 1:
+            raise merged[0]
+        if merged:
+            raise PlanErrors(merged)
+
+
+def _merge(errors: list[PlanError]) -> list[PlanError]:
+    groups: dict[tuple[object, ...], list[PlanError]] = {}
+    for e in errors:
+        key = (e.file, e.sheet, e.field, e.message, e.expected, repr(e.found))
+        groups.setdefault(key, []).append(e)
+    out = []
+    for same in groups.values():
+        first = same[0]
+        others = [str(e.line) for e in same[1:] if e.line is not None]
+        if others:
+            shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more"
+                                             if len(others) > 5 else "")
+            first = replace(first, message=f"{first.message} (also on line"
+                            f"{'s' * (len(others) > 1)} {shown})")
+        out.append(first)
+    return out
+
+
+def each(error: PlanError) -> tuple[PlanError, ...]:
+    """The single errors inside ``error`` (itself, unless it holds several)."""
+    return getattr(error, "problems", (error,))

@@ -21,8 +21,10 @@ import yaml
 
 from muniplan.plan import defaults as d
 from muniplan.plan.advice import MODELLED_PREFIX
+from muniplan.plan.format import INVESTMENTS, SECTORS
 from muniplan.plan.national import ATTRIBUTION, Kommune
 from muniplan.plan.population import MAX_AGE, N_AGES, SEXES
+from muniplan.plan.write import table_csv
 
 BAERUM_YEAR = 2018
 PERIOD_YEARS = 4      # kommuneloven § 14-4: at least four years
@@ -233,30 +235,31 @@ def _csv(rows: list[list[object]]) -> str:
 
 def _sectors_csv(data: InitData, last: int, frames: Mapping[str, int]) -> str:
     years = list(range(data.first_year, last + 1))
-    rows: list[list[object]] = [["sector_id", "sector_name", "program_area_id",
-                                 "program_area_number", "program_area_name", *years,
-                                 "source", "assumption"]]
+    rows = []
     for a in d.AREAS:
         note = d.mark(
             f"KOSTRA functions {a.functions}. The Bærum example's 2018 frame per user "
             f"({', '.join(a.baerum)}) × this kommune's users in {data.first_year}, uprated "
             f"{d.UPRATING:.0%} a year; held in fixed prices. Replace with the kommune's budget")
-        rows.append([a.sector, d.SECTORS[a.sector], a.id, a.functions, a.name,
-                     *[frames[a.id]] * len(years), "baerum-eksempel; kostra-kontoplan", note])
-    return _csv(rows)
+        # brutto, as the Bærum example whose frames the defaults are taken from
+        rows.append({"sector_id": a.sector, "sector_name": d.SECTORS[a.sector],
+                     "program_area_id": a.id, "program_area_number": a.functions,
+                     "program_area_name": a.name, "frame_basis": "brutto",
+                     **dict.fromkeys(years, frames[a.id]),
+                     "source": "baerum-eksempel; kostra-kontoplan", "assumption": note})
+    return table_csv(SECTORS, years, rows)
 
 
 def _investments_csv(data: InitData, last: int, income: float) -> str:
     years = list(range(data.first_year, last + 1))
     amount = _k(income * d.DEPRECIATION_RATIO)
-    return _csv([
-        ["id", "name", "category", "sector", "completion_year", "useful_life",
-         "vat_compensation", "rentable", *years, "source", "assumption"],
-        ["ufordelte-investeringer", "Investeringer, ikke fordelt på prosjekter", "other",
-         "administrasjon", last, 40, 0.2, "false", *[amount] * len(years), "baerum-eksempel",
-         d.mark("One placeholder as large as depreciation each year; replace with the "
-                "kommune's projects")],
-    ])
+    return table_csv(INVESTMENTS, years, [{
+        "id": "ufordelte-investeringer", "name": "Investeringer, ikke fordelt på prosjekter",
+        "category": "other", "sector": "administrasjon", "completion_year": last,
+        "useful_life": 40, "vat_compensation": 0.2, "rentable": False,
+        **dict.fromkeys(years, amount), "source": "baerum-eksempel",
+        "assumption": d.mark("One placeholder as large as depreciation each year; replace "
+                             "with the kommune's projects")}])
 
 
 def _population_csv(data: InitData) -> str:

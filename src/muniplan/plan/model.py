@@ -338,10 +338,25 @@ class OpeningBalances(_Frozen):
 
 
 class ProgramArea(Provenance):
+    """Programområde: a line of the budget with an operating frame per year, in fixed
+    base-year kroner. ``note`` is the text of the row's note columns (kommentar, merknad,
+    note), shown beside it.
+
+    ``frame_basis`` says what the frame holds: ``brutto`` — the area's operating expenses,
+    its fees and refunds being income lines of their own — or ``netto`` — the expenses
+    less the area's own fees and refunds, as most handlingsprogram tables show them.
+    ``fees`` and ``refunds`` are the area's share of the plan's income kinds ``fees`` and
+    ``other`` in the base year, so budsjettskjema 1B and § 5-4 andre ledd can show net
+    appropriations per area (and a netto frame can be grossed up)."""
+
     id: str
     name: str
     number: str | None = None
     operating_frame: dict[Year, Kroner]
+    note: str | None = None
+    frame_basis: Literal["brutto", "netto"] | None = None
+    fees: Kroner = Field(default=0, ge=0)
+    refunds: Kroner = Field(default=0, ge=0)
 
     @field_validator("operating_frame")
     @classmethod
@@ -393,6 +408,8 @@ class Investment(Provenance):
     useful_life: int = Field(ge=1, le=100)
     operating_consequences: Kroner = 0
     cost_recovery: Literal["none", "selvkost", "rent"] = "none"
+    note: str | None = None
+    """The text of the row's note columns (kommentar, merknad, note), shown beside it."""
 
     @field_validator("category")
     @classmethod
@@ -443,6 +460,8 @@ class LongTermInvestment(Provenance):
     useful_life: int = Field(ge=1, le=100)
     category: str = "other"
     rentable_cost_recovery: Literal["none", "selvkost", "rent"] = "none"
+    program_area: str | None = None
+    """Where the rentable part's fees or rents (its recovered capital cost) belong."""
 
     @model_validator(mode="after")
     def _ordered(self) -> LongTermInvestment:
@@ -677,6 +696,40 @@ class IncomeEqualisation(_Frozen):
         return v
 
 
+class PropertyTax(_Frozen):
+    """Eiendomsskatt (lov om eigedomsskatt til kommunane): the tax bases and the rates in
+    force, so that a changed rate can be turned into income (engine/property_tax.py).
+
+    ``housing_base`` and ``other_base`` are skattegrunnlaget in kroner — after the
+    reduksjonsfaktor and the bunnfradrag — for bustader og fritidsbustader and for all other
+    property; ``housing_rate`` and ``other_rate`` the rates written out (fractions: 0.002 is
+    2 ‰; 0 where the kommune writes none); ``levied_since`` the first year eiendomsskatt was
+    written out (needed when a rate is above zero: § 11 caps the first year at 2 ‰)."""
+
+    housing_base: Figure
+    other_base: Figure
+    housing_rate: Figure
+    other_rate: Figure
+    levied_since: Year | None = None
+
+    @model_validator(mode="after")
+    def _rates(self) -> PropertyTax:
+        for key in ("housing_base", "other_base"):
+            if getattr(self, key).value < 0:
+                raise FieldError("the tax base is negative; expected kroner, 0 or more",
+                                 field=key)
+        for key in ("housing_rate", "other_rate"):
+            rate = getattr(self, key).value
+            if not 0 <= rate <= 0.007:
+                raise FieldError(f"the rate is {rate}; expected a fraction from 0 to 0.007 "
+                                 "(7 ‰, eigedomsskattelova § 11; write 0.002 for 2 ‰)",
+                                 field=key)
+        if (self.housing_rate.value or self.other_rate.value) and self.levied_since is None:
+            raise FieldError("a rate above zero needs the year eiendomsskatt was first "
+                             "written out (§ 11 caps that year at 2 ‰)", field="levied_since")
+        return self
+
+
 class FinancePolicy(_Frozen):
     """How the plan finances and allocates: the self-financing rule and instalments."""
 
@@ -687,6 +740,7 @@ class FinancePolicy(_Frozen):
     transfer_limit: Literal["result_and_funds", "result", "none"] = "result_and_funds"
     fund_return: FundReturn | None = None
     income_equalisation: IncomeEqualisation | None = None
+    property_tax: PropertyTax | None = None
 
 
 class Plan(_Frozen):

@@ -30,6 +30,11 @@ PARAMETERS: dict[str, tuple[Unit, str]] = {
     "assumptions.fund_return_deviation": ("ratio", "Avvik i avkastningen på forvaltningsfondet "
                                           "fra forventet"),
     "income.shortfall": ("ratio", "Inntektssvikt, andel av driftsinntektene"),
+    "income.fees": ("factor", "Brukerbetalinger og gebyrer utenom selvkost, faktor (bare *=)"),
+    "income.property_tax.housing_rate": ("ratio", "Eiendomsskattesats for bolig og "
+                                         "fritidsbolig (0.002 = 2 ‰)"),
+    "income.property_tax.other_rate": ("ratio", "Eiendomsskattesats for annen eiendom "
+                                       "(0.002 = 2 ‰)"),
     "investments.long_term": ("kroner", "Langsiktig investeringsnivå per år (faste kroner)"),
     "investments.additional": ("kroner", "Tilleggsinvesteringer per år (faste kroner)"),
     "investments.delay": ("years", "Utsettelse av periodens prosjekter, år"),

@@ -50,14 +50,18 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
         "units": {"net_operating_result": "kr (nominal)", "net_operating_result_ratio":
                   "fraction", "debt_ratio": "fraction", "debt": "kr (nominal)",
                   "reserve_fund": "kr (nominal)", "savings_need": "kr (nominal)",
+                  "operating_income": "kr (nominal)",
                   "program_areas": "kr (fixed base-year)", "investments":
                   "kr (fixed base-year)"},
     }
     for name in ("net_operating_result", "net_operating_result_ratio", "debt_ratio", "debt",
-                 "reserve_fund", "savings_need"):
+                 "reserve_fund", "savings_need", "operating_income"):
         arr = c.indicator(name)
         ratio = name.endswith("ratio")
         out["indicators"][name] = [[_num(v) if ratio else _kr(v) for v in row] for row in arr]
+    out["income"] = {kind: [[_kr(v) for v in row] for row in income_series(c, kind)]
+                     for kind in INCOME_KINDS}
+    out["units"]["income"] = "kr (nominal)"
     for rule, name in c.rules:
         ok = c.rule_ok(rule)
         out["rules"][rule] = {"name": name, "ok": [
@@ -161,4 +165,37 @@ def change_tables(c: Comparison, lang: str = "nb") -> list[TableData]:
                    f"{col.label} against {c.columns[0].label}: change per program area, "
                    "investment and measure (NOK 1000, fixed prices)")
         out.append(TableData(caption, ["", *years], rows, [False] + [True] * len(years)))
-    return out
+    income = income_table(c, lang)
+    return out + ([income] if income else [])
+
+
+INCOME_KINDS = {"property_tax": ("Eiendomsskatt", "Property tax"),
+                "fees": ("Gebyrer og brukerbetalinger", "Fees and charges")}
+"""The income an alternative can change (its income levers), by engine income kind."""
+
+
+def income_series(c: Comparison, kind: str) -> np.ndarray:
+    """(C, Y) the engine's ``income_<kind>`` of every plan; a plan without that income has
+    no such series, which is zero."""
+    return np.array([col.projection.series.get(f"income_{kind}", np.zeros(len(c.years)))
+                     for col in c.columns])
+
+
+def income_table(c: Comparison, lang: str = "nb") -> TableData | None:
+    """Each plan's change in eiendomsskatt and fees against the first, per plan year
+    (mill. kr, current prices); None when no plan changes them."""
+    idx = [c.years.index(y) for y in c.plan_years]
+    rows = []
+    for kind, names in INCOME_KINDS.items():
+        diff = income_series(c, kind)[:, idx] - income_series(c, kind)[:1, idx]
+        for k, col in enumerate(c.columns[1:], start=1):
+            if np.any(np.abs(diff[k]) >= 500):
+                rows.append([f"{col.label}: {names[0] if lang == 'nb' else names[1]}",
+                             *[millions(v, 1, lang) for v in diff[k]]])
+    if not rows:
+        return None
+    caption = (f"Endring i inntekter mot {c.columns[0].label} (mill. kr, løpende priser)"
+               if lang == "nb" else
+               f"Change in income against {c.columns[0].label} (NOK million, current prices)")
+    years = [str(y) for y in c.plan_years]
+    return TableData(caption, ["", *years], rows, [False] + [True] * len(years))

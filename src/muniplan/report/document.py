@@ -11,6 +11,7 @@ the HTML file stands alone and the PDF is the same page printed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from muniplan.engine.rules import BALANCE_RULE, ROBEK_RULE
 from muniplan.plan.errors import MuniplanError
 from muniplan.plan.model import CATEGORY_LABELS, RATIO_INDICATORS, Plan
 from muniplan.report import charts
+from muniplan.report.answers import PublishedAnswer, answers_block
 from muniplan.report.formatting import label, millions, percent, thousands
 from muniplan.report.overview_inputs import expense_kinds, overviews, plan_years
 from muniplan.report.provenance import appendix_tables
@@ -147,8 +149,7 @@ def _economy(plan: Plan, proj: Projection, lang: str) -> Section:
     sec.table(series_table(proj, "inntekter", t("Driftsinntekter", "Operating income", lang),
                            [*income, ("operating_income", "total")], years, lang))
     sec.table(series_table(proj, "utgifter", t("Driftsutgifter", "Operating expenses", lang),
-                           [*((f"expenses_{s.id}", "") for s in plan.sectors),
-                            ("service_cost_change", ""), ("operating_consequences", ""),
+                           [*((f"gross_sector_{s.id}", "") for s in plan.sectors),
                             ("depreciation", ""), ("operating_expenses", "total")],
                            years, lang))
     sec.table(series_table(proj, "gjeld", t("Lånegjeld og finansiering", "Debt and financing",
@@ -410,8 +411,12 @@ def _intro(plan: Plan, proj: Projection, lang: str) -> Section:
     return sec
 
 
-def build_document(plan: Plan, projection: Projection, lang: str = "nb") -> dict[str, Any]:
-    """The document as data: parts of sections of blocks, plus the title page."""
+def build_document(plan: Plan, projection: Projection, lang: str = "nb",
+                   answers: Sequence[PublishedAnswer] | None = None) -> dict[str, Any]:
+    """The document as data: parts of sections of blocks, plus the title page.
+
+    ``answers``: the published questions and answers of the plan (from the store), shown as
+    the appendix's last section; None where there is no store (a plan folder alone)."""
     if lang not in ("nb", "en"):
         raise ValueError(f"unknown language {lang!r}; nb or en")
     part2 = Part("del2", t("Del 2 – Rådmannens forslag", "Part 2 – The chief executive's "
@@ -427,6 +432,11 @@ def build_document(plan: Plan, projection: Projection, lang: str = "nb") -> dict
                     [Section(tb.id, f"V.{n}", tb.caption).table(tb)
                      for n, tb in enumerate(appendix_tables(plan, expense_kinds(), lang),
                                             start=1)])
+    if answers is not None:
+        qa = Section("sporsmal-og-svar", f"V.{len(appendix.sections) + 1}",
+                     t("Spørsmål og svar", "Questions and answers", lang))
+        qa.blocks.append(answers_block(plan, answers, lang))
+        appendix.sections.append(qa)
     status = PLAN_STATUS.get(plan.status, (plan.status, plan.status))
     return {
         "lang": lang,
@@ -456,9 +466,10 @@ def _env() -> Environment:
                        trim_blocks=True, lstrip_blocks=True)
 
 
-def build_html(plan: Plan, projection: Projection, lang: str = "nb") -> str:
+def build_html(plan: Plan, projection: Projection, lang: str = "nb",
+               answers: Sequence[PublishedAnswer] | None = None) -> str:
     """The document as one self-contained HTML page (CSS inline, charts as inline SVG)."""
-    doc = build_document(plan, projection, lang)
+    doc = build_document(plan, projection, lang, answers)
     css = (TEMPLATES / "handlingsprogram.css").read_text(encoding="utf-8")
     return _env().get_template("handlingsprogram.html.j2").render(doc=doc, css=css)
 
@@ -483,10 +494,11 @@ def pdf_engine() -> Any:
     return HTML
 
 
-def build_pdf(plan: Plan, projection: Projection, lang: str = "nb") -> bytes:
+def build_pdf(plan: Plan, projection: Projection, lang: str = "nb",
+              answers: Sequence[PublishedAnswer] | None = None) -> bytes:
     """The document as an A4 PDF with page numbers and a table of contents (WeasyPrint)."""
     HTML = pdf_engine()
 
-    html = build_html(plan, projection, lang)
+    html = build_html(plan, projection, lang, answers)
     pdf: bytes = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
     return pdf

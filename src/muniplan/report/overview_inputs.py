@@ -24,6 +24,7 @@ import numpy as np
 import yaml
 
 from muniplan.engine.projection import Projection
+from muniplan.engine.registry import spec as series_spec
 from muniplan.plan.model import Plan
 from muniplan.report.overviews import (
     AllocationRow,
@@ -108,40 +109,30 @@ def operating_parts(plan: Plan, proj: Projection, years: list[int]) -> dict[str,
 
 
 def allocation_rows(plan: Plan, proj: Projection, years: list[int]) -> list[AllocationRow]:
-    """Net appropriations by sector and programområde, nominal, with the items the plan
-    does not place in a sector (demographic cost, operating consequences, fees and refunds)
-    on their own rows; their sum is the net appropriation of 1A/§ 5-4."""
+    """Net appropriations by sector and programområde, nominal, as the engine emits them
+    (``net_sector_*``, ``net_area_*``: the frame with cost growth, demography, operating
+    consequences and measures, less the area's fees and refunds); their sum is the net
+    appropriation of 1A/§ 5-4. What the plan places in no area has its own line, shown
+    only when it is not zero, with the reason in its label."""
     s = _Series(proj, years)
     rows: list[AllocationRow] = []
-    placed = np.zeros(len(years))
     for sector in plan.sectors:
-        rows.append(AllocationRow("", sector.name, s(f"expenses_{sector.id}"), heading=True))
+        rows.append(AllocationRow("", sector.name, s(f"net_sector_{sector.id}"),
+                                  heading=True))
         for a in sector.program_areas:
-            v = s(f"area_{a.id}")
-            placed = placed + v
-            rows.append(AllocationRow(a.number or "", a.name, v, indent=1))
-    parts = operating_parts(plan, proj, years)
-    extra = [
-        ("service_cost_change", "Demografikostnader og effekt av hovedgrepene (ikke fordelt)",
-         "Demographic cost and effect of the levers (not allocated)"),
-        ("operating_consequences", "Driftskonsekvenser av investeringer",
-         "Operating consequences of investments"),
-        ("measures_outside_frames", "Tiltak utenfor rammene", "Measures outside the frames"),
-    ]
-    for name, nb, en in extra:
-        v = s(name)
-        placed = placed + v
+            rows.append(AllocationRow(a.number or "", a.name, s(f"net_area_{a.id}"), indent=1))
+    for name, sign in UNALLOCATED:
+        v = sign * s(name)
         if np.any(np.abs(v) >= 0.5):
-            rows.append(AllocationRow("", nb, v, en=en))
-    rest = parts["opex"] - placed
-    if np.any(np.abs(rest) >= 0.5):
-        rows.append(AllocationRow("", "Andre endringer i driftsutgiftene (ikke fordelt)", rest,
-                                  en="Other changes in operating expenses (not allocated)"))
-    rows.append(AllocationRow("", "Brukerbetalinger, salgs- og leieinntekter (ikke fordelt)",
-                              -parts["fees"], en="Fees, sales and rents (not allocated)"))
-    rows.append(AllocationRow("", "Refusjoner og andre overføringer (ikke fordelt)",
-                              -parts["other"], en="Refunds and other transfers (not allocated)"))
+            spec = series_spec(name)
+            rows.append(AllocationRow("", spec.nb, v, en=spec.en))
     return rows
+
+
+UNALLOCATED = (("unallocated_expenses", 1.0), ("unallocated_fees", -1.0),
+               ("unallocated_refunds", -1.0))
+"""Lines the plan leaves outside the programområder (a service without areas, a measure
+without a sector, a scenario's change to all expenses, fees not split on areas)."""
 
 
 def project_rows(plan: Plan, proj: Projection, years: list[int]) -> list[AllocationRow]:

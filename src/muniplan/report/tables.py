@@ -120,20 +120,14 @@ def main_overview(plan: Plan, proj: Projection, years: Sequence[int], lang: str)
         if k in s:
             add(label(k, "nb"), label(k, "en"), s[k], indent=1)
     add("Sum driftsinntekter", "Total operating income", s["operating_income"], "total")
-    placed = z.copy()
+    # each sector's gross expenses as the engine emits them: frames with cost growth,
+    # demography, operating consequences and measures (the same figures 1B nets)
     for sector in plan.sectors:
-        v = s.get(f"expenses_{sector.id}", z)
-        placed = placed + v
-        add(sector.name, sector.name, v, indent=1)
-    for k in ("service_cost_change", "operating_consequences", "measures_outside_frames"):
-        v = s.get(k, z)
-        placed = placed + v
-        if np.any(np.abs(v) >= 500):
-            add(label(k, "nb"), label(k, "en"), v, indent=1)
-    rest = s["operating_expenses"] - s["depreciation"] - placed
+        add(sector.name, sector.name, s.get(f"gross_sector_{sector.id}", z), indent=1)
+    rest = s.get("unallocated_expenses", z)
     if np.any(np.abs(rest) >= 500):
-        add("Underliggende kostnadsvekst og andre endringer",
-            "Underlying cost growth and other changes", rest, indent=1)
+        add(label("unallocated_expenses", "nb"), label("unallocated_expenses", "en"), rest,
+            indent=1)
     add("Avskrivninger", "Depreciation", s["depreciation"], indent=1)
     add("Sum driftsutgifter", "Total operating expenses", s["operating_expenses"], "total")
     add("Brutto driftsresultat", "Gross operating result", s["gross_operating_result"], "total")
@@ -238,7 +232,8 @@ def investment_overview(plan: Plan, lang: str) -> Table:
                            "Investments – all projects", lang),
                  columns=[t("Prosjekt", "Project", lang), t("Ferdig", "Completed", lang),
                           *map(str, years), t("Sum", "Total", lang)],
-                 rows=rows, unit=unit_fixed(plan, lang), notes=[ROUNDING_NOTE[lang]],
+                 rows=rows, unit=unit_fixed(plan, lang),
+                 notes=[ROUNDING_NOTE[lang], *row_notes(plan.investments, lang)],
                  numeric_from=1, small=True)
 
 
@@ -266,7 +261,17 @@ def program_area_frames(plan: Plan, sector_id: str | None, lang: str) -> Table:
                            "area", lang),
                  columns=[t("Programområde", "Programme area", lang), t("Nr.", "No.", lang),
                           *map(str, years)],
-                 rows=rows, unit=unit_fixed(plan, lang), notes=[ROUNDING_NOTE[lang]])
+                 rows=rows, unit=unit_fixed(plan, lang),
+                 notes=[ROUNDING_NOTE[lang], *row_notes(
+                     [a for s in plan.sectors if not sector_id or s.id == sector_id
+                      for a in s.program_areas], lang)])
+
+
+def row_notes(items: Sequence[Any], lang: str) -> list[str]:
+    """The notes a finance officer wrote beside rows (a kommentar column), under the
+    table."""
+    word = t("Merknad", "Note", lang)
+    return [f"{word} – {i.name}: {i.note}" for i in items if getattr(i, "note", None)]
 
 
 def simple(tid: str, caption: str, columns: list[str], rows: list[list[Any]],

@@ -105,6 +105,11 @@ class Questions:
                            | {r.answered_by for r in rows})
         return [q for q in (_question(r, names) for r in rows) if may_read(user, q)]
 
+    def published(self, plan_id: str) -> list[Question]:
+        """The plan's published questions and answers, oldest first: what the public and
+        the document's appendix show."""
+        return self.list(plan_id, None)
+
     def update(self, question_id: int, user: UserRecord, revision: int, *,
                action: str, answer: str | None = None, due: date | None = None) -> Question:
         """``assign`` (to the acting finance officer, with a due date), ``answer``,

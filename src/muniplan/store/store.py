@@ -221,12 +221,17 @@ def _import(session: Session, plan: Plan, files: dict[str, str], status: str,
         ).first()
         if latest is not None and latest.digest == plan.digest:
             return _record(latest), False
-    newest = latest.number if latest is not None else None
+    # a group's alternative is a sibling of the proposal, not a change to it: the base is
+    # checked against the newest version that is not an alternative
+    newest = None if latest is None else session.scalars(
+        select(PlanVersionRow.number).where(PlanVersionRow.plan_id == plan.id,
+                                            PlanVersionRow.status != "alternative")
+        .order_by(PlanVersionRow.number.desc()).limit(1)).first()
     if base is not None and newest != base:
         raise StoreError(f"{plan.id} has changed since version {base}: the newest version is "
                          f"{newest}. Nothing was imported; merge your changes into version "
-                         f"{newest} (`muniplan versions {plan.id}`) and import with "
-                         f"--base {newest}")
+                         f"{newest} (`muniplan checkout {plan.id}@{newest} DIR`) and import "
+                         f"from there, or with --base {newest}")
     row.title = plan.title
     row.municipality_name = plan.municipality.name
     row.municipality_number = plan.municipality.number

@@ -37,6 +37,7 @@ from muniplan.web.pages import routers
 from muniplan.web.pages.assets import router as assets_router
 from muniplan.web.pages.common import BadParameter
 from muniplan.web.pages.downloads import Documents
+from muniplan.web.public_cache import PublicCache
 from muniplan.web.security import HeadAsGet, SecurityHeaders
 from muniplan.web.source import BoundedCache, Loaded, NotFound, PlanSource
 from muniplan.web.transfer import Transfer
@@ -177,7 +178,7 @@ def create_app(settings: Any, store: Any) -> FastAPI:
         detail = exc.detail if isinstance(exc.detail, str) else None
         _ = gettext_for(request_lang(request))
         default = _("Finner ingenting på adressen {path}.").format(path=request.url.path)
-        msg = detail if detail and detail not in ("Not Found", "Method Not Allowed") else default
+        msg = _(detail) if detail and detail not in ("Not Found", "Method Not Allowed") else default
         response = error_page(request, exc.status_code, [msg])
         response.headers.update(exc.headers or {})  # e.g. Location of a login redirect
         return response
@@ -221,4 +222,6 @@ def create_app(settings: Any, store: Any) -> FastAPI:
     app.add_middleware(Transfer)
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(PublicCache, ttl=lambda: app.state.web.source.fresh_seconds,
+                       forget=lambda: app.state.web.source.forget())
     return app

@@ -143,6 +143,10 @@ class PlanSource:
         self._recent[key] = (now, value)
         return value
 
+    def forget(self) -> None:
+        """Ask the store again on the next request (a write through the site changed it)."""
+        self._recent = {}
+
     def records(self) -> list[Any]:
         return self._fresh(("records",), lambda: list(self.store.plans()))
 

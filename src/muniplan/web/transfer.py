@@ -28,7 +28,7 @@ PRIVATE = "private, no-cache"
 cache."""
 
 
-def _encoder(accept: str) -> str | None:
+def encoder(accept: str) -> str | None:
     offered = {part.split(";")[0].strip().lower() for part in accept.split(",")}
     if "br" in offered:
         return "br"
@@ -87,7 +87,7 @@ class Transfer:
                if k.lower() not in (b"content-length", b"etag")]
         present = {k.lower() for k, _ in out}
         digest = hashlib.blake2b(body, digest_size=12).hexdigest()
-        encoding = _encoder(request.get("accept-encoding", "")) if len(body) >= MIN_SIZE else None
+        encoding = encoder(request.get("accept-encoding", "")) if len(body) >= MIN_SIZE else None
         etag = f'"{digest}{"-" + encoding if encoding else ""}"'
         out.append((b"etag", etag.encode()))
         out.append((b"vary", b"Accept-Encoding"))

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 def routers() -> list[APIRouter]:
     from muniplan.web.auth import pages as auth_pages
     from muniplan.web.pages import (
+        admin,
         citizens,
         downloads,
         economy,
@@ -26,4 +27,4 @@ def routers() -> list[APIRouter]:
     return [overview.router, sectors.router, investments.router, priorities.router,
             economy.router, sustainability.router, national.router, sources.router,
             downloads.router, simulator.router, citizens.router, auth_pages.router,
-            followup.router, followup.api, process.router]
+            followup.router, followup.api, process.router, admin.router]

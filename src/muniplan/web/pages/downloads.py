@@ -20,6 +20,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from muniplan.web.answers import published_answers
 from muniplan.web.pages.common import Lang, Version, open_page
 from muniplan.web.source import BoundedCache, NotFound
 
@@ -33,7 +34,8 @@ def _document(function: str) -> Callable[..., Any] | None:
         return None
     if function == "build_pdf" and not _pdf_engine_loads(module):
         return None  # no pango on this machine: offer no PDF rather than a broken link
-    return lambda loaded, lang, store: build(loaded.plan, loaded.projection, lang)
+    return lambda loaded, lang, store, answers: build(loaded.plan, loaded.projection, lang,
+                                                       answers)
 
 
 def _workbook() -> Callable[..., Any] | None:
@@ -42,7 +44,7 @@ def _workbook() -> Callable[..., Any] | None:
     if build is None:
         return None
 
-    def make(loaded: Any, lang: str, store: Any) -> bytes:
+    def make(loaded: Any, lang: str, store: Any, answers: Any) -> bytes:
         files = None
         if hasattr(store, "files"):  # the version's own files, comments and all
             files = store.files(loaded.plan.id, loaded.version.number)
@@ -57,7 +59,7 @@ def _data_package() -> Callable[..., Any] | None:
     if build is None:
         return None
 
-    def make(loaded: Any, lang: str, store: Any) -> bytes:
+    def make(loaded: Any, lang: str, store: Any, answers: Any) -> bytes:
         buf = io.BytesIO()
         folder = f"{loaded.plan.id}-v{loaded.version.number}"
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
@@ -143,8 +145,10 @@ def document(request: Request, plan_id: str, ext: str, lang: Lang = None,
     docs: Documents = request.app.state.documents
     store = request.app.state.store
     lang = page.lang if fmt.key in LANGUAGE_FORMATS else None
-    content = docs.get((*loaded.key, fmt.key, lang),
-                       lambda: builder(loaded, page.lang, store))
+    answers = published_answers(store, loaded.plan.id) if fmt.key in LANGUAGE_FORMATS else None
+    # the published questions are part of the key: publishing one makes a new document
+    content = docs.get((*loaded.key, fmt.key, lang, answers),
+                       lambda: builder(loaded, page.lang, store, answers))
     name = f"{loaded.plan.id}-v{loaded.version.number}{'-' + lang if lang else ''}.{fmt.ext}"
     return Response(content, media_type=fmt.media_type, headers={
         "Content-Disposition": f'attachment; filename="{name}"',

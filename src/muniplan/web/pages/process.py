@@ -32,6 +32,7 @@ from muniplan.web.process.alternative_form import (
     FormData,
     changes_yaml,
     form_of,
+    income_rows,
     read_form,
 )
 from muniplan.web.source import BoundedCache
@@ -109,8 +110,8 @@ def _render_alternative(request: Request, plan_id: str, user: UserRecord, base: 
     return render(
         request, "process/alternative.html", _("Alternativt budsjett"), active="process",
         status_code=status_code, flashes=flashes, plan=plan, base=base, data=data,
-        replaces=replaces, delays=list(DELAYS), years=list(range(plan.period.first,
-                                                                  plan.period.last + 1)),
+        replaces=replaces, delays=list(DELAYS), income_rows=income_rows(plan),
+        years=list(range(plan.period.first, plan.period.last + 1)),
         comparison=c, tables=[key_table(c, lang), rule_table(c, lang), *change_tables(c, lang)]
         if c else [], imbalances=c.columns[1].imbalances if c else [])
 

@@ -12,9 +12,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import yaml
 
+from muniplan.engine.property_tax import CATEGORY_LABELS, rate_breach
 from muniplan.plan.model import Override, Plan
+from muniplan.plan.parameters import PlanIds, parameter_unit
 
 MAX_THOUSANDS = 100_000_000  # 100 bn kr: far beyond any kommune's yearly budget
 DELAYS = range(-2, 6)
@@ -100,7 +103,75 @@ def read_form(plan: Plan, form: dict[str, Any]) -> tuple[FormData, list[Override
                                   "Nye investeringer")):
             data.values[key] = str(form.get(key, ""))
             ovs += _amount(data.values[key], f"{what} {y}", errors, param, y)
+    ovs += _income(plan, form, data, years)
     return data, ovs
+
+
+INCOME_ROWS = (("fees", "income.fees", "Gebyrer og brukerbetalinger utenom selvkost, endring i "
+                "prosent"),
+               ("ptax-housing", "income.property_tax.housing_rate",
+                "Eiendomsskatt på bolig og fritidsbolig, sats i promille"),
+               ("ptax-other", "income.property_tax.other_rate",
+                "Eiendomsskatt på annen eiendom, sats i promille"))
+"""The income rows of the form: field prefix, parameter, label. Fees in percent change, the
+eiendomsskatt rates in promille (as the kommunestyre writes them), per plan year."""
+RATE_ROWS = {"income.property_tax.housing_rate": 0, "income.property_tax.other_rate": 1}
+
+
+def income_rows(plan: Plan) -> tuple[tuple[str, str, str], ...]:
+    """The income rows this plan can take: the eiendomsskatt rates only when the plan gives
+    the tax bases (otherwise the lever cannot apply)."""
+    known = plan.finance.property_tax is not None
+    return tuple(r for r in INCOME_ROWS if known or not r[0].startswith("ptax"))
+
+
+def _income(plan: Plan, form: dict[str, Any], data: FormData, years: list[int]
+            ) -> list[Override]:
+    """Fees per plan year (the last plan year's change holds to the horizon); a rate holds
+    from its year until a later year gives another, as a kommunestyre's rate does. So the
+    long-term consequence keeps the income the group chose."""
+    ovs: list[Override] = []
+    for prefix, param, label in income_rows(plan):
+        for y in years:
+            last = None if y == years[-1] else y
+            key = f"{prefix}-{y}"
+            data.values[key] = str(form.get(key, ""))
+            unit = "prosent" if prefix == "fees" else "promille"
+            value = _number(data.values[key], f"{label} {y}", data.errors, unit)
+            if value is None:
+                continue
+            if prefix == "fees":
+                if not -100 < value <= 200:
+                    data.errors.append(f"{label} {y}: forventet mellom −100 og 200, "
+                                       f"fikk {value:g}.")
+                elif value:
+                    ovs.append(Override(parameter=param, op="scale", value=1 + value / 100,
+                                        first=y, last=last))
+            elif not 0 <= value <= 7:
+                data.errors.append(f"{label} {y}: forventet en sats fra 0 til 7 promille, "
+                                   f"fikk {value:g}.")
+            else:
+                ovs.append(Override(parameter=param, value=value / 1000, first=y))
+    _law(plan, ovs, data, years)
+    return ovs
+
+
+def _law(plan: Plan, ovs: list[Override], data: FormData, years: list[int]) -> None:
+    """The eiendomsskatt rates against eigedomsskattelova § 11, said in the form's terms."""
+    pt = plan.finance.property_tax
+    if pt is None:
+        return
+    rates = np.array([[pt.housing_rate.value] * len(years), [pt.other_rate.value] * len(years)])
+    for ov in ovs:
+        if ov.parameter in RATE_ROWS:
+            rates[RATE_ROWS[ov.parameter], years.index(int(ov.first or years[0])):] = ov.value
+    breach = rate_breach(np.array(years), rates, pt.levied_since)
+    if breach is not None:
+        category, year, rate, cap = breach
+        data.errors.append(
+            f"Eiendomsskatt på {CATEGORY_LABELS[category]} {year}: høyst {cap * 1000:g} "
+            f"promille etter eiendomsskatteloven § 11, fikk {rate * 1000:g}."
+            .replace(".", ",").rstrip(",") + ".")
 
 
 def _amount(text: str, what: str, errors: list[str], parameter: str, year: int
@@ -119,12 +190,13 @@ def _amount(text: str, what: str, errors: list[str], parameter: str, year: int
 def changes_yaml(plan: Plan, title: str, group_name: str, overrides: list[Override]) -> str:
     """``changes.yaml`` for the alternative, amounts in the plan's scale like its files."""
     scale = plan.amount_scale
+    ids = PlanIds.of(plan)
     rows = []
     for ov in overrides:
         row: dict[str, Any] = {"parameter": ov.parameter}
         if ov.op != "set":
             row["op"] = ov.op
-        money = ov.op != "scale" and not ov.parameter.endswith((".delay", ".remove"))
+        money = ov.op != "scale" and parameter_unit(ov.parameter, ids) == "kroner"
         value = float(ov.value or 0.0)
         row["value"] = value / scale if money else value
         if ov.first is not None:
@@ -159,6 +231,11 @@ def form_of(plan: Plan) -> dict[str, str]:
                 out[f"measure-{ov.first}"] = _show(value / 1000)
             elif ov.parameter == "investments.additional":
                 out[f"newinv-{ov.first}"] = _show(value / 1000)
+            elif ov.parameter == "income.fees":
+                out[f"fees-{ov.first}"] = _show(100 * (value - 1))
+            elif ov.parameter.startswith("income.property_tax."):
+                prefix = "ptax-housing" if "housing" in ov.parameter else "ptax-other"
+                out[f"{prefix}-{ov.first}"] = _show(1000 * value)
     return out
 
 

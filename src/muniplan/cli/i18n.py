@@ -1,0 +1,187 @@
+"""The command line's languages: bokmål by default, English on request.
+
+The language is ``--lang nb|en`` (anywhere on the command line), else the first of the
+environment's ``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES`` and ``LANG`` that is set: a value
+starting with ``en`` means English, any other value (``nb_NO.UTF-8``, ``C.UTF-8``) bokmål.
+
+Why two catalogues: the command line's code holds its help texts in English (written with the
+code, like its docstrings) and its tables and messages for finance staff in bokmål. A message
+id is the text as the code has it, so ``locale/nb`` translates the English texts into bokmål
+and ``locale/en`` the bokmål texts into English; a text missing from the chosen language's
+catalogue is shown as written, never as a key, and ``tests/test_cli_i18n.py`` lists what is
+missing. Catalogues are gettext ``.po`` files (every file under ``locale/LANG/LC_MESSAGES``,
+merged in name order, so parts can be translated side by side as on the web site), read by the
+small reader below rather than Babel, so that a command starts without importing Babel.
+
+A message id with ``{0}``, ``{1}`` … is a pattern: the command line library's own messages are
+built with the names and values in them (``No such option: --bogus``), so they are matched
+against the pattern and the parts put into the translation, themselves translated.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("nb", "en")
+DEFAULT_LANGUAGE = "nb"
+LOCALE_DIR = Path(__file__).parent / "locale"
+ENVIRONMENT = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+_state = {"lang": DEFAULT_LANGUAGE}
+
+
+def current() -> str:
+    return _state["lang"]
+
+
+def set_language(lang: str) -> None:
+    _state["lang"] = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def language_from(argv: Sequence[str], environ: Mapping[str, str] | None = None) -> str:
+    """The language asked for: ``--lang`` on the command line wins over the environment."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        if value in LANGUAGES:
+            return value
+    environ = os.environ if environ is None else environ
+    for name in ENVIRONMENT:
+        value = environ.get(name, "").split(":")[0].strip()
+        if value:
+            return "en" if value.lower().startswith("en") else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
+
+
+def read_po(text: str) -> dict[str, str]:
+    """The translated, non-fuzzy entries of a ``.po`` file: ``{msgid: msgstr}``.
+
+    Entries are separated by blank lines; a string continues on lines that start with a
+    quote; the header (the empty msgid) is skipped. PO escapes are JSON's.
+    """
+    entries: dict[str, str] = {}
+    entry: dict[str, list[str]] = {}
+    field = ""
+    fuzzy = False
+    for raw in [*text.splitlines(), ""]:
+        line = raw.strip()
+        if not line:
+            msgid, msgstr = "".join(entry.get("msgid", [])), "".join(entry.get("msgstr", []))
+            if msgid and msgstr and not fuzzy:
+                entries[msgid] = msgstr
+            entry, field, fuzzy = {}, "", False
+        elif line.startswith("#,"):
+            fuzzy = fuzzy or "fuzzy" in line
+        elif line.startswith(("msgid ", "msgstr ")):
+            field, _sep, literal = line.partition(" ")
+            entry[field] = [json.loads(literal)]
+        elif line.startswith('"') and field:
+            entry[field].append(json.loads(line))
+    return entries
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """Every ``.po`` file of ``lang`` merged in name order (the first file's entry wins)."""
+    merged: dict[str, str] = {}
+    for po in sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
+        for key, text in read_po(po.read_text(encoding="utf-8")).items():
+            merged.setdefault(key, text)
+    return merged
+
+
+PLACEHOLDER = re.compile(r"\{(\d+)\}")
+
+
+@cache
+def _patterns(lang: str) -> list[tuple[re.Pattern[str], str]]:
+    """The catalogue's ids with ``{0}``, ``{1}`` … as regular expressions: a placeholder's
+    first place captures, a repeat must be the same text."""
+    out = []
+    for key, text in catalogue(lang).items():
+        if "{0}" not in key:
+            continue
+        regex, end, seen = "", 0, set()
+        for m in PLACEHOLDER.finditer(key):
+            regex += re.escape(key[end:m.start()])
+            n = m.group(1)
+            regex += f"(?P=p{n})" if n in seen else f"(?P<p{n}>.+?)"
+            seen.add(n)
+            end = m.end()
+        regex += re.escape(key[end:]) + r"\Z"
+        out.append((len(PLACEHOLDER.sub("", key)), re.compile(regex, re.DOTALL), text))
+    # the most specific first: "--sep: expected … found {0}" before "{0} (expected {1})"
+    out.sort(key=lambda entry: -entry[0])
+    return [(pattern, text) for _size, pattern, text in out]
+
+
+def _(text: str) -> str:
+    """``text`` in the current language (as written when the catalogue lacks it)."""
+    table = catalogue(_state["lang"])
+    if text in table:
+        return table[text]
+    for pattern, template in _patterns(_state["lang"]):
+        match = pattern.match(text)
+        if match:
+            parts = match.groupdict()
+            values = [_(parts[f"p{n}"]) for n in range(len(parts))]
+            return template.format(*values)
+    return text
+
+
+def localise(command: Any) -> None:
+    """Put the help of ``command`` and every command under it in the current language."""
+    for name in ("help", "short_help", "epilog"):
+        if getattr(command, name, None):
+            setattr(command, name, _(getattr(command, name)))
+    if getattr(command, "options_metavar", None):
+        command.options_metavar = _(command.options_metavar)
+    if getattr(command, "subcommand_metavar", None):
+        command.subcommand_metavar = _(command.subcommand_metavar)
+    for param in getattr(command, "params", ()):
+        if getattr(param, "help", None):
+            param.help = _(param.help)
+    for child in getattr(command, "commands", {}).values():
+        localise(child)
+
+
+LIBRARY_TEXTS = ("ARGUMENTS_PANEL_TITLE", "OPTIONS_PANEL_TITLE", "COMMANDS_PANEL_TITLE",
+                 "ERRORS_PANEL_TITLE", "DEFAULT_STRING", "REQUIRED_LONG_STRING", "ABORTED_TEXT")
+_originals: dict[str, str] = {}
+
+
+def localise_library() -> None:
+    """The command-line library's own words (panel titles, "Usage:", the help option) in the
+    current language. Only for help pages: a command's run never imports the help renderer."""
+    from typer import rich_utils
+    from typer._click import core, formatting
+
+    for name in LIBRARY_TEXTS:
+        original = _originals.setdefault(name, getattr(rich_utils, name))
+        setattr(rich_utils, name, _(original))
+    if not _originals.setdefault("patched", ""):
+        _originals["patched"] = "yes"
+        write_usage = formatting.HelpFormatter.write_usage
+        get_help_option = core.Command.get_help_option
+
+        def usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+            write_usage(self, prog, args, _("Usage: ") if prefix is None else prefix)
+
+        def help_option(self: Any, ctx: Any) -> Any:
+            option = get_help_option(self, ctx)
+            if option is not None and option.help:
+                option.help = _(option.help)
+            return option
+
+        formatting.HelpFormatter.write_usage = usage  # type: ignore[method-assign]
+        core.Command.get_help_option = help_option  # type: ignore[method-assign]

@@ -1,0 +1,301 @@
+"""A workbook written by ``excel_write`` (and edited by a person) back into a plan folder.
+
+Import is strict: a bad cell raises :class:`PlanError` naming the sheet and cell
+(``Investeringer!F7``), and the folder is validated with the plan loader before anything is
+written; an error the loader finds in a CSV row is mapped back to its sheet and cell.
+Headers may be the Norwegian labels or the field names.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import yaml
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from muniplan.plan.errors import PlanError, each
+from muniplan.plan.excel_layout import (
+    CSV_SHEETS,
+    LAYOUT_SHEET,
+    LAYOUT_VERSION,
+    YEAR,
+    field_names,
+    header_labels,
+    unflatten,
+)
+from muniplan.plan.format import Table
+from muniplan.plan.load import load_files
+
+NUMBER_KINDS = ("money", "whole", "fraction", "number")
+
+
+class _Reader:
+    def __init__(self, data: bytes, origin: str) -> None:
+        self.origin = origin
+        try:
+            self.wb = load_workbook(io.BytesIO(data), data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a non-workbook
+            raise PlanError("not an Excel workbook (.xlsx)", file=origin,
+                            found=type(exc).__name__) from None
+
+    def err(self, msg: str, sheet: str, row: int | None = None, col: int | None = None,
+            **kw: Any) -> PlanError:
+        cell = f"{get_column_letter(col)}{row}" if row and col else None
+        return PlanError(msg, file=self.origin, sheet=sheet, cell=cell, **kw)
+
+    def table(self, sheet: str) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+        """The sheet's header as field names and its non-empty rows."""
+        if sheet not in self.wb.sheetnames:
+            raise PlanError("sheet missing", file=self.origin, sheet=sheet,
+                            expected="the sheets written by 'muniplan excel export'")
+        rows = list(self.wb[sheet].iter_rows(values_only=True))
+        if not rows:
+            raise self.err("empty sheet", sheet, 1, 1, expected="a header row")
+        names = field_names(sheet)
+        head = [("" if h is None else str(h)).strip() for h in rows[0]]
+        while head and head[-1] == "":
+            head.pop()
+        head = [names.get(h, h) for h in head]
+        body = []
+        for i, r in enumerate(rows[1:], start=2):
+            vals = list(r[:len(head)]) + [None] * (len(head) - len(r))
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in vals):
+                continue
+            body.append((i, [v.strip() or None if isinstance(v, str) else v for v in vals]))
+        return head, body
+
+    def number(self, sheet: str, row: int, col: int, head: str, v: Any) -> Any:
+        if v is None:
+            return None
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            try:
+                return _num(float(str(v).replace("\u00a0", "").replace(" ", "")
+                                  .replace(",", ".")))
+            except ValueError:
+                raise self.err("not a number", sheet, row, col, field=head,
+                               expected="a number", found=v) from None
+        return _num(v)
+
+
+def _num(v: float | int) -> float | int:
+    return int(v) if isinstance(v, float) and v.is_integer() else v
+
+
+def read_workbook(data: bytes, origin: str = "workbook.xlsx") -> dict[str, str]:
+    """A plan folder's files from a workbook of the export layout, validated by the plan
+    loader. Raises :class:`PlanError` with the sheet and cell of each problem."""
+    r = _Reader(data, origin)
+    layout = _layout(r)
+    plan_cells: dict[str, Any] = {}
+    plan_lists: set[str] = set()
+    records: dict[str, list[dict[str, Any]]] = {}
+    prio: dict[str, Any] = {"priority_areas": []}
+    files: dict[str, str] = {}
+    for sheet, kind, fname, key, lists in layout:
+        if kind == "kv":
+            _read_kv(r, sheet, plan_cells, plan_lists)
+        elif kind == "assumptions":
+            records["assumptions"] = _read_assumptions(r, sheet, lists)  # type: ignore[assignment]
+        elif kind == "records":
+            records[key] = _read_records(r, sheet, lists)
+        elif kind == "children":
+            _attach(r, sheet, records, key, _read_records(r, sheet, lists))
+        elif kind == "csv":
+            files[fname] = _read_csv(r, sheet, CSV_SHEETS[fname])
+        elif kind == "priority_areas":
+            prio["priority_areas"] = _read_records(r, sheet, lists)
+        elif kind in ("measures", "targets"):
+            _read_priority_items(r, sheet, kind, key, lists, prio["priority_areas"])
+        elif kind == "text":
+            files[fname] = "\n".join("" if v[0] is None else str(v[0])
+                                     for v in r.wb[sheet].iter_rows(values_only=True))
+        elif kind != "info":
+            raise PlanError("unknown sheet layout", file=origin, sheet=LAYOUT_SHEET,
+                            expected="kv, assumptions, records, csv, text or info", found=kind)
+    plan = unflatten(plan_cells, plan_lists)
+    for key, items in records.items():
+        if key == "opening.funds":
+            plan.setdefault("opening", {})["funds"] = items
+        else:
+            plan[key] = items
+    files["plan.yaml"] = yaml.safe_dump(plan, allow_unicode=True, sort_keys=False)
+    files["priorities.yaml"] = yaml.safe_dump(prio, allow_unicode=True, sort_keys=False)
+    try:
+        load_files(files, origin=origin)
+    except PlanError as exc:
+        raise _locate(r, exc) from None
+    return files
+
+
+def _layout(r: _Reader) -> list[tuple[str, str, str, str, set[str]]]:
+    if LAYOUT_SHEET not in r.wb.sheetnames:
+        raise PlanError("unknown sheet layout: no _layout sheet", file=r.origin,
+                        expected="a workbook written by 'muniplan excel export'",
+                        found=", ".join(r.wb.sheetnames))
+    lay = list(r.wb[LAYOUT_SHEET].iter_rows(values_only=True))
+    if not lay or lay[0][0] != "muniplan workbook" or lay[0][1] != LAYOUT_VERSION:
+        raise PlanError("unknown sheet layout", file=r.origin, sheet=LAYOUT_SHEET, cell="A1",
+                        expected=f"muniplan workbook version {LAYOUT_VERSION}",
+                        found=str(lay[0][:2]) if lay else "an empty sheet")
+    out = []
+    for x in lay[2:]:
+        if x and x[0]:
+            cells = [("" if v is None else str(v)) for v in (*x[:5], "", "", "", "")][:5]
+            out.append((*cells[:4], {s for s in cells[4].split(";") if s}))
+    return out  # type: ignore[return-value]
+
+
+def _read_kv(r: _Reader, sheet: str, cells: dict[str, Any], lists: set[str]) -> None:
+    head, body = r.table(sheet)
+    if head[:3] != ["felt", "verdi", "type"]:
+        raise r.err("unknown sheet layout", sheet, 1, 1, expected="felt, verdi, type",
+                    found=", ".join(head))
+    for row, (path, value, kind, *_) in body:
+        if not path:
+            raise r.err("missing required cell", sheet, row, 1, field="felt")
+        if kind == "tall":
+            value = r.number(sheet, row, 2, "verdi", value)
+        elif kind == "bool" and not isinstance(value, bool) and value is not None:
+            if str(value).lower() not in ("true", "false", "sann", "usann", "ja", "nei"):
+                raise r.err("not true or false", sheet, row, 2, expected="TRUE or FALSE",
+                            found=value)
+            value = str(value).lower() in ("true", "sann", "ja")
+        elif kind == "liste":
+            lists.add(str(path))
+        cells[str(path)] = value
+
+
+def _read_assumptions(r: _Reader, sheet: str, lists: set[str]) -> dict[str, Any]:
+    head, body = r.table(sheet)
+    out: dict[str, Any] = {}
+    for row, vals in body:
+        name = vals[0]
+        if not name:
+            raise r.err("missing required cell", sheet, row, 1, field="navn")
+        cells: dict[str, Any] = {}
+        values: dict[int, Any] = {}
+        for j, (h, v) in enumerate(zip(head, vals, strict=True), start=1):
+            if j == 1:
+                continue
+            if YEAR.match(h):
+                n = r.number(sheet, row, j, h, v)
+                if n is not None:
+                    values[int(h)] = n
+            else:
+                cells[h] = v
+        if not values:
+            raise r.err("an assumption without any value", sheet, row, 4,
+                        expected="a value in at least one year column")
+        out[str(name)] = {**unflatten(cells, lists), "values": values}
+    return out
+
+
+def _read_records(r: _Reader, sheet: str, lists: set[str], year_field: str | None = None
+                  ) -> list[dict[str, Any]]:
+    head, body = r.table(sheet)
+    items = []
+    for row, vals in body:
+        cells: dict[str, Any] = {}
+        years: dict[int, Any] = {}
+        for j, (h, v) in enumerate(zip(head, vals, strict=True), start=1):
+            if year_field and YEAR.match(h):
+                n = r.number(sheet, row, j, h, v)
+                if n is not None:
+                    years[int(h)] = n
+            else:
+                cells[h] = v
+        if "id" in head and not cells.get("id"):
+            raise r.err("missing required cell", sheet, row, head.index("id") + 1, field="id")
+        it = unflatten(cells, lists)
+        if year_field and years:
+            it[year_field] = years
+        it["__row"] = row
+        items.append(it)
+    return [{k: v for k, v in it.items() if k != "__row"} for it in items] \
+        if year_field is None else items
+
+
+def _attach(r: _Reader, sheet: str, records: dict[str, list[dict[str, Any]]], key: str,
+            kids: list[dict[str, Any]]) -> None:
+    """A child sheet's rows (age groups) back into their owners (services)."""
+    parent_key, field = key.rsplit(".", 1)
+    owners = {it.get("id"): it for it in records.get(parent_key, [])}
+    owner_field = "service" if parent_key == "services" else "owner"
+    _, body = r.table(sheet)
+    for (row, _), kid in zip(body, kids, strict=True):
+        owner = kid.pop(owner_field, None)
+        if owner not in owners:
+            raise r.err(f"unknown {owner_field}", sheet, row, 1, field=owner_field,
+                        expected="an id from the sheet before", found=owner)
+        owners[owner].setdefault(field, []).append(kid)
+
+
+def _read_priority_items(r: _Reader, sheet: str, kind: str, year_field: str,
+                         lists: set[str], areas_list: list[dict[str, Any]]) -> None:
+    areas = {a.get("id"): a for a in areas_list}
+    for it in _read_records(r, sheet, lists, year_field=year_field):
+        row = it.pop("__row")
+        pa = it.pop("priority_area", None)
+        if pa not in areas:
+            raise r.err("unknown priority area", sheet, row, 1, field="priority_area",
+                        expected="an id from the sheet Satsingsområder", found=pa)
+        areas[pa].setdefault(kind, []).append(it)
+
+
+def _read_csv(r: _Reader, sheet: str, table: Table) -> str:
+    head, body = r.table(sheet)
+    kinds = {c.name: c.kind for c in table.columns}
+    for col in table.required:
+        if col not in head:
+            raise r.err(f"missing column {header_labels(sheet).get(col, col)!r}", sheet, 1,
+                        len(head) + 1, expected=", ".join(table.required))
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(head)
+    for row, vals in body:
+        cells = []
+        for j, (h, v) in enumerate(zip(head, vals, strict=True), start=1):
+            if h in table.required and v is None:
+                raise r.err("missing required cell", sheet, row, j, field=h)
+            if YEAR.match(h) or kinds.get(h) in NUMBER_KINDS:
+                v = r.number(sheet, row, j, h, v)
+            cells.append(_csv_text(v))
+        w.writerow(cells)
+    return out.getvalue()
+
+
+def _csv_text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else repr(v)
+    return str(v).strip()
+
+
+def _locate(r: _Reader, exc: PlanError) -> PlanError:
+    """Map the loader's errors in a CSV file back to sheets and cells."""
+    located = [_locate_one(r, e) for e in each(exc)]
+    if len(located) == 1:
+        return located[0]
+    from muniplan.plan.errors import PlanErrors
+
+    return PlanErrors(located)
+
+
+def _locate_one(r: _Reader, exc: PlanError) -> PlanError:
+    name = (exc.file or "").rsplit("/", 1)[-1]
+    table = CSV_SHEETS.get(name)
+    if table and exc.line:
+        head, _ = r.table(table.sheet)
+        col = head.index(exc.field) + 1 if exc.field in head else 1
+        return PlanError(exc.message, file=r.origin, sheet=table.sheet,
+                         cell=f"{get_column_letter(col)}{exc.line}", field=exc.field,
+                         expected=exc.expected, found=exc.found)
+    sheet = {"plan.yaml": "Plan", "priorities.yaml": "Satsingsområder"}.get(name)
+    return PlanError(exc.message, file=r.origin, sheet=sheet, field=exc.field,
+                     expected=exc.expected, found=exc.found)
