@@ -45,6 +45,6 @@ PAGES = html_pages()
 STAFF_PAGES = {f"/plan/{PLAN_ID}/innspill/moderering": "okonomi",
                f"/plan/{PLAN_ID}/oppfolging/utkast": "okonomi", "/konto": "okonomi",
                "/prosess": "okonomi", f"/plan/{PLAN_ID}/alternativ": "kari",
-               f"/plan/{PLAN_ID}/sporsmal": "okonomi"}
+               f"/plan/{PLAN_ID}/sporsmal": "okonomi", "/admin/brukere": "admin"}
 """Pages that show more (or only a login) to someone logged in, and who (tests/auth_helpers):
 finance staff, or a party group's member for the alternative budget."""

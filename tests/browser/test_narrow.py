@@ -8,8 +8,6 @@ are checked logged in as finance staff, so what they show is measured, not the l
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from auth_helpers import PASSWORD, add_people, csrf_of
-from conftest import free_port
+from live_server import running
 from site_pages import NOT_PAGES, PAGES, PLAN_ID, STAFF_PAGES, fill, route_paths
 from web_helpers import make_settings, make_store
 
@@ -86,30 +84,13 @@ DRAWING_TEXT_JS = """async () => {
 @pytest.fixture(scope="module")
 def staff_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The site with the test people, on its own port (the session's has no accounts)."""
-    import uvicorn
-
     from muniplan.web.app import create_app
 
     tmp = tmp_path_factory.mktemp("narrow-staff")
     store = make_store(tmp)
     add_people(store)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(make_settings(tmp), store),
-                                           host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/static/site.css", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
+    with running(create_app(make_settings(tmp), store)) as url:
+        yield url
 
 
 def logged_in_phone(browser: Any, staff_site: str, who: str) -> Any:
