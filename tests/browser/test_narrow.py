@@ -145,7 +145,9 @@ def assert_fits(p: Any, path: str) -> None:
 def test_no_page_is_wider_than_a_320_px_phone(phone: Any, base_url: str, path: str,
                                                lang: str, screenshots: Path) -> None:
     phone.goto(f"{base_url}{path}?lang={lang}", wait_until="networkidle")
-    phone.wait_for_timeout(300)
+    # on a loaded machine vega-embed may still be drawing: wait until every chart is live
+    phone.wait_for_function("""() => [...document.querySelectorAll('figure.chart[data-spec]')]
+        .every(f => f.classList.contains('is-live'))""")
     name = path.strip("/").replace("/", "-")
     if lang == "nb" and path.endswith(("baerekraft", PLAN_ID + "/")):
         phone.screenshot(path=str(screenshots / f"phone-{name}.png"), full_page=True)
