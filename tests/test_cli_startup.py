@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 HEAVY_PACKAGES = ("sqlalchemy", "alembic", "fastapi", "weasyprint", "openpyxl", "numpy",
-                  "pandas", "pydantic", "yaml", "dask", "babel")
+                  "pandas", "pydantic", "yaml", "dask", "babel", "numba")
 HEAVY_MODULES = ("muniplan.store", "muniplan.web", "muniplan.engine", "muniplan.report",
                  "muniplan.demography", "muniplan.national", "muniplan.plan.model",
                  "muniplan.plan.load")
