@@ -77,6 +77,31 @@ def stage_times(plan, inp, levers) -> dict[str, tuple[float, float]]:
     return {a[0]: (b[1] - a[1], b[2] - a[2]) for a, b in pairwise(marks)}
 
 
+def population_stage(plan, first: int, last: int) -> dict[str, float]:
+    """CPU seconds of the fused population stage alone (10 000 draws, the age-group weights),
+    compiled kernel against the numpy loop, side by side in this run (best of 2 each)."""
+    from muniplan.demography.cohort import DEFAULT_GROUPS, parse_groups
+    from muniplan.demography.fused import project_weighted
+    from muniplan.engine.demand import plan_model
+
+    model = plan_model(plan)
+    weights = np.zeros((2 * N_AGES, len(DEFAULT_GROUPS)))
+    for g, (lo, hi) in enumerate(parse_groups(DEFAULT_GROUPS).values()):
+        weights[lo:hi + 1, g] = weights[N_AGES + lo:N_AGES + hi + 1, g] = 1.0
+    cpu = {}
+    for compiled in (True, False):
+        project_weighted(model, last, weights, first_year=first, draws=200,
+                         seed=0, compiled=compiled)  # warm-up (and the kernel's JIT cache)
+        best = float("inf")
+        for _ in range(2):
+            c = time.process_time()
+            project_weighted(model, last, weights, first_year=first,
+                             draws=DRAWS, seed=1, compiled=compiled)
+            best = min(best, time.process_time() - c)
+        cpu["kernel" if compiled else "numpy"] = best
+    return cpu
+
+
 def copy_bandwidth(megabytes: int = 256, repeats: int = 5) -> float:
     """Bytes a second one core moves in a large array copy (read + write)."""
     src = np.ones(megabytes * 2**20 // 8)
@@ -116,6 +141,7 @@ def main() -> dict[str, float]:
         best = min(best, time.perf_counter() - t)
         cpu = min(cpu, time.process_time() - c)
     stages = stage_times(plan, inp, levers)
+    population = population_stage(plan, int(inp.years[0]), int(inp.years[-1]))
     bandwidth = copy_bandwidth()
     floor = floor_bytes(DRAWS, years) / bandwidth
     tracemalloc.start()  # a separate run for memory: tracing slows allocation down
@@ -144,6 +170,9 @@ def main() -> dict[str, float]:
         "bandwidth_gb_s": bandwidth / 1e9,
         "floor_s": floor,
         "floor_ratio": best / floor,
+        "population_kernel_cpu_s": population["kernel"],
+        "population_numpy_cpu_s": population["numpy"],
+        "population_speedup": population["numpy"] / population["kernel"],
     }
     print(f"deterministic projection (population, demand, finances, savings): "
           f"{figures['deterministic_projection_ms']:.1f} ms")
@@ -155,6 +184,9 @@ def main() -> dict[str, float]:
           f"{best / floor:.1f}× (target ≤ 5×)")
     print("where the time goes (wall / CPU of all threads): " + "; ".join(
         f"{name} {w:.2f} / {c:.2f} s" for name, (w, c) in stages.items()))
+    print(f"population stage alone, CPU of all threads: compiled kernel "
+          f"{population['kernel']:.2f} s, numpy loop {population['numpy']:.2f} s "
+          f"({figures['population_speedup']:.1f}× in this run)")
     print(f"peak memory: traced {figures['traced_peak_mb']:.0f} MB, process "
           f"{rss:.0f} MB (target ≤ 2 GB); BLAS held to 1 thread in the run (threadpoolctl)")
     print(f"per-draw Python loop: {loop_per_draw * 1e3:.1f} ms a draw, "

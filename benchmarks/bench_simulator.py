@@ -24,7 +24,6 @@ import asyncio
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,10 +32,15 @@ from pathlib import Path
 
 import httpx
 
+try:
+    from benchmarks import loadclient
+except ImportError:  # run as a script: benchmarks/ is on the path
+    import loadclient  # type: ignore[no-redef]
+
 CITIZENS = int(os.environ.get("BENCH_SIM_CITIZENS", "50"))
 SECONDS = float(os.environ.get("BENCH_SIM_SECONDS", "60"))
 THINK = float(os.environ.get("BENCH_SIM_THINK", "1.0"))
-PORTS = range(8700, 8800)  # this engineer's loopback ports on the shared machine
+PORTS = loadclient.port_range(range(8700, 8800))  # BENCH_PORTS=8100-8199 to choose
 SIM = "/plan/baerum-2018-2021/budsjettsimulator"
 LEVERS = {  # lever: (low, high, step)
     "ramme-barn-og-unge": (-10, 10, 0.5),
@@ -69,14 +73,7 @@ def serve(db_dir: str, port: int) -> None:
 
 
 def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS.start}–{PORTS.stop - 1}")
+    return loadclient.free_port(PORTS)
 
 
 def wait_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 90) -> None:

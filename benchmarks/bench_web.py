@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -94,9 +93,7 @@ def prepare(db_dir: str) -> None:
 
 
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return loadclient.free_port(loadclient.port_range())
 
 
 def start(db_dir: str, port: int, path: str = "/static/site.css"
@@ -199,14 +196,15 @@ def main(seconds: float = SECONDS) -> dict[str, float]:
 def baseline(seconds: float) -> float:
     """p99 ms of the trivial app under the same client and connections (printed)."""
     port = free_port()
-    proc, _ = start("-", port, "/")
+    proc, up = start("-", port, "/")
     try:
         got = asyncio.run(loadclient.get_many("127.0.0.1", port, "/", CLIENTS, seconds))
     finally:
         proc.terminate()
         proc.wait(timeout=20)
     p99 = 1000 * pct(got.times, 0.99)
-    print(f"baseline: the trivial app, {CLIENTS} connections: {len(got.times) / seconds:.0f} "
+    print(f"baseline: the trivial app up in {up:.2f} s (Python and uvicorn alone); "
+          f"{CLIENTS} connections: {len(got.times) / seconds:.0f} "
           f"req/s, p50 {1000 * pct(got.times, 0.5):.1f} ms, p99 {p99:.1f} ms, "
           f"{got.errors} errors (the client's and uvicorn's own cost)")
     return max(p99, 1e-3)

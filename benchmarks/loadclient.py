@@ -11,6 +11,8 @@ HTTP server set, as a ratio, in the same run.
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -97,6 +99,28 @@ async def get_many(host: str, port: int, path: str, n: int, seconds: float) -> R
         return (await conn.request("GET", path))[0]
 
     return await sustained(host, port, n, seconds, one)
+
+
+def port_range(default: range | None = None) -> range | None:
+    """The loopback ports a benchmark may use: ``BENCH_PORTS=8100-8199`` (on a shared machine
+    each user keeps to their own), else ``default`` (None: any free port the system gives)."""
+    spec = os.environ.get("BENCH_PORTS")
+    if not spec:
+        return default
+    low, _, high = spec.partition("-")
+    return range(int(low), int(high or low) + 1)
+
+
+def free_port(ports: range | None = None) -> int:
+    """A free loopback port, from ``ports`` if given."""
+    for port in ports if ports is not None else [0]:
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return s.getsockname()[1]
+    raise RuntimeError(f"no free loopback port in {ports}")
 
 
 def pct(values: list[float], q: float) -> float:

@@ -45,3 +45,32 @@ def running(app: Any, probe: str = "/static/site.css") -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+"""WCAG 2.1 A and AA: what a Norwegian public web site must meet."""
+
+
+def axe(page: Any) -> None:
+    """axe-core on the page as it is now; fails with axe's report of every violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert not results.response["violations"], results.generate_report()
+
+
+@contextmanager
+def process_site(tmp: Any) -> Iterator[str]:
+    """A site whose store holds the Bærum plan as a published proposal and the people of
+    auth_helpers (finance staff, two groups' members, an administrator)."""
+    from process_helpers import proposal_store
+    from web_helpers import make_settings
+
+    from muniplan.store import Store
+    from muniplan.web.app import create_app
+
+    store = Store.from_settings(make_settings(tmp))
+    store.upgrade()
+    proposal_store(store)
+    with running(create_app(make_settings(tmp), store), "/static/process.css") as url:
+        yield url

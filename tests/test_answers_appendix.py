@@ -56,3 +56,20 @@ def test_the_appendix_section_from_a_plan_folder(baerum):
     assert "Spørsmål 1" in html and "investering: " in html and "Ja, med ett år." in html
     # a plan folder alone (no store) has no such section
     assert "Spørsmål og svar" not in build_html(baerum, project(baerum), "nb")
+
+
+def test_the_report_command_of_a_stored_version_has_them(ready, store_url, tmp_path,
+                                                         monkeypatch, capsys):
+    from muniplan.cli import main
+
+    rev = _ask_and_answer(ready)
+    Questions(ready).update(1, Accounts(ready).user("okonomi"), rev, action="publish")
+    monkeypatch.setenv("MUNIPLAN_DATABASE_URL", store_url)
+    with pytest.raises(SystemExit) as exc:
+        main(["report", f"{PLAN_ID}@1", "--out", str(tmp_path / "dok")])
+    assert exc.value.code == 0, capsys.readouterr().err
+    html = (tmp_path / "dok" / "handlingsprogram.html").read_text(encoding="utf-8")
+    assert "Spørsmål og svar" in html and QUESTION in html and ANSWER in html
+    with pytest.raises(SystemExit) as exc:
+        main(["report", f"{PLAN_ID}@x", "--out", str(tmp_path / "feil")])
+    assert exc.value.code == 2 and "PLAN@N" in capsys.readouterr().err

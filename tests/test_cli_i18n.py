@@ -86,13 +86,18 @@ def test_an_error_in_both_languages(lang: str, expected: str,
 
 
 @pytest.mark.parametrize(("lang", "expected"), [
-    ("nb", "feil: ukjent valg: --bogus Prøv 'muniplan project --help' for hjelp."),
-    ("en", "error: No such option: --bogus Try 'muniplan project --help' for help."),
+    ("nb", "feil: ukjent valg: --zzzz Prøv 'muniplan project --help' for hjelp."),
+    ("en", "error: No such option: --zzzz Try 'muniplan project --help' for help."),
 ])
 def test_a_usage_error_in_both_languages(lang: str, expected: str,
                                          capsys: pytest.CaptureFixture[str]) -> None:
-    code, _out, err = run(["--lang", lang, "project", "--bogus"], capsys)
+    code, _out, err = run(["--lang", lang, "project", "--zzzz"], capsys)
     assert (code, err) == (2, expected)
+
+
+def test_a_misspelt_option_names_the_close_ones(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run(["project", "--outt"], capsys)
+    assert code == 2 and err.startswith("feil: ukjent valg: --outt (mulige valg: --out, --to)")
 
 
 def test_a_bad_option_value_is_translated(capsys: pytest.CaptureFixture[str]) -> None:

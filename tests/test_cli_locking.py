@@ -11,20 +11,13 @@ from store_fixtures import (  # noqa: F401
     fresh_postgres_fixture,
     store_url_fixture,
 )
+from test_store_cli import run
 
-from muniplan.cli import main
 from muniplan.cli.version_marker import MARKER
 from muniplan.plan.load import EXAMPLES_DIR
 from muniplan.store import Store
 
 PLAN_ID = "baerum-2018-2021"
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(argv)
-    out = capsys.readouterr()
-    return exc.value.code, out.out, out.err
 
 
 @pytest.fixture(name="stored")

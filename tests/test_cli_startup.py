@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 HEAVY_PACKAGES = ("sqlalchemy", "alembic", "fastapi", "weasyprint", "openpyxl", "numpy",
-                  "pandas", "pydantic", "yaml", "dask", "babel")
+                  "pandas", "pydantic", "yaml", "dask", "babel", "numba")
 HEAVY_MODULES = ("muniplan.store", "muniplan.web", "muniplan.engine", "muniplan.report",
                  "muniplan.demography", "muniplan.national", "muniplan.plan.model",
                  "muniplan.plan.load")
@@ -53,3 +53,15 @@ def test_the_cli_names_the_loaders_default_plan() -> None:
     from muniplan.plan.load import DEFAULT_PLAN as LOADER_DEFAULT
 
     assert DEFAULT_PLAN == LOADER_DEFAULT
+
+
+def test_the_series_registry_loads_without_the_engine() -> None:
+    """``validate`` formats its figures with the registry's units; that must not import the
+    projection, the Monte Carlo or the finances."""
+    code = "import muniplan.report.formatting\n"
+    probe = (f"import sys\n{code}"
+             "print(' '.join(sorted(m for m in sys.modules if m.startswith('muniplan.engine.')"
+             " and m != 'muniplan.engine.registry')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == ""

@@ -22,8 +22,12 @@ def test_column_blocks_fit_the_width() -> None:
     assert all(18 + 2 + 2 + 10 * len(b) <= 80 for b in blocks)
 
 
-@pytest.mark.parametrize("argv", [["project", "--summary"], ["project"],
-                                  ["project", "--summary", "--years", "all"]])
+@pytest.mark.parametrize("argv", [
+    ["project", "--summary"], ["project"], ["project", "--summary", "--years", "all"],
+    ["project", "--lang", "en"], ["show"], ["show", "--lang", "en"], ["scenarios"],
+    ["scenarios", "--lang", "en"], ["population", "--draws", "50"],
+    ["population", "--draws", "50", "--lang", "en"],
+])
 def test_no_number_is_cut_at_80_columns(capsys, argv: list[str]) -> None:
     code, out, _ = run(argv, capsys)
     assert code == 0
@@ -56,3 +60,15 @@ def test_csv_for_norwegian_excel(capsys) -> None:
 def test_bad_options(capsys, argv: list[str], message: str) -> None:
     code, _, err = run(argv, capsys)
     assert code == 2 and message in err
+
+
+def test_population_intervals_on_rows_of_their_own(capsys) -> None:
+    """A cell "(127 728–130 106)" wrapped inside its numbers at 80 columns; each bound now
+    has a row, every figure whole."""
+    code, out, _ = run(["population", "--draws", "50"], capsys)
+    assert code == 0
+    lines = out.splitlines()
+    total = next(i for i, line in enumerate(lines) if line.strip().startswith("I alt"))
+    assert lines[total + 1].split()[0] == "nedre" and lines[total + 2].split()[0] == "øvre"
+    bounds = [c for c in lines[total + 1].split(" ") if c]  # a figure holds no-break spaces
+    assert len(bounds) == 1 + 5 and bounds[1] == "127\u00a0748"  # each year after the base

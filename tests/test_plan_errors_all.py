@@ -52,7 +52,7 @@ def _validate(folder: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, li
 def test_bad_cells_in_three_files_are_all_reported(tmp_path, capsys):
     folder = _copy(tmp_path)
     sectors, investments = folder / "sectors.csv", folder / "investments.csv"
-    _replace(sectors, "barnehager,23,Barnehager,1615860", "barnehager,23,Barnehager,1.615.860")
+    _replace(sectors, ",219671,1615860,", ",219671,1.615.860,")
     _replace(investments, "storoya-skole,Storøya skole,schools,barn-og-unge,grunnskole,2021,40",
              "storoya-skole,Storøya skole,schools,barn-og-unge,grunnskole,2021,lenge")
     _replace(investments, "levre-barneskole,Ny Levre barneskole (4-parallell),schools,"
@@ -116,3 +116,16 @@ def test_one_problem_is_raised_as_itself():
     with pytest.raises(PlanError) as info:
         problems.check()
     assert type(info.value) is PlanError and info.value.line == 3
+
+
+def test_several_bad_values_in_plan_yaml(tmp_path, capsys):
+    folder = _copy(tmp_path)
+    plan = folder / "plan.yaml"
+    _replace(plan, 'law_regime: "1992"', 'law_regime: "1993"')
+    _replace(plan, 'operator: "="', 'operator: "=>"')
+    code, errors = _validate(folder, capsys)
+    assert code == 2
+    assert len(errors) == 2, errors
+    assert f"{plan}:{_line(plan, '1993')}: law_regime: " in errors[0]
+    assert f"{plan}:{_line(plan, '=>')}: rules[" in errors[1]
+    assert "found '=>'" in errors[1]

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from muniplan.cli import app
 from muniplan.cli.common import run_guarded
 from muniplan.engine.projection import project
-from muniplan.plan.errors import PlanError
+from muniplan.plan.errors import PlanError, PlanErrors
 from muniplan.plan.load import load_files, load_plan, read_folder
 from muniplan.plan.model import INVESTMENT_CATEGORIES, MEASURE_STATUSES
 from muniplan.report.data import plan_to_dict, projection_rows
@@ -245,3 +245,36 @@ def test_a_new_kommunes_plan_round_trips(tmp_path):
     data = export_workbook(plan, project(plan), read_folder(folder))
     back = load_files(import_workbook(data))
     assert _content(back) == _content(plan)
+
+
+def test_nested_series_and_id_lists_round_trip_without_yaml(example_dir):
+    files = read_folder(example_dir)
+    files["plan.yaml"] = files["plan.yaml"].replace(
+        "    program_areas: [barnehager]\n",
+        "    program_areas: [barnehager, grunnskole]\n"
+        "    coverage_change: {values: {2019: 0.01, 2022: 0.0}, extend: hold,"
+        " assumption: utbygging}\n", 1)
+    plan = load_files(files)
+    assert plan.services[0].coverage_change is not None
+    data = export_workbook(plan, project(plan), files)
+    ws = load_workbook(io.BytesIO(data))["Tjenester"]
+    head = [c.value for c in ws[1]]
+    assert "coverage_change.values.2019" in head
+    assert ws.cell(row=2, column=head.index("programområder") + 1).value == \
+        "barnehager; grunnskole"
+    assert _content(load_files(import_workbook(data))) == _content(plan)
+
+
+def test_every_bad_cell_is_reported_with_its_norwegian_header(workbook):
+    *_, data = workbook
+
+    def edit(wb):
+        _set("Investeringer", "levetid", 3, "lenge")(wb)
+        _set("Sektorer", "2020", 2, "mye")(wb)
+
+    with pytest.raises(PlanErrors) as exc:
+        import_workbook(_broken(data, edit), origin="hp.xlsx")
+    found = [(e.sheet, e.cell, e.field) for e in exc.value.problems]
+    year = _column(load_workbook(io.BytesIO(data))["Sektorer"], "2020")
+    assert found == [("Sektorer", f"{year}2", "2020"), ("Investeringer", "G3", "levetid")]
+    assert str(exc.value).count("\n") == 1

@@ -123,3 +123,19 @@ def test_a_publication_by_staff_shows_at_once(store, tmp_path):
         assert r.status_code == 303 and Process(store).versions(PLAN_ID)[1].published
         page = public.get(PLAN, headers=BROWSER).text
         assert "Versjon 2" in page and cache_of(app).hits == 0
+
+
+def test_while_one_reader_remakes_an_expired_page_the_others_get_the_last_one(store, tmp_path):
+    proposal_store(store)
+    app = serving_app(store, tmp_path, fresh=0.2)
+    with TestClient(app) as public:
+        first = public.get(PLAN, headers=BROWSER)
+        cache = cache_of(app)
+        time.sleep(0.3)
+        (key,) = list(cache._data)
+        cache._refreshing.add(key)  # as if another reader were remaking it right now
+        stale = public.get(PLAN, headers=BROWSER)
+        assert cache.hits == 1 and stale.content == first.content
+        cache._refreshing.clear()
+        public.get(PLAN, headers=BROWSER)  # this reader remakes it
+        assert cache.hits == 1 and not cache._refreshing

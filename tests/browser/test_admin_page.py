@@ -9,35 +9,17 @@ from typing import Any
 
 import pytest
 from auth_helpers import PASSWORD
-from live_server import running
-from process_helpers import proposal_store
-from web_helpers import make_settings
-
-from muniplan.store import Store
+from live_server import axe, process_site
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from muniplan.web.app import create_app
-
-    tmp: Path = tmp_path_factory.mktemp("admin-site")
-    store = Store.from_settings(make_settings(tmp))
-    store.upgrade()
-    proposal_store(store)
-    with running(create_app(make_settings(tmp), store), "/static/process.css") as url:
+    with process_site(tmp_path_factory.mktemp("admin-site")) as url:
         yield url
-
-
-def axe(page: Any) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-    assert not results.response["violations"], results.generate_report()
 
 
 def test_the_administrator_adds_and_disables_a_user(browser: Any, site: str) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import Enum
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -31,6 +33,15 @@ if TYPE_CHECKING:  # the engine, the models and numpy load inside the commands t
 
 Format = DataFormat
 ShowFormat = TableFormat
+
+
+class ProjectFormat(str, Enum):
+    """``project --format``: also an Excel file of the projection (with ``--out``)."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
 
 
 def register(app: typer.Typer) -> None:
@@ -140,7 +151,7 @@ def _scenarios(p: Plan, names: list[str] | None, sets: list[str] | None) -> list
 
 def _run(plan: str | None, to: int | None, draws: int = 1, seed: int | None = None,
          scenarios: list[str] | None = None, sets: list[str] | None = None,
-         show_progress: bool = False) -> Projection:
+         show_progress: bool = False) -> tuple[Plan, Projection]:
     from muniplan.engine.projection import MAX_DRAWS, project
     from muniplan.plan.load import load_plan
 
@@ -164,16 +175,20 @@ def _run(plan: str | None, to: int | None, draws: int = 1, seed: int | None = No
                 bar.update(task, description=_("{0} trekninger: {1}").format(draws, _(stage)),
                            advance=1)
 
-            return project(p, to_year=to, draws=draws, seed=seed, scenarios=chosen,
-                           progress=step)
-    return project(p, to_year=to, draws=draws, seed=seed, scenarios=chosen)
+            return p, project(p, to_year=to, draws=draws, seed=seed, scenarios=chosen,
+                              progress=step)
+    return p, project(p, to_year=to, draws=draws, seed=seed, scenarios=chosen)
 
 
 def project_command(
     plan: str = plan_argument(),
     to: int = typer.Option(None, "--to", help="Last year to project (default: the plan's "
                            "horizon)."),
-    format: Format = typer.Option(Format.table, "--format", "-f", help="table, json or csv"),
+    format: ProjectFormat = typer.Option(ProjectFormat.table, "--format", "-f",
+                                         help="table, json, csv or xlsx (with --out)."),
+    out: Path = typer.Option(None, "--out", "-o", help="With --format xlsx: the Excel file "
+                             "to write (the projection's series, Norwegian headers, amounts "
+                             "in the plan's unit)."),
     summary: bool = typer.Option(False, "--summary", help="Only the key series and the "
                                  "rule checks."),
     scenario: list[str] = typer.Option(None, "--scenario", "-s", help="A scenario of the "
@@ -202,12 +217,21 @@ def project_command(
         fail(f"--years: expected 'all', found {years!r}")
     if sep not in (",", ";"):
         fail(f"--sep: expected ',' or ';', found {sep!r}")
-    proj = _run(plan, to, draws, seed, scenario, set_, show_progress=True)
-    if format is Format.json:
+    if format is ProjectFormat.xlsx and out is None:
+        fail("--format xlsx: expected --out FILE.xlsx")
+    if out is not None and format is not ProjectFormat.xlsx:
+        fail("--out: only with --format xlsx")
+    if out is not None and out.suffix.lower() != ".xlsx":
+        fail(f"--out: expected a file ending in .xlsx, found {str(out)!r}")
+    p, proj = _run(plan, to, draws, seed, scenario, set_, show_progress=True)
+    if format is ProjectFormat.json:
         print_json(projection_to_dict(proj))
         return
-    if format is Format.csv:
+    if format is ProjectFormat.csv:
         _write_csv(proj, sep)
+        return
+    if format is ProjectFormat.xlsx:
+        _write_xlsx(p, proj, out)
         return
     from muniplan.report.formatting import SUMMARY_SERIES
 
@@ -257,6 +281,15 @@ def _write_csv(proj: Projection, sep: str = ",") -> None:
     write_csv([["series", "label", "unit", "price_basis", *proj.years],
                *([name, text, unit, basis or "", *values]
                  for name, text, unit, basis, values in projection_rows(proj))], sep)
+
+
+def _write_xlsx(p: Plan, proj: Projection, out: Path) -> None:
+    """The workbook's Framskrivning sheet alone, written whole or not at all."""
+    from muniplan.report.excel import export_projection
+    from muniplan.report.output import write_file
+
+    write_file(out, export_projection(p, proj))
+    console.print("[green]ok[/] " + _("skrev {0}").format(escape(str(out))), soft_wrap=True)
 
 
 def _shown_years(proj: Projection) -> list[int]:
@@ -426,13 +459,15 @@ def scenarios_command(
         ])
         return
     lang = current()
-    t = Table(title=_("Scenarier for {0} (innsparingsbehov i mill. løpende kr)").format(p.title))
-    t.add_column(_("Scenario"), no_wrap=True)
-    for y in marks:
-        t.add_column(_("Innsparing {0}").format(y), justify="right")
-    t.add_column(_("NDR % {0}").format(years[-1]), justify="right")
-    t.add_column(_("Gjeldsgrad {0}").format(years[-1]), justify="right")
-    t.add_column(_("Første brudd"), justify="right")
+    t = Table(title=_("Scenarier for {0} (innsparingsbehov i mill. løpende kr)").format(p.title),
+              box=box.SIMPLE_HEAD)
+    t.add_column(_("Scenario"), overflow="fold", min_width=12)
+    heads = [*(_("Behov {0}").format(y) for y in marks),
+             _("NDR % {0}").format(years[-1]), _("Gjeldsgrad {0}").format(years[-1]),
+             _("Første brudd")]
+    for head in heads:
+        # a figure never wraps; the heading takes two lines, its year (last word) the second
+        t.add_column("\n".join(head.rsplit(" ", 1)), justify="right", no_wrap=True)
     base = results[0].projection.savings_need
     for r in results:
         need = r.projection.savings_need
@@ -441,7 +476,7 @@ def scenarios_command(
             i = years.index(y)
             diff = need[i] - base[i]
             cells.append(millions(float(need[i]), 0, lang)
-                         + ("" if r.id == "plan" else f" ({'+' if diff >= 0 else ''}"
+                         + ("" if r.id == "plan" else f"\n({'+' if diff >= 0 else ''}"
                             f"{millions(float(diff), 0, lang)})"))
         first = r.first_breach()
         t.add_row(r.id, *cells,

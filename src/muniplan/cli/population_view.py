@@ -7,9 +7,11 @@ import sys
 from typing import Any
 
 import numpy as np
+from rich import box
 from rich.table import Table
 
 from muniplan.cli.common import console, fail, print_json
+from muniplan.cli.i18n import _, current
 from muniplan.demography import DEFAULT_GROUPS, age_group_totals, estimate, project_population
 from muniplan.engine.demand import MIGRATION_WINDOW
 from muniplan.engine.montecarlo import population_calibration
@@ -88,21 +90,24 @@ def population(plan: str | None, from_year: int | None, to: int | None, draws: i
         return
     shown = [y for y in years if y == years[0] or y % 5 == 0 or y == years[-1]]
     idx = [years.index(y) for y in shown]
-    t = Table(title=f"Befolkning 1. januar, framskrevet fra {data['base_year']}"
-              + (" (90 % intervall i parentes)" if "quantiles" in data else ""))
-    t.add_column("Alder")
-    for y in shown:
-        t.add_column(str(y), justify="right")
+    lang = current()
     q = data.get("quantiles")
+    t = Table(title=_("Befolkning 1. januar, framskrevet fra {0}").format(data["base_year"])
+              + (_(" (90 % intervall: nedre og øvre grense under hver gruppe)") if q else ""),
+              box=box.SIMPLE_HEAD)
+    t.add_column(_("Alder"), no_wrap=True)
+    for y in shown:
+        t.add_column(str(y), justify="right", no_wrap=True)
     for name, values in rows:
-        cells = []
-        for i in idx:
-            cell = number(values[i], 0)
-            if q and i > 0:
-                lo = q["0.05"]["total"][i] if name == "total" else q["0.05"]["groups"][name][i]
-                hi = q["0.95"]["total"][i] if name == "total" else q["0.95"]["groups"][name][i]
-                cell += f"\n[dim]({number(lo, 0)}–{number(hi, 0)})[/]"
-            cells.append(cell)
-        t.add_row("I alt" if name == "total" else name, *cells)
+        t.add_row(_("I alt") if name == "total" else name,
+                  *(number(values[i], 0, lang) for i in idx))
+        if not q:
+            continue
+        # the interval on rows of its own: a cell "(127 728–130 106)" would wrap inside a
+        # number at 80 columns
+        for level, label in (("0.05", _("  nedre")), ("0.95", _("  øvre"))):
+            bound = q[level]["total"] if name == "total" else q[level]["groups"][name]
+            t.add_row(f"[dim]{label}[/]", *(f"[dim]{number(bound[i], 0, lang)}[/]"
+                                          if i > 0 else "" for i in idx))
     console.print(t)
     console.print(f"[dim]{data['sources'].get('attribution', '')}[/]")

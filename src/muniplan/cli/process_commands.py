@@ -17,6 +17,7 @@ from rich.table import Table
 
 from muniplan.cli.common import TableFormat, console, fail, print_json
 from muniplan.cli.store_commands import open_store, say
+from muniplan.cli.stored import load_ref
 from muniplan.cli.users import _actor
 
 if TYPE_CHECKING:  # the engine and the models load inside the commands that use them
@@ -39,16 +40,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _load(ref: str) -> tuple[str, Plan]:
-    from muniplan.plan.load import load_plan
-
-    if "@" in ref:
-        plan_id, _, number = ref.rpartition("@")
-        if not number.isdigit():
-            fail(f"{ref}: expected PLAN@N with a version number N, found {number!r}")
-        with open_store() as store:
-            return ref, store.load(plan_id, int(number))
-    plan = load_plan(ref)
-    return ref, plan
+    return ref, load_ref(ref)[0]
 
 
 def _print(t: TableData) -> None:

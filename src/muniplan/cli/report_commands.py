@@ -18,6 +18,7 @@ from pathlib import Path
 import typer
 
 from muniplan.cli.common import console, fail, plan_argument, working
+from muniplan.cli.i18n import _, decimal, size
 
 
 class Lang(str, Enum):
@@ -57,13 +58,14 @@ def report(
                                   "kommunelov (its minimum instalment and mandatory "
                                   "overviews) instead of the plan's own regime."),
 ) -> None:
-    """Write the action programme as a document: HTML, and with --pdf a PDF."""
+    """Write the action programme as a document: HTML, and with --pdf a PDF. A stored
+    version (PLAN@N) gets the plan's published questions and answers in its appendix."""
+    from muniplan.cli.stored import load_ref
     from muniplan.engine.projection import project
-    from muniplan.plan.load import load_plan
     from muniplan.report.document import build_html, build_pdf
     from muniplan.report.output import write_files
 
-    p = load_plan(plan)
+    p, answers = load_ref(plan, with_answers=True)
     if law is not None and law.value != p.law_regime:
         # the same plan re-rendered under the other law (domain.md §1.1): Bærum's 2018 plan
         # under the 2019 regulation's § 5-4, § 5-5 and § 5-6
@@ -71,14 +73,15 @@ def report(
     proj = project(p)
     t0 = time.perf_counter()
     with working("Skriver handlingsprogrammet …"):
-        files: dict[str, bytes | str] = {"handlingsprogram.html": build_html(p, proj,
-                                                                             lang.value)}
+        files: dict[str, bytes | str] = {"handlingsprogram.html": build_html(
+            p, proj, lang.value, answers)}
         if pdf:
-            files["handlingsprogram.pdf"] = build_pdf(p, proj, lang.value)
+            files["handlingsprogram.pdf"] = build_pdf(p, proj, lang.value, answers)
     written = write_files(out, files)
     for path in written:
-        console.print(f"[green]wrote[/] {path} ({path.stat().st_size:,} bytes)")
-    console.print(f"built in {time.perf_counter() - t0:.1f} s")
+        console.print(_("[green]wrote[/] {0} ({1} bytes)").format(
+            path, size(path.stat().st_size)))
+    console.print(_("built in {0} s").format(decimal(time.perf_counter() - t0)))
 
 
 def _plan_and_target(args: list[str], what: str) -> tuple[str | None, Path]:
@@ -108,7 +111,7 @@ def export(
     plan, out = _plan_and_target(args, "DIR")
     p = load_plan(plan)
     path = export_package(p, project(p), out)
-    console.print(f"[green]wrote[/] {path}")
+    console.print(_("[green]wrote[/] {0}").format(path))
 
 
 def excel_export(
@@ -128,7 +131,7 @@ def excel_export(
     p = load_plan(plan)
     # the folder's own files, so the workbook keeps their amount scale (1000 kr)
     write_file(file, export_workbook(p, project(p), read_folder(resolve(plan))))
-    console.print(f"[green]wrote[/] {file}")
+    console.print(_("[green]wrote[/] {0}").format(file))
 
 
 def excel_import(

@@ -25,12 +25,17 @@ from muniplan.demography.uncertainty import draw_paths
 
 def project_weighted(model: DemographicModel, to_year: int, weights: np.ndarray, *,
                      first_year: int, draws: int,
-                     seed: int | np.random.SeedSequence | None) -> np.ndarray:
+                     seed: int | np.random.SeedSequence | None,
+                     compiled: bool | None = None) -> np.ndarray:
     """``population[:, first_year..to_year] @ weights`` per draw: ``(draw, year, K)``.
 
     ``weights`` is ``(2 · N_AGES, K)`` on the joined sex·age axis (female ages first), as
     float64; the result is float64. Only the weights' nonzero blocks are multiplied
     (:func:`_blocks`).
+
+    ``compiled`` chooses the numba kernel (:mod:`muniplan.demography.kernel`) or the numpy
+    loop; ``None`` takes the kernel when numba is installed. Both give the same sums to
+    rounding (the tests hold them to 1e-12 relative).
     """
     base = model.base_year
     steps = int(to_year) - base
@@ -49,7 +54,16 @@ def project_weighted(model: DemographicModel, to_year: int, weights: np.ndarray,
     out = np.zeros((draws, years, w.shape[1]))
     parts = [(rows, cols, np.ascontiguousarray(w[rows][:, cols])) for rows, cols in blocks]
 
+    kernel = _kernel() if compiled is None or compiled else None
+    if compiled and kernel is None:
+        raise RuntimeError("the compiled population kernel needs numba, which is not installed")
+
     def run(chunk: slice) -> None:
+        if kernel is not None:
+            kernel.reduce_chunk(model, horizons, paths.k_shock[chunk], paths.fertility[chunk],
+                                paths.migration[chunk], out[chunk], offset, alike,
+                                w[:N_AGES] if alike else w)
+            return
         _project_chunk(model, horizons, paths.k_shock[chunk], paths.fertility[chunk],
                        paths.migration[chunk],
                        _Reduced(out[chunk], steps, offset, alike, parts), {})
@@ -62,6 +76,16 @@ def project_weighted(model: DemographicModel, to_year: int, weights: np.ndarray,
         with ThreadPoolExecutor(max_workers=THREADS) as pool:
             list(pool.map(run, chunks))
     return out
+
+
+def _kernel():
+    """The compiled kernel's module, imported on first use (numba takes a while to import,
+    and commands that run no Monte Carlo should not pay for it); None without numba."""
+    try:
+        from muniplan.demography import kernel
+    except ImportError:
+        return None
+    return kernel
 
 
 class _Reduced:

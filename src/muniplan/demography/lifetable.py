@@ -66,10 +66,10 @@ def survival(mx: np.ndarray, out: np.ndarray | None = None,
         out = np.empty((*shape[:-1], N_AGES - 1))
     numer, denom = work
     a0 = a0_andreev_kingkade(mx[..., 0])
-    # numer = 1 - a m, denom = 1 + (1 - a) m; a = 0.5 from age 1
-    np.multiply(mx, -0.5, out=numer)
-    numer += 1.0
+    # numer = 1 - a m, denom = 1 + (1 - a) m; a = 0.5 from age 1 (three passes: 1 − m/2
+    # is exactly 1 + (−m/2), the sign of a product being exact)
     np.multiply(mx, 0.5, out=denom)
+    np.subtract(1.0, denom, out=numer)
     denom += 1.0
     numer[..., 0] = 1.0 - a0 * mx[..., 0]
     denom[..., 0] = 1.0 + (1.0 - a0) * mx[..., 0]

@@ -38,9 +38,12 @@ def _weights(frames: np.ndarray, members: np.ndarray) -> np.ndarray:
 class _Placer:
     """Splits a cost over the programområder by where the plan places it."""
 
-    def __init__(self, inp: FinanceInputs) -> None:
-        self.frames = inp.area_frames_fixed[:, 0] if inp.area_frames_fixed.size else \
-            np.zeros(len(inp.area_ids))
+    def __init__(self, inp: FinanceInputs, plan: Plan) -> None:
+        # first-year gross expenses: a net frame plus the fees and refunds it holds
+        held = np.array([float(a.fees + a.refunds) if a.frame_basis == "netto" else 0.0
+                         for s in plan.sectors for a in s.program_areas])
+        self.frames = (inp.area_frames_fixed[:, 0] + held) if inp.area_frames_fixed.size \
+            else np.zeros(len(inp.area_ids))
         self.sector = inp.area_sector
         self.n = len(inp.area_ids)
 
@@ -113,7 +116,7 @@ def appropriations(plan: Plan, inp: FinanceInputs, series: dict[str, np.ndarray]
                    recovered_by_place: dict[int, np.ndarray] | None
                    ) -> dict[str, np.ndarray]:
     """The per-area series (nominal kroner) of the deterministic run ``series``."""
-    placer = _Placer(inp)
+    placer = _Placer(inp, plan)
     price, cost = series["price_index"], series["cost_index"]
     gross = (inp.area_frames_fixed + _services(plan, inp, demand, change[0], placer)) \
         * cost * price

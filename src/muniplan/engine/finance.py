@@ -235,12 +235,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     funds = np.empty((d, len(inp.fund_ids), y_count))
     deficit = np.empty((d, y_count))
     accumulated_deficit = np.empty((d, y_count))
-    covered = np.empty((d, y_count))
-    fund_in = np.empty((d, y_count))
-    fund_out = np.empty((d, y_count))
     fund_return = np.zeros((d, y_count))
     return_budgeted = np.zeros((d, y_count))
-    sf_share = np.empty((d, y_count))
     loans_for_transfer = np.zeros((d, y_count))
     savings = np.zeros((d, y_count))
     savings_reason = np.full((d, y_count), FEASIBLE)
@@ -297,22 +293,25 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         transfer[:, i] = moved
         new_loans[:, i] += short
         debt[:, i] = debt_i + short
-        with np.errstate(invalid="ignore", divide="ignore"):
-            sf_share[:, i] = np.where(net_nonrent[:, i] > 0,
-                                      (self_nonrent[:, i] - short) / net_nonrent[:, i], np.nan)
         funds[:, :, i] = new_funds
-        change = new_funds - funds_prev
-        fund_in[:, i] = np.maximum(change, 0.0).sum(axis=1)
-        fund_out[:, i] = np.maximum(-change, 0.0).sum(axis=1)
         deficit[:, i] = dfc
         accumulated_deficit[:, i] = acc
-        covered[:, i] = acc_prev + dfc - acc
         debt_prev = debt[:, i]
         assets_prev = assets_end[:, i]
         life_prev = w_life_end[:, i]
         funds_prev = new_funds
         acc_prev = acc
 
+    # what follows from the loop's balances, for all years at once
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sf_share = np.where(net_nonrent > 0,
+                            (self_nonrent - loans_for_transfer) / net_nonrent, np.nan)
+    opening = np.broadcast_to(inp.fund_opening, (d, len(inp.fund_ids)))[:, :, None]
+    change = funds - np.concatenate([opening, funds[:, :, :-1]], axis=2)
+    fund_in = np.maximum(change, 0.0).sum(axis=1)
+    fund_out = np.maximum(-change, 0.0).sum(axis=1)
+    acc_before = np.concatenate([np.zeros((d, 1)), accumulated_deficit[:, :-1]], axis=1)
+    covered = acc_before + deficit - accumulated_deficit
     buffer = funds[:, roles == "buffer", :].sum(axis=1)
     reserve = funds[:, roles == "reserve", :].sum(axis=1)
     all_funds = funds.sum(axis=1)

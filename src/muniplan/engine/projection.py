@@ -24,6 +24,7 @@ from muniplan.engine.demand import (
 )
 from muniplan.engine.finance import FinanceResult, project_finances
 from muniplan.engine.inputs import FinanceInputs, finance_inputs
+from muniplan.engine.kinds import by_kind
 from muniplan.engine.memo import per_plan
 from muniplan.engine.registry import SeriesSpec, convert, spec
 from muniplan.engine.rules import Check, breach_probability, checks
@@ -221,6 +222,7 @@ def project(plan: Plan, *, to_year: int | None = None, draws: int = 1, seed: int
     _add_flows(series, inp, plan)
     series.update(appropriations(plan, inp, series, demand, change, both.recovered_by_place))
     names.update(_appropriation_names(plan))
+    series.update(by_kind(series))
     _add_savings(series, both.savings_need[1])
     _add_drivers(series)
     scenario_names = [sc.id for sc in scenarios]
@@ -365,10 +367,6 @@ def _add_flows(series: dict[str, np.ndarray], inp: FinanceInputs, plan: Plan) ->
     """The year's flows behind the balances: to and from the funds, deficits covered, and
     the part of the accumulated deficit older than two years (koml. 1992 § 48 nr. 4,
     koml. 2018 § 14-11: a deficit is covered within the two years after it arose)."""
-    funds = sum(series[f"fund_{fid}"] for fid in inp.fund_ids)
-    change = funds - _previous(funds, float(inp.fund_opening.sum()))
-    series["to_funds"] = np.maximum(change, 0.0)
-    series["from_funds"] = np.maximum(-change, 0.0)
     acc, deficit = series["accumulated_deficit"], series["deficit"]
     # the finances may book the coverage themselves; then theirs is the figure
     series.setdefault("deficit_covered",

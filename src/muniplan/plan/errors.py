@@ -9,6 +9,11 @@ without a traceback; nothing is written when one is raised.
         ├── PlanErrors       several of them, found in one reading (``validate`` lists all)
         └── ScenarioError    a scenario that names an unknown parameter or year (exit 2)
 
+    ValueError (never shown as they are: the loader turns each into a located PlanError)
+    ├── FieldError           a model check about one field of an object (pydantic needs a
+    │                        ValueError inside a validator)
+    └── MoneyError           a text or number that is not whole kroner at the folder's scale
+
 Why several: a finance officer who fixes one error and runs ``validate`` again only to meet
 the next wastes an afternoon. Where the loader can go on after an error (the next row, the
 next reference), it collects them in :class:`Problems` and raises :class:`PlanErrors` once.
@@ -126,7 +131,7 @@ class Problems:
 def _merge(errors: list[PlanError]) -> list[PlanError]:
     groups: dict[tuple[object, ...], list[PlanError]] = {}
     for e in errors:
-        key = (e.file, e.sheet, e.field, e.message, e.expected, repr(e.found))
+        key = (e.file, e.sheet, e.cell, e.field, e.message, e.expected, repr(e.found))
         groups.setdefault(key, []).append(e)
     out = []
     for same in groups.values():
@@ -144,3 +149,17 @@ def _merge(errors: list[PlanError]) -> list[PlanError]:
 def each(error: PlanError) -> tuple[PlanError, ...]:
     """The single errors inside ``error`` (itself, unless it holds several)."""
     return getattr(error, "problems", (error,))
+
+
+class FieldError(ValueError):
+    """A check of a whole object that is about one of its fields: the loader adds ``field``
+    to the error's location (pydantic locates a model validator's error at the object)."""
+
+    def __init__(self, message: str, field: str, found: object = None) -> None:
+        super().__init__(message)
+        self.field = field
+        self.found = found
+
+
+class MoneyError(ValueError):
+    """A text or number that is not a whole-kroner amount at the declared scale."""

@@ -16,7 +16,7 @@ import yaml
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from muniplan.plan.errors import PlanError, each
+from muniplan.plan.errors import PlanError, PlanErrors, Problems, each
 from muniplan.plan.excel_layout import (
     CSV_SHEETS,
     LAYOUT_SHEET,
@@ -94,6 +94,7 @@ def read_workbook(data: bytes, origin: str = "workbook.xlsx") -> dict[str, str]:
     records: dict[str, list[dict[str, Any]]] = {}
     prio: dict[str, Any] = {"priority_areas": []}
     files: dict[str, str] = {}
+    problems = Problems()
     for sheet, kind, fname, key, lists in layout:
         if kind == "kv":
             _read_kv(r, sheet, plan_cells, plan_lists)
@@ -104,7 +105,7 @@ def read_workbook(data: bytes, origin: str = "workbook.xlsx") -> dict[str, str]:
         elif kind == "children":
             _attach(r, sheet, records, key, _read_records(r, sheet, lists))
         elif kind == "csv":
-            files[fname] = _read_csv(r, sheet, CSV_SHEETS[fname])
+            files[fname] = _read_csv(r, sheet, CSV_SHEETS[fname], problems)
         elif kind == "priority_areas":
             prio["priority_areas"] = _read_records(r, sheet, lists)
         elif kind in ("measures", "targets"):
@@ -115,6 +116,7 @@ def read_workbook(data: bytes, origin: str = "workbook.xlsx") -> dict[str, str]:
         elif kind != "info":
             raise PlanError("unknown sheet layout", file=origin, sheet=LAYOUT_SHEET,
                             expected="kv, assumptions, records, csv, text or info", found=kind)
+    problems.check()
     plan = unflatten(plan_cells, plan_lists)
     for key, items in records.items():
         if key == "opening.funds":
@@ -165,6 +167,12 @@ def _read_kv(r: _Reader, sheet: str, cells: dict[str, Any], lists: set[str]) -> 
             value = str(value).lower() in ("true", "sann", "ja")
         elif kind == "liste":
             lists.add(str(path))
+        elif kind == "yaml" and isinstance(value, str):
+            try:
+                value = yaml.safe_load(value)
+            except yaml.YAMLError:
+                raise r.err("not valid YAML", sheet, row, 2, field=str(path),
+                            expected="the value as written by the export", found=value) from None
         cells[str(path)] = value
 
 
@@ -245,12 +253,14 @@ def _read_priority_items(r: _Reader, sheet: str, kind: str, year_field: str,
         areas[pa].setdefault(kind, []).append(it)
 
 
-def _read_csv(r: _Reader, sheet: str, table: Table) -> str:
+def _read_csv(r: _Reader, sheet: str, table: Table, problems: Problems) -> str:
+    """The sheet as the CSV file; each bad cell collected, so that all are reported."""
     head, body = r.table(sheet)
     kinds = {c.name: c.kind for c in table.columns}
+    labels = header_labels(sheet)
     for col in table.required:
         if col not in head:
-            raise r.err(f"missing column {header_labels(sheet).get(col, col)!r}", sheet, 1,
+            raise r.err(f"missing column {labels.get(col, col)!r}", sheet, 1,
                         len(head) + 1, expected=", ".join(table.required))
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
@@ -258,10 +268,11 @@ def _read_csv(r: _Reader, sheet: str, table: Table) -> str:
     for row, vals in body:
         cells = []
         for j, (h, v) in enumerate(zip(head, vals, strict=True), start=1):
-            if h in table.required and v is None:
-                raise r.err("missing required cell", sheet, row, j, field=h)
-            if YEAR.match(h) or kinds.get(h) in NUMBER_KINDS:
-                v = r.number(sheet, row, j, h, v)
+            with problems.guard():
+                if h in table.required and v is None:
+                    raise r.err("missing required cell", sheet, row, j, field=labels.get(h, h))
+                if YEAR.match(h) or kinds.get(h) in NUMBER_KINDS:
+                    v = r.number(sheet, row, j, labels.get(h, h), v)
             cells.append(_csv_text(v))
         w.writerow(cells)
     return out.getvalue()
@@ -280,11 +291,7 @@ def _csv_text(v: Any) -> str:
 def _locate(r: _Reader, exc: PlanError) -> PlanError:
     """Map the loader's errors in a CSV file back to sheets and cells."""
     located = [_locate_one(r, e) for e in each(exc)]
-    if len(located) == 1:
-        return located[0]
-    from muniplan.plan.errors import PlanErrors
-
-    return PlanErrors(located)
+    return located[0] if len(located) == 1 else PlanErrors(located)
 
 
 def _locate_one(r: _Reader, exc: PlanError) -> PlanError:
@@ -294,7 +301,8 @@ def _locate_one(r: _Reader, exc: PlanError) -> PlanError:
         head, _ = r.table(table.sheet)
         col = head.index(exc.field) + 1 if exc.field in head else 1
         return PlanError(exc.message, file=r.origin, sheet=table.sheet,
-                         cell=f"{get_column_letter(col)}{exc.line}", field=exc.field,
+                         cell=f"{get_column_letter(col)}{exc.line}",
+                         field=header_labels(table.sheet).get(exc.field or "", exc.field),
                          expected=exc.expected, found=exc.found)
     sheet = {"plan.yaml": "Plan", "priorities.yaml": "Satsingsområder"}.get(name)
     return PlanError(exc.message, file=r.origin, sheet=sheet, field=exc.field,

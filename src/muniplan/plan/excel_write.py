@@ -39,6 +39,7 @@ from muniplan.plan.excel_layout import (
     RECORD_SHEETS,
     REFERENCES,
     YEAR,
+    Unflattenable,
     flatten,
     header_labels,
     money_or_fraction,
@@ -80,6 +81,15 @@ def write_workbook(files: Mapping[str, str], years: Sequence[int],
     return book.save()
 
 
+def write_projection(years: Sequence[int], projection: Sequence[ProjectionRow],
+                     scale: int) -> bytes:
+    """The labelled projection series alone, as the workbook's Framskrivning sheet (same
+    headers, unit and number formats): what ``muniplan project --format xlsx`` writes."""
+    book = _Book()
+    book.projection(years, projection, scale)
+    return book.save()
+
+
 def _split_plan(raw: dict[str, Any]) -> tuple[list[list[Any]], dict[str, list[Any]]]:
     """plan.yaml's scalars (as Plan rows) and its lists of records (a sheet each)."""
     kv: list[list[Any]] = []
@@ -103,7 +113,14 @@ def _split_plan(raw: dict[str, Any]) -> tuple[list[list[Any]], dict[str, list[An
 def _kv_rows(path: str, value: Any, out: list[list[Any]]) -> None:
     cells: dict[str, Any] = {}
     lists: set[str] = set()
-    flatten(value, path, cells, lists)
+    try:
+        flatten(value, path, cells, lists)
+    except Unflattenable:
+        # no key of today's plan.yaml is a list of records below the top level; should one
+        # come, it travels as YAML text rather than being lost
+        out.append([path, yaml.safe_dump(value, default_flow_style=True, allow_unicode=True,
+                                         width=10_000).strip(), "yaml"])
+        return
     for p in lists - set(cells):
         out.append([p, None, "liste"])
     for p, v in cells.items():

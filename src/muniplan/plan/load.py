@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from muniplan.plan import csvio, traps
-from muniplan.plan.errors import PlanError, Problems
+from muniplan.plan.errors import PlanError, PlanErrors, Problems
 from muniplan.plan.format import INVESTMENTS, MONEY, REQUIRED_FILES, SECTORS, Table, money_paths
 from muniplan.plan.model import RATIO_INDICATORS, FieldError, Investment, Plan, ProgramArea
 from muniplan.plan.money import MoneyError, to_kroner
@@ -415,11 +415,21 @@ class _Loader:
     # --- errors from the whole model ---------------------------------------------------
     def _located(self, exc: ValidationError, lines: dict[Path_, int],
                  pr_lines: dict[Path_, int]) -> PlanError:
-        err = exc.errors()[0]
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
-        more = len(exc.errors()) - 1
-        msg = _clean(err["msg"]) + (f" (and {more} more problem{'s' * (more > 1)})"
-                                    if more else "")
+        """Every problem of the whole-plan validation, one per object (the alternatives of
+        one bad value are one problem)."""
+        out: list[PlanError] = []
+        seen: set[tuple[Any, ...]] = set()
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+            if loc[:2] in seen:
+                continue
+            seen.add(loc[:2])
+            out.append(self._located_one(err, loc, lines, pr_lines))
+        return out[0] if len(out) == 1 else PlanErrors(out)
+
+    def _located_one(self, err: Any, loc: tuple[Any, ...], lines: dict[Path_, int],
+                     pr_lines: dict[Path_, int]) -> PlanError:
+        msg = _clean(err["msg"])
         found = _found(err.get("input")) if err["type"] not in ("missing",) else None
         if err["type"] == "missing":
             msg = "required field missing"

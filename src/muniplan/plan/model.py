@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from muniplan.plan.errors import FieldError
 from muniplan.plan.population import PopulationData
 
 Year = Annotated[int, Field(ge=1900, le=2200)]
@@ -73,16 +74,6 @@ RATIO_INDICATORS = {
 }
 
 MEASURE_STATUSES = ("planned", "started", "ongoing", "completed", "postponed", "cancelled")
-
-
-class FieldError(ValueError):
-    """A check of a whole object that is about one of its fields: the loader adds ``field``
-    to the error's location (pydantic locates a model validator's error at the object)."""
-
-    def __init__(self, message: str, field: str, found: object = None) -> None:
-        super().__init__(message)
-        self.field = field
-        self.found = found
 
 
 class _Frozen(BaseModel):
@@ -358,13 +349,17 @@ class ProgramArea(Provenance):
     fees: Kroner = Field(default=0, ge=0)
     refunds: Kroner = Field(default=0, ge=0)
 
-    @field_validator("operating_frame")
-    @classmethod
-    def _non_negative(cls, v: dict[int, int]) -> dict[int, int]:
-        for year, amount in v.items():
-            if amount < 0:
-                raise ValueError(f"operating frame for {year} is negative ({amount})")
-        return dict(sorted(v.items()))
+    @model_validator(mode="after")
+    def _non_negative(self) -> ProgramArea:
+        """A gross frame is an expense and cannot be negative; a net frame can (an area
+        whose own fees and refunds exceed its costs, such as water and sewage)."""
+        if self.frame_basis != "netto":
+            for year, amount in self.operating_frame.items():
+                if amount < 0:
+                    raise FieldError(f"operating frame for {year} is negative ({amount})",
+                                     field=str(year))
+        object.__setattr__(self, "operating_frame", dict(sorted(self.operating_frame.items())))
+        return self
 
 
 class Sector(_Frozen):

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from muniplan.plan.errors import MoneyError
+
+__all__ = ["ALLOWED_SCALES", "MAX_KRONER", "MoneyError", "round_kroner", "to_kroner"]
+
 ALLOWED_SCALES = (1, 1000, 1_000_000)
 MAX_KRONER = 10**15
 """No municipal figure comes near a quadrillion kroner; a larger one is a typing error (and
 would not convert to float64 exactly)."""
 
 
-class MoneyError(ValueError):
-    """A text or number that is not a whole-kroner amount at the declared scale."""
 
 
 def to_kroner(value: object, scale: int) -> int:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from muniplan.plan.csvio import did_you_mean
 from muniplan.plan.errors import ScenarioError
 from muniplan.plan.model import Override
 
@@ -78,7 +79,7 @@ def _check_id(kind: str, found: str, known: frozenset[str], name: str,
     if found in known or (allow_all and found == "all"):
         return
     raise ScenarioError(
-        f"unknown {kind} {found!r}", field="parameter",
+        f"unknown {kind} {found!r}" + did_you_mean(found, known), field="parameter",
         expected=f"one of {', '.join(sorted(known)) or '(none in this plan)'}"
         + (" or 'all'" if allow_all else ""), found=name,
     )
@@ -106,7 +107,8 @@ def parameter_unit(name: str, ids: PlanIds | set[str]) -> Unit:
         _check_id("investment", m.group(1), ids.investments, name)
         return INVESTMENT_UNITS[m.group(2)]
     known = ", ".join(list(PARAMETERS) + list(PATTERNS))
-    raise ScenarioError("unknown parameter", field="parameter", expected=known, found=name)
+    raise ScenarioError("unknown parameter" + did_you_mean(name, PARAMETERS), field="parameter",
+                        expected=known, found=name)
 
 
 SET_SYNTAX = re.compile(

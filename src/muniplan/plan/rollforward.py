@@ -35,6 +35,7 @@ from typing import Any
 
 from muniplan.plan.actuals import Report
 from muniplan.plan.errors import PlanError
+from muniplan.plan.frames import INCOME_OF
 from muniplan.plan.model import Figure, Plan, PriceBasis, Source
 
 CLOSED_STATUSES = ("completed", "cancelled")
@@ -79,6 +80,7 @@ def roll_forward(plan: Plan, accounts: Report, to_first: int, uprate: float,
                Source(id=roll, title=f"{plan.title} (planen som er rullert)",
                       note=f"plan {plan.id}; beløp omregnet til faste {to_first}-kroner "
                       f"× {uprate:.4f} (framskrivingens pris- og kostnadsvekst)"))
+    income = tuple(_income(plan, income_first, roll, to_first, carried))
     data: dict[str, Any] = {
         "id": _next_id(plan.id, plan.period.first, plan.period.last),
         "title": _next_title(plan.title, plan.period.first, plan.period.last),
@@ -90,8 +92,8 @@ def roll_forward(plan: Plan, accounts: Report, to_first: int, uprate: float,
         "adopted": None,
         "sources": sources,
         "opening": _opening(plan, accounts, src, carried),
-        "income": tuple(_income(plan, income_first, roll, to_first, carried)),
-        "sectors": tuple(_sectors(plan, first, last, up, roll, carried)),
+        "income": income,
+        "sectors": tuple(_sectors(plan, first, last, up, roll, carried, income)),
         "investments": tuple(_investments(plan, accounts, first, last, up, roll, carried)),
         "long_term_investments": tuple(
             lt.model_copy(update={"amount": up(lt.amount), "first": max(lt.first, last + 1)})
@@ -185,9 +187,33 @@ def _income(plan: Plan, income_first: dict[str, float], roll: str, to_first: int
     return out
 
 
+def _area_shares(plan: Plan, income: tuple[Any, ...]) -> dict[str, dict[str, int]]:
+    """Each programområde's fees and refunds in the rolled plan: the old split applied to the
+    new income of that kind, whole kroner that add up to it exactly (largest remainder), so
+    the loader's check that the areas' shares sum to the plan's income holds after rolling."""
+    areas = [a for s in plan.sectors for a in s.program_areas]
+    totals: dict[str, int] = {}
+    for it in income:
+        totals[it.id] = totals.get(it.id, 0) + it.amount
+    out: dict[str, dict[str, int]] = {a.id: {} for a in areas}
+    for column, kind in INCOME_OF.items():
+        old = [getattr(a, column) for a in areas]
+        if not sum(old):
+            continue
+        exact = [v * totals.get(kind, 0) / sum(old) for v in old]
+        whole = [int(x) for x in exact]
+        order = sorted(range(len(areas)), key=lambda i: whole[i] - exact[i])
+        for i in order[: totals.get(kind, 0) - sum(whole)]:
+            whole[i] += 1
+        for a, v in zip(areas, whole, strict=True):
+            out[a.id][column] = v
+    return out
+
+
 def _sectors(plan: Plan, first: int, last: int, up: Any, roll: str,
-             carried: list[Carried]) -> list[Any]:
+             carried: list[Carried], income: tuple[Any, ...]) -> list[Any]:
     out = []
+    shares = _area_shares(plan, income)
     for s in plan.sectors:
         areas = []
         for a in s.program_areas:
@@ -196,7 +222,7 @@ def _sectors(plan: Plan, first: int, last: int, up: Any, roll: str,
             frame[last] = up(old.get(last - 1, 0))
             carried.append(Carried(f"frame.{a.id}.{first}", old.get(first), frame[first], roll))
             areas.append(a.model_copy(update={
-                "operating_frame": frame, "source": _with(a.source, roll),
+                **shares[a.id], "operating_frame": frame, "source": _with(a.source, roll),
                 "assumption": (a.assumption or "") + f"; {last} held at {last - 1}'s frame"}))
         out.append(s.model_copy(update={"program_areas": tuple(areas)}))
     return out

@@ -130,7 +130,9 @@ class TableReader:
         for y in self.years:
             if row[str(y)] != "":
                 with self.problems.guard():
-                    out["years"][y] = self.amount(line, str(y), row[str(y)], minimum=0)
+                    # a net frame may be negative (an area whose fees exceed its costs)
+                    floor = None if row.get("frame_basis", "").strip() == "netto" else 0
+                    out["years"][y] = self.amount(line, str(y), row[str(y)], minimum=floor)
         if len(self.problems.found) > before:
             raise BadRow
         notes = [v for h, v in row.items() if h.lower() in csvio.COMMENT_COLUMNS and v]

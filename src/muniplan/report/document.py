@@ -27,7 +27,7 @@ from muniplan.plan.model import CATEGORY_LABELS, RATIO_INDICATORS, Plan
 from muniplan.report import charts
 from muniplan.report.answers import PublishedAnswer, answers_block
 from muniplan.report.formatting import label, millions, percent, thousands
-from muniplan.report.overview_inputs import expense_kinds, overviews, plan_years
+from muniplan.report.overview_inputs import overviews, plan_years
 from muniplan.report.provenance import appendix_tables
 from muniplan.report.tables import (
     ROUNDING_NOTE,
@@ -430,7 +430,7 @@ def build_document(plan: Plan, projection: Projection, lang: str = "nb",
     appendix = Part("vedlegg", t("Vedlegg – kilder og forutsetninger",
                                  "Appendix – sources and assumptions", lang),
                     [Section(tb.id, f"V.{n}", tb.caption).table(tb)
-                     for n, tb in enumerate(appendix_tables(plan, expense_kinds(), lang),
+                     for n, tb in enumerate(appendix_tables(plan, lang),
                                             start=1)])
     if answers is not None:
         qa = Section("sporsmal-og-svar", f"V.{len(appendix.sections) + 1}",

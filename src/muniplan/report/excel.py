@@ -11,12 +11,12 @@ from collections.abc import Mapping
 
 from muniplan.engine.projection import Projection
 from muniplan.plan.excel_read import read_workbook
-from muniplan.plan.excel_write import write_workbook
+from muniplan.plan.excel_write import write_projection, write_workbook
 from muniplan.plan.model import Plan
 from muniplan.plan.write import plan_files
 from muniplan.report.data import projection_rows
 
-__all__ = ["export_workbook", "import_workbook", "plan_files"]
+__all__ = ["export_projection", "export_workbook", "import_workbook", "plan_files"]
 
 
 def export_workbook(plan: Plan, projection: Projection,
@@ -25,6 +25,12 @@ def export_workbook(plan: Plan, projection: Projection,
     projection as .xlsx."""
     files = dict(files) if files is not None else plan_files(plan)
     return write_workbook(files, list(projection.years), projection_rows(projection))
+
+
+def export_projection(plan: Plan, projection: Projection) -> bytes:
+    """The projection's labelled series alone as .xlsx, amounts in the plan's unit."""
+    return write_projection(list(projection.years), projection_rows(projection),
+                            plan.amount_scale)
 
 
 def import_workbook(data: bytes, origin: str = "workbook.xlsx") -> dict[str, str]:

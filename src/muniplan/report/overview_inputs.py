@@ -8,21 +8,15 @@ series (frames with the price index and the underlying cost growth), the same fi
 main overview sums by sector; the projects of 2B and § 5-5 andre ledd are its
 ``project_*`` series, and the fund flows are the engine's.
 
-The projection does not split operating expenses by kind (art); § 5-6 and the 1992
-økonomisk oversikt drift split them with the shares in ``expense_kinds.yaml``, whose source
-(Bærum's årsrapport 2016: wages and social costs about 66 % of operating expenses) and
-assumptions are printed with the overview.
+§ 5-6 and the 1992 økonomisk oversikt drift show the engine's split by kind (``kind_*``,
+``engine/kinds.py``), whose shares, source and assumptions are printed with the overview.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
-from typing import Any
-
 import numpy as np
-import yaml
 
+from muniplan.engine.kinds import SHARE, SHARES
 from muniplan.engine.projection import Projection
 from muniplan.engine.registry import spec as series_spec
 from muniplan.plan.model import Plan
@@ -38,32 +32,22 @@ from muniplan.report.overviews import (
     okonomisk_oversikt_drift_1992,
 )
 
-KINDS_FILE = Path(__file__).with_name("expense_kinds.yaml")
-
 NOTE_UNIT = ("Løpende kroner: planens faste priser er prisjustert med kommunal deflator og "
              "underliggende kostnadsvekst.")
+NOTE_NET = ("Netto driftsbevilgning per programområde: rammen med underliggende kostnadsvekst, "
+            "demografikostnader og driftskonsekvenser av investeringer, minus områdets egne "
+            "brukerbetalinger (med selvkostgebyrer) og refusjoner. Summen er netto driftsutgifter "
+            "i hovedoversikten.")
 NOTE_FUNDS = ("Overskudd etter overføring til investering settes av til disposisjonsfond "
               "(planens fond for årsresultat); underskudd dekkes av fondene.")
 
 
-@cache
-def expense_kinds() -> dict[str, Any]:
-    """The kind shares with their provenance (see ``expense_kinds.yaml``)."""
-    with KINDS_FILE.open(encoding="utf-8") as fh:
-        data: dict[str, Any] = yaml.safe_load(fh)
-    return data
-
-
 def kinds_note() -> str:
-    k = expense_kinds()
-    e = k["expenses"]
-    return (
-        "Fordeling på art er ikke en del av framskrivingen: lønn og sosiale utgifter er satt "
-        f"til {e['wages_and_social']['share']:.0%} av driftsutgiftene "
-        f"(kilde: {e['wages_and_social']['note']}). Forutsetninger: "
-        + " ".join(v["assumption"].strip() for g in ("expenses", "income")
-                   for v in k[g].values() if "assumption" in v)
-    ).replace("%", " %")
+    """The shares behind the split by kind, printed under the overviews that show it."""
+    return ("Fordeling på art er ikke en del av framskrivingen: lønn og sosiale utgifter er "
+            f"satt til {SHARE['wages_and_social']:.0%} av driftsutgiftene (kilde: "
+            f"{SHARES[0].reason}). Forutsetninger: "
+            + " ".join(sh.reason for sh in SHARES[1:])).replace("%", " %")
 
 
 def _idx(proj: Projection, years: list[int]) -> list[int]:
@@ -103,7 +87,7 @@ def operating_parts(plan: Plan, proj: Projection, years: list[int]) -> dict[str,
         "net_appropriations": opex_total - dep - fees - other,
         "financial_income": s("financial_income"), "interest": s("interest"),
         "instalments": s("instalments"), "transfer": s("transfer_to_investment"),
-        "to_funds": s("to_funds"), "from_funds": s("from_funds"),
+        "to_funds": s("fund_allocations"), "from_funds": s("fund_use"),
         "cover": s("deficit_covered"), "ndr": s("net_operating_result"),
     }
 
@@ -157,22 +141,17 @@ def inputs_5_5(proj: Projection, years: list[int]) -> dict[int, np.ndarray]:
             13: s("new_loans"), 20: s("transfer_to_investment")}
 
 
-def _kind_split(parts: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    k = expense_kinds()
-    e, i = k["expenses"], k["income"]
-    wages_social = parts["opex_total"] * e["wages_and_social"]["share"]
-    social = wages_social * e["social_of_wages_and_social"]["share"]
-    rest = parts["opex_total"] - wages_social - parts["depreciation"]
-    purchases = rest * e["purchases_of_rest"]["share"]
-    charges = parts["fees"] * i["fees_user_charges"]["share"]
-    state = parts["other"] * i["other_from_state"]["share"]
-    return {"wages": wages_social - social, "social": social, "purchases": purchases,
-            "transfers": rest - purchases, "charges": charges, "sales": parts["fees"] - charges,
-            "state": state, "others": parts["other"] - state}
+def _kind_split(proj: Projection, years: list[int]) -> dict[str, np.ndarray]:
+    """The engine's split by kind (``kind_*``, see ``engine/kinds.py``)."""
+    s = _Series(proj, years)
+    return {k: s(f"kind_{v}") for k, v in (
+        ("wages", "wages"), ("social", "social"), ("purchases", "purchases"),
+        ("transfers", "transfers"), ("charges", "user_charges"), ("sales", "sales_rents"),
+        ("state", "refunds_state"), ("others", "refunds_other"))}
 
 
-def inputs_5_6(parts: dict[str, np.ndarray]) -> dict[int, np.ndarray]:
-    k = _kind_split(parts)
+def inputs_5_6(parts: dict[str, np.ndarray], k: dict[str, np.ndarray]
+                ) -> dict[int, np.ndarray]:
     return {
         1: parts["block_grant"], 2: parts["tax"], 3: parts["property_tax"],
         5: k["state"], 6: k["others"], 7: k["charges"], 8: k["sales"],
@@ -198,8 +177,8 @@ def inputs_2a(proj: Projection, years: list[int]) -> dict[int, np.ndarray]:
             11: s("vat_compensation"), 15: s("transfer_to_investment")}
 
 
-def inputs_oko_1992(parts: dict[str, np.ndarray]) -> dict[int, np.ndarray]:
-    k = _kind_split(parts)
+def inputs_oko_1992(parts: dict[str, np.ndarray], k: dict[str, np.ndarray]
+                    ) -> dict[int, np.ndarray]:
     return {
         1: k["charges"], 2: k["sales"], 3: k["others"], 4: parts["block_grant"],
         5: k["state"], 7: parts["tax"], 8: parts["property_tax"],
@@ -223,7 +202,7 @@ def overviews(plan: Plan, proj: Projection, years: list[int] | None = None
             title_nb="Bevilgningsoversikt drift (§ 5-4 andre ledd)",
             title_en="Operating appropriations (§ 5-4 second paragraph)",
             total_nb="Sum bevilgninger drift, netto",
-            total_en="Total operating appropriations, net", notes=(NOTE_UNIT,))
+            total_en="Total operating appropriations, net", notes=(NOTE_UNIT, NOTE_NET))
         second_inv = allocation(
             project_rows(plan, proj, ys), ys, overview_id="5-5-2",
             title_nb="Bevilgningsoversikt investering (§ 5-5 andre ledd)",
@@ -235,14 +214,16 @@ def overviews(plan: Plan, proj: Projection, years: list[int] | None = None
             second_drift,
             bevilgningsoversikt_investering(inputs_5_5(proj, ys), ys, notes=(NOTE_UNIT,)),
             second_inv,
-            okonomisk_oversikt_art(inputs_5_6(parts), ys, notes=(NOTE_UNIT, kinds)),
+            okonomisk_oversikt_art(inputs_5_6(parts, _kind_split(proj, ys)), ys,
+                                   notes=(NOTE_UNIT, kinds)),
         ]
     one_b = allocation(
         allocation_rows(plan, proj, ys), ys, overview_id="1B",
         title_nb="Budsjettskjema 1B – driftsbudsjettet fordelt på sektorer og programområder",
         title_en="Budget schedule 1B – operating budget by sector and programme area",
         total_nb="Sum fordelt til drift (til skjema 1A)",
-        total_en="Total allocated to operations (to schedule 1A)", notes=(NOTE_UNIT,))
+        total_en="Total allocated to operations (to schedule 1A)",
+        notes=(NOTE_UNIT, NOTE_NET))
     two_b = allocation(
         project_rows(plan, proj, ys), ys, overview_id="2B",
         title_nb="Budsjettskjema 2B – investeringsprosjekter",
@@ -255,5 +236,6 @@ def overviews(plan: Plan, proj: Projection, years: list[int] | None = None
         one_b,
         budsjettskjema_2a(inputs_2a(proj, ys), ys, notes=(NOTE_UNIT,)),
         two_b,
-        okonomisk_oversikt_drift_1992(inputs_oko_1992(parts), ys, notes=(NOTE_UNIT, kinds)),
+        okonomisk_oversikt_drift_1992(inputs_oko_1992(parts, _kind_split(proj, ys)), ys,
+                                      notes=(NOTE_UNIT, kinds)),
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from muniplan.engine.kinds import SHARES
 from muniplan.plan.model import RATIO_INDICATORS, Plan
 from muniplan.report.formatting import number, percent, thousands
 from muniplan.report.tables import Row, Table, t
@@ -104,7 +105,7 @@ def figure_rows(plan: Plan, lang: str) -> list[Row]:
     return rows
 
 
-def appendix_tables(plan: Plan, kinds: dict[str, Any], lang: str) -> list[Table]:
+def appendix_tables(plan: Plan, lang: str) -> list[Table]:
     sources = Table(
         id="kilder", caption=t("Kilder", "Sources", lang),
         columns=["Id", t("Tittel", "Title", lang), t("Utgiver", "Publisher", lang), "URL"],
@@ -122,12 +123,8 @@ def appendix_tables(plan: Plan, kinds: dict[str, Any], lang: str) -> list[Table]
                  "kilde er en forutsetning, med begrunnelse.",
                  "A source is the id of an entry in the table above, or a URL. A figure with "
                  "no source is an assumption, with its reason.", lang)])
-    kind_rows = []
-    for g in ("expenses", "income"):
-        for key, v in kinds[g].items():
-            kind_rows.append(Row([key.replace("_", " "), percent(v["share"], 0, lang),
-                                  v.get("source", ""),
-                                  (v.get("note") or v.get("assumption") or "").strip()]))
+    kind_rows = [Row([t(sh.nb, sh.en, lang), percent(sh.share, 0, lang), sh.source,
+                      sh.reason]) for sh in SHARES]
     kinds_table = Table(
         id="art", caption=t("Fordeling på art i de obligatoriske oversiktene",
                             "Split by kind in the mandatory overviews", lang),
@@ -135,8 +132,8 @@ def appendix_tables(plan: Plan, kinds: dict[str, Any], lang: str) -> list[Table]
                  t("Begrunnelse", "Reason", lang)],
         rows=kind_rows, numeric_from=99, small=True,
         widths=["20%", "8%", "22%", "50%"],
-        notes=[t("Framskrivingen fordeler ikke driftsutgiftene på art; andelene er data i "
-                 "rapportlaget (muniplan/report/expense_kinds.yaml).",
-                 "The projection does not split expenses by kind; the shares are data of the "
-                 "report layer (muniplan/report/expense_kinds.yaml).", lang)])
+        notes=[t("Framskrivingen følger rammer og inntektsarter, ikke art i regnskapet; "
+                 "fordelingen på art gjøres med disse andelene (muniplan/engine/kinds.py).",
+                 "The projection follows frames and income kinds, not accounting kinds; the "
+                 "split by kind uses these shares (muniplan/engine/kinds.py).", lang)])
     return [sources, figures, kinds_table]

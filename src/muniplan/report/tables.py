@@ -140,9 +140,16 @@ def main_overview(plan: Plan, proj: Projection, years: Sequence[int], lang: str)
     add("Netto driftsresultat", "Net operating result", s["net_operating_result"], "total")
     add("Overføring til investering", "Transfer to investment",
         -s["transfer_to_investment"], indent=1)
-    add("Avsetning til (+) / bruk av (−) disposisjonsfond",
-        "Provision to (+) / use of (−) reserve funds",
-        s["net_operating_result"] - s["transfer_to_investment"], indent=1)
+    # the disposition of the result, as the engine books it (its flows add up to the
+    # net operating result: transfer + allocations − use + covered − deficit)
+    add("Avsetninger til fond", "Allocations to funds", -s["fund_allocations"], indent=1)
+    add("Bruk av fond", "Use of funds", s["fund_use"], indent=1)
+    for k, sign, nb, en in (("deficit_covered", -1, "Dekning av tidligere års merforbruk",
+                             "Covering earlier years' deficit"),
+                            ("deficit", 1, "Merforbruk til inndekning senere år",
+                             "Deficit to be covered in later years")):
+        if np.any(np.abs(s[k]) >= 500):
+            add(nb, en, sign * s[k], indent=1)
     rows.append(Row([t("Netto driftsresultat i % av driftsinntekter",
                        "Net operating result, % of income", lang),
                      *(percent(v, 1, lang) for v in s["net_operating_result_ratio"])]))

@@ -16,14 +16,17 @@ then read and edit the generated file in ``migrations/versions`` (name it ``NNNN
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
 from muniplan.store.database import WRITE
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported where it is used: a web worker that only reads never needs it, and
+# importing it is a tenth of the server's start.
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 PG_LOCK = 0x6D756E69  # "muni": one upgrade at a time on a PostgreSQL server
@@ -31,6 +34,8 @@ PG_LOCK = 0x6D756E69  # "muni": one upgrade at a time on a PostgreSQL server
 
 def config(connection: Connection | None = None) -> Config:
     """An Alembic config pointing at the package's migrations (and at ``connection``)."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
@@ -42,12 +47,16 @@ def head() -> str | None:
 
     Parts of the store (plans, accounts, follow-up, citizens) each have their own line of
     migrations from ``0001``, so there may be several heads; they are upgraded together."""
+    from alembic.script import ScriptDirectory
+
     heads = ScriptDirectory.from_config(config()).get_heads()
     return ",".join(sorted(heads)) or None
 
 
 def current(engine: Engine) -> str | None:
     """The migrations the database is at (None: empty, never upgraded)."""
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         heads = MigrationContext.configure(connection).get_current_heads()
     return ",".join(sorted(heads)) or None
@@ -56,6 +65,8 @@ def current(engine: Engine) -> str | None:
 def upgrade(engine: Engine) -> None:
     """Bring the database to :func:`head`, in one transaction (PostgreSQL and SQLite both
     run DDL transactionally), serialised against a concurrent upgrade."""
+    from alembic import command
+
     with engine.connect().execution_options(**{WRITE: True}) as connection, connection.begin():
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK})

@@ -37,6 +37,8 @@ from muniplan.web.transfer import encoder
 
 MAX_BODY = 4 << 20
 """Bigger bodies (none of the pages; a large download) are not kept."""
+STALE = 5.0
+"""Seconds past its freshness an entry may still answer while another request remakes it."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class PublicCache:
         self.size = size
         self._data: OrderedDict[tuple[Any, ...], Kept] = OrderedDict()
         self._lock = threading.Lock()
+        self._refreshing: set[tuple[Any, ...]] = set()
         self.hits = 0
         """Responses answered from memory: what the tests and the benchmark count."""
 
@@ -85,12 +88,17 @@ class PublicCache:
             await self.app(scope, receive, send)
             return
         key = self._key(scope, headers)
-        kept = self._fresh(key, ttl)
-        if kept is not None:
+        kept, refresh = self._fresh(key, ttl)
+        if kept is not None and not refresh:
             self.hits += 1
             await self._answer(kept, headers.get(b"if-none-match", b""), send)
             return
-        await self.app(scope, receive, self._keeping(key, send))
+        try:
+            await self.app(scope, receive, self._keeping(key, send))
+        finally:
+            if refresh:
+                with self._lock:
+                    self._refreshing.discard(key)
 
     @staticmethod
     def _key(scope: dict[str, Any], headers: dict[bytes, bytes]) -> tuple[Any, ...]:
@@ -101,16 +109,27 @@ class PublicCache:
         return (scope["path"], query, lang,
                 encoder(headers.get(b"accept-encoding", b"").decode("latin-1")))
 
-    def _fresh(self, key: tuple[Any, ...], ttl: float) -> Kept | None:
+    def _fresh(self, key: tuple[Any, ...], ttl: float) -> tuple[Kept | None, bool]:
+        """The entry to answer with, and whether this request is the one to refresh it.
+
+        When an entry expires under a crowd, one request goes through the stack to make it
+        again while the others are answered with the one just expired (for at most
+        ``STALE`` seconds more): without that, every reader arriving in that moment would
+        render the page at once, each second, for each page."""
         with self._lock:
             kept = self._data.get(key)
             if kept is None:
-                return None
-            if time.monotonic() - kept.made >= ttl:
-                del self._data[key]
-                return None
-            self._data.move_to_end(key)
-            return kept
+                return None, False
+            age = time.monotonic() - kept.made
+            if age < ttl:
+                self._data.move_to_end(key)
+                return kept, False
+            if key in self._refreshing and age < ttl + STALE:
+                return kept, False
+            if key in self._refreshing:
+                return None, False
+            self._refreshing.add(key)
+            return None, True
 
     def _store(self, key: tuple[Any, ...], kept: Kept) -> None:
         with self._lock:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from muniplan.report.document import SAVINGS_DRIVERS, savings_text
 from muniplan.report.formatting import figure, millions
+from muniplan.web.law_status import law_status
 from muniplan.web.pages.common import Lang, Page, ToYear, Version, charts, open_page
 
 router = APIRouter(include_in_schema=False)
@@ -97,6 +98,7 @@ def economy(request: Request, plan_id: str, lang: Lang = None, version: Version 
     return page.render(
         "economy.html", page._("Økonomi og bærekraft"), "economy",
         series=series, rows=rows, rules=rules, rule_years=rule_years,
+        law_status=law_status(page),
         horizon_choices=horizon_choices, figure=figure, year_ranges=year_ranges,
         savings_columns=savings_columns(page),
         savings_rows=savings_rows(page), savings_text=savings_text(proj, page.lang),

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from muniplan.report.formatting import millions, percent
+from muniplan.web.law_status import law_status
 from muniplan.web.pages.common import Lang, Page, ToYear, Version, charts, open_page
 from muniplan.web.pages.downloads import available
 
@@ -102,6 +103,7 @@ def overview(request: Request, plan_id: str, lang: Lang = None, version: Version
     return page.render(
         "overview.html", page._("Oversikt"), "overview",
         figures=key_figures(page), long=long_term(page), sectors=sectors,
+        law_status=law_status(page),
         frame_first=frame_total(plan, plan.period.first), downloads=available(),
         charts=charts(page, "frames-by-sector", "population", "demographic-cost",
                       "net-operating-result-ratio", "investments-by-year", "debt-ratio"))

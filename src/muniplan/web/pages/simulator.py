@@ -11,11 +11,13 @@ The figures come from :mod:`muniplan.engine.simulator`, which runs the same proj
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup, escape
 
 from muniplan.engine.simulator import (
     ChoiceError,
@@ -29,7 +31,7 @@ from muniplan.engine.simulator import simulate as run_simulation
 from muniplan.report.formatting import millions, number
 from muniplan.store.citizen_schema import AGE_GROUPS
 from muniplan.store.citizens import POSTCODE, CitizenStore
-from muniplan.web.auth import csrf_field, verify_csrf
+from muniplan.web.auth import csrf_field, csrf_token, verify_csrf
 from muniplan.web.citizen_form import (
     Received,
     client_address,
@@ -40,6 +42,7 @@ from muniplan.web.citizen_form import (
 )
 from muniplan.web.citizen_limits import Busy, Limited, citizens
 from muniplan.web.pages.common import Lang, Page, Version, open_page
+from muniplan.web.source import BoundedCache
 
 router = APIRouter(include_in_schema=False)
 
@@ -147,19 +150,45 @@ def simulator(request: Request, plan_id: str, lang: Lang = None, version: Versio
                                         "Vent litt og prøv igjen."), exc.retry_after)
         except Busy:
             return message(page, 503, _("Mange regner akkurat nå. Prøv igjen om litt."), 5)
-    context = {
-        "fields": _fields(page, raw, choices), "mine": mine,
-        "proposal": proposal_outcome(page), "error": error, "error_field": error_field,
-        "choices": choices or {}, "limits": limits.limits, "inf": float("inf"),
-        "csrf": csrf_field(request), "age_groups": AGE_GROUPS,
-    }
     template = "simulator_result.html" if part == "resultat" else "simulator.html"
-    state = request.app.state.web
-    html = state.templates.get_template(template).render(
-        page=page, _=_, lang=page.lang, plan=page.plan, proj=page.proj,
-        title=_("Budsjettsimulator"), active="simulator", **context)
+
+    def render(csrf: Markup) -> str:
+        context = {
+            "fields": _fields(page, raw, choices), "mine": mine,
+            "proposal": proposal_outcome(page), "error": error, "error_field": error_field,
+            "choices": choices or {}, "limits": limits.limits, "inf": float("inf"),
+            "csrf": csrf, "age_groups": AGE_GROUPS,
+        }
+        return request.app.state.web.templates.get_template(template).render(
+            page=page, _=_, lang=page.lang, plan=page.plan, proj=page.proj,
+            title=_("Budsjettsimulator"), active="simulator", **context)
+
+    if choices is None:
+        html = render(csrf_field(request))
+    else:
+        html = rendered(request, page, template, choices, render)
     return HTMLResponse(html, status_code=status,
                         headers={"Cache-Control": "no-store"} if part else None)
+
+
+CSRF_SLOT = "muniplan-csrf-slot"
+"""Stands for the reader's CSRF token in a kept rendering; replaced per request."""
+
+
+def rendered(request: Request, page: Page, template: str, choices: dict[str, float],
+             render: Callable[[Markup], str]) -> str:
+    """The page for these choices, rendered once per version, language and choices (a crowd
+    moving the same levers, and every first visit, cost one rendering), with the reader's
+    own CSRF token put in."""
+    state = request.app.state
+    kept = getattr(state, "simulator_pages", None)
+    if kept is None:
+        kept = state.simulator_pages = BoundedCache(1024)
+    key = (*page.loaded.key, template, page.lang, tuple(sorted(page.sticky.items())),
+           page.audience, tuple(sorted(choices.items())))
+    html = kept.get(key, lambda: render(Markup(
+        f'<input type="hidden" name="csrf_token" value="{CSRF_SLOT}">')))
+    return html.replace(CSRF_SLOT, str(escape(csrf_token(request))))
 
 
 def _form_problem(form: dict[str, str], limit: int, _: Any) -> str | None:
