@@ -139,6 +139,19 @@ def _(text: str) -> str:
     return text
 
 
+def size(n: int) -> str:
+    """A count with its thousands apart as the language writes them: ``1 234 567`` (with
+    no-break spaces) or ``1,234,567``."""
+    text = f"{n:,}"
+    return text if _state["lang"] == "en" else text.replace(",", "\u00a0")
+
+
+def decimal(x: float, places: int = 1) -> str:
+    """``2,1`` in bokmål, ``2.1`` in English."""
+    text = f"{x:.{places}f}"
+    return text if _state["lang"] == "en" else text.replace(".", ",")
+
+
 def localise(command: Any) -> None:
     """Put the help of ``command`` and every command under it in the current language."""
     for name in ("help", "short_help", "epilog"):

@@ -18,6 +18,7 @@ from pathlib import Path
 import typer
 
 from muniplan.cli.common import console, fail, plan_argument, working
+from muniplan.cli.i18n import _, decimal, size
 
 
 class Lang(str, Enum):
@@ -78,8 +79,9 @@ def report(
             files["handlingsprogram.pdf"] = build_pdf(p, proj, lang.value, answers)
     written = write_files(out, files)
     for path in written:
-        console.print(f"[green]wrote[/] {path} ({path.stat().st_size:,} bytes)")
-    console.print(f"built in {time.perf_counter() - t0:.1f} s")
+        console.print(_("[green]wrote[/] {0} ({1} bytes)").format(
+            path, size(path.stat().st_size)))
+    console.print(_("built in {0} s").format(decimal(time.perf_counter() - t0)))
 
 
 def _plan_and_target(args: list[str], what: str) -> tuple[str | None, Path]:
@@ -109,7 +111,7 @@ def export(
     plan, out = _plan_and_target(args, "DIR")
     p = load_plan(plan)
     path = export_package(p, project(p), out)
-    console.print(f"[green]wrote[/] {path}")
+    console.print(_("[green]wrote[/] {0}").format(path))
 
 
 def excel_export(
@@ -129,7 +131,7 @@ def excel_export(
     p = load_plan(plan)
     # the folder's own files, so the workbook keeps their amount scale (1000 kr)
     write_file(file, export_workbook(p, project(p), read_folder(resolve(plan))))
-    console.print(f"[green]wrote[/] {file}")
+    console.print(_("[green]wrote[/] {0}").format(file))
 
 
 def excel_import(
