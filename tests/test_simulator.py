@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from muniplan.cli import main
 from muniplan.engine.simulator import (
@@ -17,7 +20,7 @@ from muniplan.engine.simulator import (
     read_choices,
     simulate,
 )
-from muniplan.plan.load import load_plan
+from muniplan.plan.load import load_plan, resolve
 
 CHOICES = [
     {},
@@ -91,10 +94,69 @@ def test_a_sector_change_scales_its_frame_in_every_year(plan: Any) -> None:
     assert overrides(plan, {"ramme-barn-og-unge": -2.0}) == [
         "sectors.barn-og-unge.frame*=0.98@2018-2040"]
     assert overrides(plan, {"utsettelse": 1}) == ["investments.delay=1"]
-    # fees: one year's extra real growth the year after the base year moves their level
-    assert overrides(plan, {"gebyrer": 5}) == ["assumptions.fee_growth+=0.05@2019-2019"]
+    # fees outside selvkost, from the year after the base year's accounts to the horizon
+    assert overrides(plan, {"gebyrer": 5}) == ["income.fees*=1.05@2019-2040"]
     assert overrides(plan, {"langsiktige-investeringer": 10}) == [
         "investments.long_term*=1.1@2022-2040"]
+
+
+def _taxed_folder(tmp_path: Path, levied_since: int | None = None,
+                  housing_rate: float = 0.0) -> Path:
+    """The Bærum example with tax bases for eiendomsskatt (test figures, 1000 kr)."""
+    folder = tmp_path / "plan"
+    shutil.copytree(resolve(None), folder)
+    raw = yaml.safe_load((folder / "plan.yaml").read_text(encoding="utf-8"))
+    raw["finance"]["property_tax"] = {
+        "housing_base": {"value": 200_000_000, "source": "test"},
+        "other_base": {"value": 40_000_000, "source": "test"},
+        "housing_rate": {"value": housing_rate, "source": "test"},
+        "other_rate": {"value": 0, "source": "test"}, "levied_since": levied_since}
+    (folder / "plan.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True,
+                                                     sort_keys=False), encoding="utf-8")
+    return folder
+
+
+def test_without_a_tax_base_there_is_no_eiendomsskatt_lever(plan: Any) -> None:
+    assert not [lv for lv in levers(plan) if lv.id.startswith("eiendomsskatt")]
+
+
+def test_eiendomsskatt_within_the_law_equals_the_command_line(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With tax bases the simulator offers both rates, from 0 up to the law's lowest limit
+    to the horizon (bolig 4 ‰ from 2021, annen eiendom 7 ‰); a new tax is 2 ‰ its first
+    year (§ 11), and the figures are `muniplan project --set …`'s."""
+    folder = _taxed_folder(tmp_path)
+    taxed = load_plan(folder)
+    by_id = {lv.id: lv for lv in levers(taxed)}
+    assert (by_id["eiendomsskatt-bolig"].low, by_id["eiendomsskatt-bolig"].high) == (0, 4)
+    assert (by_id["eiendomsskatt-annen"].low, by_id["eiendomsskatt-annen"].high) == (0, 7)
+    choices = {"eiendomsskatt-bolig": 3.0, "eiendomsskatt-annen": 1.5}
+    sets = overrides(taxed, choices)
+    assert sets == ["income.property_tax.housing_rate+=0.002@2018-2018",
+                    "income.property_tax.housing_rate+=0.003@2019-2040",
+                    "income.property_tax.other_rate+=0.0015@2018-2040"]
+    mine = simulate(taxed, choices)
+    argv = ["project", str(folder), "--format", "json"]
+    for text in sets:
+        argv += ["--set", text]
+    cli = cli_json(argv, capsys)
+    for y, need in mine.savings_need.items():
+        assert round(need) == cli["savings_need"][str(y)], y
+    # 3 ‰ of a 200 bn kr base is 600 mill. kr a year: it lowers the 2040 savings need
+    assert mine.savings_need[2040] < simulate(taxed, {}).savings_need[2040] - 500e6
+    with pytest.raises(ChoiceError) as exc:
+        read_choices(taxed, {"eiendomsskatt-bolig": "4.5"})
+    assert exc.value.problem == "range"
+
+
+def test_a_tax_in_force_can_be_lowered_and_is_not_capped_in_its_first_year(
+        tmp_path: Path) -> None:
+    taxed = load_plan(_taxed_folder(tmp_path, levied_since=2010, housing_rate=0.002))
+    lever = next(lv for lv in levers(taxed) if lv.id == "eiendomsskatt-bolig")
+    assert (lever.low, lever.high) == (-2, 2)
+    assert overrides(taxed, {"eiendomsskatt-bolig": 2.0}) == [
+        "income.property_tax.housing_rate+=0.002@2018-2040"]
+    assert simulate(taxed, {"eiendomsskatt-bolig": -2.0}).gap >= 0
 
 
 def test_program_areas_refine_their_sector(plan: Any) -> None:

@@ -85,6 +85,15 @@ def test_program_areas_are_levers_inside_their_sector(client: TestClient) -> Non
     assert "Divide within Barn og unge" in text(en.text)
 
 
+def test_without_a_tax_base_the_page_says_eiendomsskatt_cannot_change(
+        client: TestClient) -> None:
+    r = client.get(SIM)
+    assert "Planen oppgir ikke skattegrunnlaget for eiendomsskatt" in text(r.text)
+    assert 'name="eiendomsskatt-bolig"' not in r.text
+    en = client.get(SIM, params={"lang": "en"})
+    assert "The plan gives no tax base for property tax" in text(en.text)
+
+
 def test_the_result_part_is_the_page_s_result(client: TestClient) -> None:
     q = {"ramme-barn-og-unge": "5", "utsettelse": "1"}
     whole = client.get(SIM, params=q).text

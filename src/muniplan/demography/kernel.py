@@ -43,6 +43,7 @@ def reduce_chunk(model: DemographicModel, horizons: np.ndarray, k_shock: np.ndar
     lo, hi = (int(fertile[0]), int(fertile[-1]) + 1) if fertile.size else (0, 0)
     w = np.ascontiguousarray(weights, dtype=np.float64)
     first, last = _spans(w)
+    w = np.ascontiguousarray(w.T)  # a column's rows side by side in memory
     _reduce(_f64(model.base_population), _f64(horizons), _f64(mort.drift), _f64(mort.b),
             _f64(mort.mx_jump), _f64(k_shock), _f64(fert_dev), _f64(mig_dev),
             _f64(mig.profile), _f64(mig.net), _f64(0.5 * fert.asfr[lo:hi]), lo,
@@ -134,7 +135,8 @@ def _reduce(base, horizons, drift, b, mx_jump, k_shock, fert_dev, mig_dev, profi
 
 @njit(cache=True, nogil=True)
 def _store(state, joined, alike, w, first, last, row):
-    """``row[k] = state · w[:, k]`` over column ``k``'s nonzero span only."""
+    """``row[k] = state · w[k]`` (``w`` transposed: one row a column of the weights) over
+    column ``k``'s nonzero span only."""
     if alike:
         for x in range(N_AGES):
             joined[x] = state[0, x] + state[1, x]
@@ -142,8 +144,8 @@ def _store(state, joined, alike, w, first, last, row):
         for x in range(N_AGES):
             joined[x] = state[0, x]
             joined[N_AGES + x] = state[1, x]
-    for k in range(w.shape[1]):
+    for k in range(w.shape[0]):
         acc = 0.0
         for r in range(first[k], last[k] + 1):
-            acc += joined[r] * w[r, k]
+            acc += joined[r] * w[k, r]
         row[k] = acc

@@ -53,7 +53,8 @@ what tracemalloc does not see (allocator slack, BLAS buffers)."""
 @dataclass(frozen=True)
 class AR1Spec:
     """Persistence ``phi`` and yearly innovation ``sd`` of a deviation path, with the
-    reason the values were chosen."""
+    reason the values were chosen — in bokmål, as readers see it (the web translates it
+    through its catalogue)."""
 
     sd: float
     phi: float
@@ -69,26 +70,26 @@ class FinanceUncertainty:
 
     wage_growth: AR1Spec = AR1Spec(
         0.008, 0.5,
-        "Norwegian yearly wage growth 2000–2018 moved between about 2.3 % and 6.3 % "
-        "(TBU); an innovation of 0.8 pp with half-life about one year gives a spread of "
-        "about ±1.5 pp (90 %)",
+        "Årslønnsveksten i Norge 2000–2018 lå mellom om lag 2,3 % og 6,3 % (TBU); et "
+        "årlig avvik på 0,8 prosentpoeng med halveringstid om lag ett år gir en spredning "
+        "på om lag ±1,5 prosentpoeng (90 %)",
     )
     price_growth: AR1Spec = AR1Spec(
         0.008, 0.4,
-        "Consumer-price growth 2000–2018 moved between about 0.5 % and 3.5 % around the "
-        "2.5 % target of the time; 0.8 pp a year, little persistence",
+        "Konsumprisveksten 2000–2018 lå mellom om lag 0,5 % og 3,5 % rundt datidens "
+        "inflasjonsmål på 2,5 %; 0,8 prosentpoeng i året, lite varig",
     )
     interest_rate: AR1Spec = AR1Spec(
         0.004, 0.9,
-        "Interest paths are persistent (policy rates move slowly): 0.4 pp a year with "
-        "persistence 0.9 gives about ±2 pp after ten years — the LDIP's +2 pp stress test "
-        "is then about a 1-in-20 path",
+        "Renten endrer seg sakte (styringsrenten flyttes gradvis): 0,4 prosentpoeng i året "
+        "med varighet 0,9 gir om lag ±2 prosentpoeng etter ti år — stresstesten med +2 "
+        "prosentpoeng i LDIP er da om lag én av tjue baner",
     )
     tax_growth: AR1Spec = AR1Spec(
         0.012, 0.3,
-        "Real growth of tax per inhabitant varies from year to year with the economy and "
-        "the state's tax estimates (several percent in single years); 1.2 pp a year, "
-        "short persistence; the block grant is not drawn (set by the state)",
+        "Realveksten i skatt per innbygger varierer fra år til år med konjunkturene og "
+        "statens skatteanslag (flere prosent i enkeltår); 1,2 prosentpoeng i året, kort "
+        "varighet; rammetilskuddet trekkes ikke (det fastsettes av staten)",
     )
     population: bool = True
     population_scale: float = 1.0
@@ -97,10 +98,10 @@ class FinanceUncertainty:
     (``docs/population.md``), scaled by ``population_scale``; False: the model's own."""
     execution_rate: AR1Spec = AR1Spec(
         0.095, 0.0,
-        "Bærum's gjennomføringsgrad was 68 %, 64 %, 85 %, 82 % and 82 % in 2016–2020 "
-        "(årsrapporter 2016–2020): a standard deviation of 9.5 pp around its mean, no "
-        "persistence from year to year; drawn only for a plan with an execution rate, kept "
-        "within 30–100 %",
+        "Bærums gjennomføringsgrad var 68 %, 64 %, 85 %, 82 % og 82 % i 2016–2020 "
+        "(årsrapporter 2016–2020): et standardavvik på 9,5 prosentpoeng rundt snittet, uten "
+        "varighet fra år til år; trekkes bare for en plan med gjennomføringsgrad, holdes "
+        "innenfor 30–100 %",
     )
     fund_return_scale: float = 1.0
     """The forvaltningsfond's realised return is drawn with the plan's own spread

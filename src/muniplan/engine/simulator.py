@@ -21,6 +21,7 @@ from math import isfinite
 import numpy as np
 
 from muniplan.engine.projection import Projection, project
+from muniplan.engine.property_tax import max_rate
 from muniplan.engine.rules import BALANCE_RULE, ROBEK_RULE
 from muniplan.plan.model import Plan, Scenario
 from muniplan.plan.parameters import PlanIds, parse_set
@@ -52,6 +53,15 @@ FEE_LIMIT = 10.0
 """Percent fees may move either way. Assumption: many fees are capped by law — the national
 maximum price for barnehage, selvkost for water, sewage and waste — so a kommune's room is
 small; a tenth either way is generous."""
+
+PROPERTY_TAX_LEVERS = (("eiendomsskatt-bolig", "housing", "Eiendomsskatt på bolig og fritidsbolig"),
+                      ("eiendomsskatt-annen", "other", "Eiendomsskatt på annen eiendom"))
+"""The eiendomsskatt levers: promille points on the rate in force, up to the law's limit
+(eigedomsskattelova § 11, in ``engine/property_tax.py``), offered only when the plan gives
+the tax bases (``finance.property_tax``)."""
+
+FIRST_YEAR_PROMILLE = 2.0
+"""§ 11 første ledd: the first year a kommune writes out eiendomsskatt, at most 2 ‰."""
 
 DELAY_LIMIT = 3
 """Years the plan period's projects may be postponed. Assumption: a project postponed more
@@ -103,6 +113,7 @@ def levers(plan: Plan) -> list[Lever]:
     investment programme's pace. Sectors come before their areas, so an area's percent
     applies on top of its sector's (as ``--set`` texts apply in order)."""
     out = _frame_levers(plan)
+    out += _property_tax_levers(plan)
     fees = sum(float(i.amount) for i in plan.income if i.id == "fees")
     if fees > 0:
         source = "; ".join(i.source for i in plan.income if i.id == "fees" and i.source)
@@ -117,6 +128,22 @@ def levers(plan: Plan) -> list[Lever]:
                          "Investeringsnivået etter planperioden", -LONG_TERM_LIMIT,
                          LONG_TERM_LIMIT, 5, level,
                          plan.long_term_investments[0].source))
+    return out
+
+
+def _property_tax_levers(plan: Plan) -> list[Lever]:
+    """A lever per property category when the plan gives the tax bases: from the rate in
+    force down to 0 and up to the lowest limit the law sets in any year to the horizon."""
+    tax = plan.finance.property_tax
+    if tax is None:
+        return []
+    out = []
+    for lever_id, category, name in PROPERTY_TAX_LEVERS:
+        now = float(getattr(tax, f"{category}_rate").value) * 1000
+        cap = min(max_rate(category, y) for y in range(plan.period.first, plan.horizon + 1))
+        figure = getattr(tax, f"{category}_base")
+        out.append(Lever(lever_id, "promille", "income", name, -now, cap * 1000 - now, 0.5,
+                         float(figure.value), getattr(figure, "source", None)))
     return out
 
 
@@ -184,8 +211,9 @@ def overrides(plan: Plan, choices: Mapping[str, float]) -> list[str]:
             area = lever_id.removeprefix(AREA_PREFIX)
             out.append(f"program_areas.{area}.frame*={1 + value / 100:g}@{first}-{horizon}")
         elif lever_id == "gebyrer":
-            year = fee_year(plan)
-            out.append(f"assumptions.fee_growth+={value / 100:g}@{year}-{year}")
+            out.append(f"income.fees*={1 + value / 100:g}@{fee_year(plan)}-{horizon}")
+        elif lever_id.startswith("eiendomsskatt-"):
+            out += _property_tax_sets(plan, lever, value)
         elif lever_id == "utsettelse":
             out.append(f"investments.delay={int(value)}")
         elif lever_id == "langsiktige-investeringer":
@@ -196,10 +224,24 @@ def overrides(plan: Plan, choices: Mapping[str, float]) -> list[str]:
 
 
 def fee_year(plan: Plan) -> int:
-    """The first year a fee change can take: the engine grows income from the base year's
-    accounts, so a level change is one year's extra real growth, the year after the base
-    year (and never before the plan period)."""
+    """The first year a fee change can take: the first year after the base year's accounts
+    (and never before the plan period)."""
     return max(plan.period.first, plan.base_year + 1)
+
+
+def _property_tax_sets(plan: Plan, lever: Lever, promille: float) -> list[str]:
+    """``promille`` points on the category's rate from the plan's first year; if the plan
+    has written out no eiendomsskatt before, the first year takes at most 2 ‰ (§ 11)."""
+    tax = plan.finance.property_tax
+    category = next(c for i, c, _n in PROPERTY_TAX_LEVERS if i == lever.id)
+    parameter = f"income.property_tax.{category}_rate"
+    first, horizon = plan.period.first, plan.horizon
+    new_tax = tax is not None and tax.levied_since is None and not (
+        tax.housing_rate.value or tax.other_rate.value)
+    if not new_tax or promille <= FIRST_YEAR_PROMILLE:
+        return [f"{parameter}+={promille / 1000:g}@{first}-{horizon}"]
+    return [f"{parameter}+={FIRST_YEAR_PROMILLE / 1000:g}@{first}-{first}",
+            f"{parameter}+={promille / 1000:g}@{first + 1}-{horizon}"]
 
 
 def scenario(plan: Plan, choices: Mapping[str, float]) -> Scenario:

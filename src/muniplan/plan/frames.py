@@ -26,6 +26,11 @@ INCOME_OF = {"fees": "fees", "refunds": "other"}
 """Each area column and the plan income kind (``income`` in plan.yaml) it splits."""
 
 
+def _n(x: float) -> str:
+    """Whole units with spaces between thousands (a comma would read as a decimal)."""
+    return f"{x:,.0f}".replace(",", " ")
+
+
 def income_amounts(plan: Plan) -> dict[str, int]:
     """The plan's base-year income by kind (several items of one kind add up)."""
     out: dict[str, int] = {}
@@ -56,9 +61,9 @@ def frames(plan: Plan, w: Where) -> Iterator[PlanError]:
             err = w.row("program_area", areas[0].id, column,
                         f"the programområder's {column} do not add up to the plan's income "
                         f"'{kind}'",
-                        expected=f"{column} adding up to {want / plan.amount_scale:,.0f} "
+                        expected=f"{column} adding up to {_n(want / plan.amount_scale)} "
                         f"(income '{kind}' in plan.yaml, units of {plan.amount_scale} kr)",
-                        found=f"{total / plan.amount_scale:,.0f}")
+                        found=_n(total / plan.amount_scale))
             yield replace(err, line=1)  # the column, not one row
         netto = next((a for a in areas if a.frame_basis == "netto"), None)
         if not total and want > 0 and netto is not None:

@@ -29,8 +29,10 @@ from muniplan.report import formatting
 from muniplan.web import charts as chartlib
 from muniplan.web import risk as risklib
 from muniplan.web.auth import AuthCookies
+from muniplan.web.chart_widths import WIDTHS
 from muniplan.web.i18n import gettext_for, negotiate
 from muniplan.web.kept import kept
+from muniplan.web.official import mark_official, official
 from muniplan.web.pages import routers
 from muniplan.web.pages.assets import router as assets_router
 from muniplan.web.pages.common import BadParameter
@@ -95,7 +97,9 @@ def template_env() -> jinja2.Environment:
     )
     env.globals.update(millions=formatting.millions, percent=formatting.percent,
                        number=formatting.number, label=formatting.label,
-                       category_label=chartlib.category_label)
+                       category_label=chartlib.category_label, chart_widths=WIDTHS)
+    env.filters["official"] = official
+    env.globals["mark_official"] = mark_official
     return env
 
 

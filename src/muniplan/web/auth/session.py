@@ -45,9 +45,10 @@ def current_user(request: Request) -> UserRecord | None:
 class LoginRequired(HTTPException):
     """No session: pages answer with a redirect to the login form, the API with 401."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, lang: str | None = None) -> None:
+        shown_in = f"&lang={lang}" if lang in ("nb", "en") else ""  # the page's language
         super().__init__(303 if not path.startswith("/api") else 401,
-                         headers={"Location": f"{LOGIN_PATH}?neste={quote(path)}"}
+                         headers={"Location": f"{LOGIN_PATH}?neste={quote(path)}{shown_in}"}
                          if not path.startswith("/api") else None,
                          detail="Du må logge inn.")
 
@@ -60,7 +61,8 @@ def require_role(*roles: str) -> Callable[[Request], UserRecord]:
         user = current_user(request)
         if user is None:
             raise LoginRequired(request.url.path + (
-                "?" + request.url.query if request.url.query else ""))
+                "?" + request.url.query if request.url.query else ""),
+                request.query_params.get("lang"))
         if user.role not in roles:
             raise HTTPException(403, detail="Du har ikke tilgang til denne siden.")
         return user

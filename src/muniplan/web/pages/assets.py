@@ -8,15 +8,20 @@ Both are cached per plan version: a version never changes, so neither does its c
 from __future__ import annotations
 
 import json
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from muniplan.web.chart_widths import BY_NAME, narrow_spec, narrowed
+from muniplan.web.charts import to_svg
 from muniplan.web.pages.common import Lang, ToYear, Version, open_page
 from muniplan.web.source import NotFound
 
 router = APIRouter(include_in_schema=False)
 CACHE = "public, max-age=300"
+Bredde = Annotated[Literal["smal", "middels"] | None, Query(
+    alias="bredde", description="smal, middels: tegnet for en smal skjerm")]
 
 
 def _chart(request: Request, plan_id: str, name: str, lang: str | None, version: int | None,
@@ -31,17 +36,23 @@ def _chart(request: Request, plan_id: str, name: str, lang: str | None, version:
 
 @router.get("/plan/{plan_id}/chart/{name}.svg")
 def chart_svg(request: Request, plan_id: str, name: str, lang: Lang = None,
-              version: Version = None, to: ToYear = None) -> Response:
+              version: Version = None, to: ToYear = None, bredde: Bredde = None) -> Response:
     page, chart = _chart(request, plan_id, name, lang, version, to)
-    svg = request.app.state.web.svg(page.loaded, chart, page.lang)
+    state = request.app.state.web
+    if bredde is None:
+        svg = state.svg(page.loaded, chart, page.lang)
+    else:
+        svg = state.svgs.get((*page.loaded.key, chart.name, page.lang, bredde),
+                             lambda: to_svg(narrowed(chart, BY_NAME[bredde]), page.lang))
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": CACHE})
 
 
 @router.get("/plan/{plan_id}/chart/{name}.json")
 def chart_spec(request: Request, plan_id: str, name: str, lang: Lang = None,
-               version: Version = None, to: ToYear = None) -> Response:
+               version: Version = None, to: ToYear = None, bredde: Bredde = None) -> Response:
     _page, chart = _chart(request, plan_id, name, lang, version, to)
-    spec = {**chart.spec, "description": chart.alt}
+    laid_out = chart.spec if bredde is None else narrow_spec(chart.spec, BY_NAME[bredde])
+    spec = {**laid_out, "description": chart.alt}
     return Response(json.dumps(spec, ensure_ascii=False), media_type="application/json",
                     headers={"Cache-Control": CACHE})
 

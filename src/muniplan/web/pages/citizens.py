@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from markupsafe import Markup, escape
 
 from muniplan.engine.simulator import levers
 from muniplan.store.citizen_schema import TARGET_KINDS
@@ -25,6 +26,7 @@ from muniplan.store.citizens import CitizenStore, Submission, summarise
 from muniplan.web.auth import Viewer, csrf_field, require_role, verify_csrf
 from muniplan.web.citizen_form import Received, comment_problem, limit_body, message, receive
 from muniplan.web.citizen_limits import citizens
+from muniplan.web.official import official
 from muniplan.web.pages.common import Lang, Page, Version, open_page
 from muniplan.web.pages.simulator import lever_text
 
@@ -32,17 +34,29 @@ router = APIRouter(include_in_schema=False)
 STAFF = require_role("finance", "admin")
 
 
-def targets(page: Page) -> list[tuple[str, str]]:
-    """(value, label) of everything a comment may be about, in the plan's order."""
+def targets(page: Page) -> list[tuple[str, str, str | None]]:
+    """(value, kind, name) of everything a comment may be about, in the plan's order; the
+    name is the plan's own (bokmål), None for the plan as a whole."""
     _ = page._
-    out = [(f"plan:{page.plan.id}", _("Planen som helhet"))]
+    out: list[tuple[str, str, str | None]] = [
+        (f"plan:{page.plan.id}", _("Planen som helhet"), None)]
     for area in page.plan.priority_areas:
-        out.append((f"priority:{area.id}", _("Satsingsområde: {name}").format(name=area.name)))
-        for m in area.measures:
-            out.append((f"measure:{m.id}", _("Tiltak: {name}").format(name=m.name)))
-    for inv in page.plan.investments:
-        out.append((f"investment:{inv.id}", _("Investering: {name}").format(name=inv.name)))
+        out.append((f"priority:{area.id}", _("Satsingsområder"), area.name))
+        out += [(f"measure:{m.id}", _("Tiltak"), m.name) for m in area.measures]
+    out += [(f"investment:{inv.id}", _("Investeringer"), inv.name)
+            for inv in page.plan.investments]
     return out
+
+
+def target_labels(page: Page) -> dict[str, Markup]:
+    """What each comment is about, as a page shows it: its kind, and its name marked as the
+    plan's bokmål."""
+    _ = page._
+    kinds = {"priority": _("Satsingsområde: {name}"), "measure": _("Tiltak: {name}"),
+             "investment": _("Investering: {name}")}
+    return {value: Markup(escape(kind)) if name is None else
+            Markup(escape(kinds[value.partition(":")[0]])).format(name=official(name))
+            for value, kind, name in targets(page)}
 
 
 def _store(request: Request) -> CitizenStore:
@@ -58,7 +72,7 @@ def summary(request: Request, plan_id: str, lang: Lang = None,
     result = summarise(store.submissions(page.plan.id), [x.id for x in lv])
     names = {x.id: lever_text(x, page._)["label"] for x in lv}
     units = {x.id: "%" if x.kind == "percent" else page._("år") for x in lv}
-    labels = dict(targets(page))
+    labels = target_labels(page)
     comments = [(labels.get(f"{c.target_kind}:{c.target_id}", c.target_id), c)
                 for c in store.comments(page.plan.id, status="published")]
     return _render(page, "citizens_summary.html", page._("Innspill fra innbyggerne"),
@@ -95,7 +109,7 @@ async def comment(request: Request, plan_id: str, lang: Lang = None,
         return got
     form = got.form
     target = form.get("om", "")
-    if target not in dict(targets(page)):
+    if target not in {value for value, _kind, _name in targets(page)}:
         return message(page, 422, _("Velg hva kommentaren gjelder fra listen."))
     text = form.get("kommentar", "").strip()
     problem = comment_problem(text, citizens(request.app.state).limits.comment_chars, _,
@@ -120,7 +134,7 @@ def moderation(request: Request, plan_id: str, lang: Lang = None, version: Versi
                user: Viewer = Depends(STAFF)) -> HTMLResponse:
     page = open_page(request, plan_id, lang, version)
     store = _store(request)
-    labels = dict(targets(page))
+    labels = target_labels(page)
     names = {x.id: lever_text(x, page._)["label"] for x in levers(page.plan)}
     comments = [(labels.get(f"{c.target_kind}:{c.target_id}", c.target_id), c)
                 for c in store.comments(page.plan.id)]

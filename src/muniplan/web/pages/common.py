@@ -77,8 +77,8 @@ class Page:
             raise LookupError(name)
         return chart
 
-    def chart_url(self, name: str, ext: str) -> str:
-        return self.url(f"chart/{name}.{ext}")
+    def chart_url(self, name: str, ext: str, bredde: str | None = None) -> str:
+        return self.url(f"chart/{name}.{ext}", bredde=bredde)
 
     def source_refs(self, obj: Provenance | None) -> list[tuple[str, str, bool]]:
         """(text, href, external) for each source a figure names."""

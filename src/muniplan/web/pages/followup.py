@@ -31,7 +31,8 @@ from muniplan.report.followup import (
 )
 from muniplan.report.formatting import millions
 from muniplan.web.auth import Viewer, csrf_field, require_role, verify_csrf
-from muniplan.web.charts import Chart, Table, _base, to_svg
+from muniplan.web.chart_widths import drawings
+from muniplan.web.charts import Chart, Table, _base
 from muniplan.web.pages.common import Lang, Version, open_page
 from muniplan.web.source import NotFound
 
@@ -100,7 +101,8 @@ def report_page(request: Request, plan_id: str, year: Year, period: Period, lang
         "followup.html", title, "followup", rec=rec, f=f, line_cells=line_cells,
         investment_cells=investment_cells, status_label=status_label,
         indicators=indicator_rows(f, page.lang),
-        basis_labels=BASIS_LABELS, chart=chart, chart_svg=to_svg(chart, page.lang))
+        basis_labels=BASIS_LABELS, chart=chart, chart_drawings=drawings(
+            chart, page.lang, request.app.state.web.svgs, ("followup", rec.id)))
 
 
 @router.get("/plan/{plan_id}/plan-mot-virkelighet", response_class=HTMLResponse)

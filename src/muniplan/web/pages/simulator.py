@@ -28,6 +28,7 @@ from muniplan.engine.simulator import (
     read_choices,
 )
 from muniplan.engine.simulator import simulate as run_simulation
+from muniplan.report.formatting import millions, number
 from muniplan.store.citizen_schema import AGE_GROUPS
 from muniplan.store.citizens import POSTCODE, CitizenStore
 from muniplan.web.auth import csrf_field, csrf_token, verify_csrf
@@ -53,7 +54,7 @@ Part = Annotated[Literal["resultat"] | None, Query(
     alias="del", description="resultat: bare resultatdelen (for skriptet)")]
 
 
-def lever_text(lever: Lever, _: Any) -> dict[str, str]:
+def lever_text(lever: Lever, _: Any, lang: str = "nb") -> dict[str, str]:
     """The lever's label and unit in the reader's language; ``official`` when the label is
     the plan's own (bokmål) name of a sector or program area, marked so on English pages."""
     if lever.id.startswith("ramme-"):
@@ -64,8 +65,16 @@ def lever_text(lever: Lever, _: Any) -> dict[str, str]:
                 "hint": _("Endring i programområdets driftsramme, i prosent")}
     if lever.id == "gebyrer":
         return {"label": _("Brukerbetalinger og gebyrer"), "unit": _("prosent"),
-                "hint": _("Endring i prisene kommunen tar for tjenestene, i prosent, fra {year}"
-                          ).format(year=lever.first_year)}
+                "hint": _("Endring i prisene kommunen tar for tjenestene (utenom selvkost), i "
+                          "prosent, fra {year}").format(year=lever.first_year)}
+    if lever.kind == "promille":
+        label = (_("Eiendomsskatt på bolig og fritidsbolig") if lever.id.endswith("bolig")
+                 else _("Eiendomsskatt på annen eiendom"))
+        return {"label": label, "unit": "‰",
+                "hint": _("Endring i skattesatsen, i promillepoeng av skattegrunnlaget på "
+                          "{base} mill. kr (nå {now} ‰, loven tillater høyst {cap} ‰)").format(
+                    base=millions(lever.base, 0, lang), now=number(-lever.low, 1, lang),
+                    cap=number(lever.high - lever.low, 1, lang))}
     if lever.id == "utsettelse":
         return {"label": _("Utsett periodens investeringsprosjekter"), "unit": _("år"),
                 "hint": _("Hvor mange år prosjektene i planperioden flyttes ut i tid")}
@@ -105,7 +114,7 @@ def _fields(page: Page, raw: dict[str, str], choices: dict[str, float] | None
             ) -> list[dict[str, Any]]:
     out = []
     for lever in levers(page.plan):
-        text = lever_text(lever, page._)
+        text = lever_text(lever, page._, page.lang)
         value = raw.get(lever.id, "")
         if choices is not None:
             v = choices.get(lever.id, 0.0)

@@ -3,33 +3,37 @@
 // table stay; if anything fails here, they stay too.
 (function () {
   "use strict";
-  // On a screen narrower than the chart, lay the chart out again at the screen's width
-  // (text keeps its size) instead of shrinking the drawing (text would be 4-6 px).
-  function narrow(spec, available) {
-    if (typeof spec.width !== "number" || !available || available >= spec.width + 80) { return; }
-    spec.width = Math.max(160, available - 2);
-    spec.autosize = { type: "fit-x", contains: "padding" };
-    var legend = spec.encoding && spec.encoding.color && spec.encoding.color.legend;
-    if (legend && legend.orient !== "bottom") { legend.orient = "bottom"; }
-    if (spec.config && spec.config.legend) { spec.config.legend.labelLimit = available - 40; }
+  // The server draws each chart for narrow screens too (<picture><source media=…>); the
+  // live chart uses the same layout as the drawing the browser chose for this screen, so
+  // its text keeps its size instead of shrinking with the drawing.
+  function sameWidth(url, img) {
+    var picture = img.closest ? img.closest("picture") : null;
+    var sources = picture ? picture.querySelectorAll("source[media]") : [];
+    for (var i = 0; i < sources.length; i++) {
+      if (!window.matchMedia || !window.matchMedia(sources[i].media).matches) { continue; }
+      var chosen = /[?&]bredde=(\w+)/.exec(sources[i].getAttribute("srcset") || "");
+      if (!chosen) { return url; }
+      return url + (url.indexOf("?") < 0 ? "?" : "&") + "bredde=" + chosen[1];
+    }
+    return url;
   }
   function enhance(figure) {
     var url = figure.getAttribute("data-spec");
     var img = figure.querySelector("img.chart-img");
     if (!url || !img || typeof window.vegaEmbed !== "function") { return; }
-    fetch(url, { credentials: "same-origin" })
+    fetch(sameWidth(url, img), { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then(function (spec) {
         var live = document.createElement("div");
         live.className = "chart-live";
-        img.parentNode.insertBefore(live, img);
-        narrow(spec, figure.clientWidth);
+        var holder = img.closest ? (img.closest("picture") || img) : img;
+        holder.parentNode.insertBefore(live, holder);
         // ast: vega-embed evaluates expressions with its bundled interpreter instead of
         // new Function(), which the Content-Security-Policy (no 'unsafe-eval') forbids.
         var options = { renderer: "svg", actions: false, defaultStyle: false, ast: true,
                         tooltip: { disableDefaultStyle: true } };
         return window.vegaEmbed(live, spec, options).then(function () {
-          img.hidden = true;
+          holder.hidden = true;
           figure.classList.add("is-live");
         }, function (err) {
           live.remove();
