@@ -270,3 +270,16 @@ def _store(joined, blocks, packed, columns, acc, out):
         k = columns[c]
         for y in range(years):
             out[y, k] = acc[c, y]
+
+
+@njit(cache=True, nogil=True)
+def service_users(sums, groups, services, factors, out):
+    """``out[d, s, y] = Σ_g sums[d, y, groups + g·services + s] · factors[d, y, g]``, the
+    groups added in order (see :func:`muniplan.demography.fused.service_users`)."""
+    for d in range(sums.shape[0]):
+        for y in range(sums.shape[1]):
+            for s in range(services):
+                acc = sums[d, y, groups + s] * factors[d, y, 0]
+                for g in range(1, groups):
+                    acc += sums[d, y, groups + g * services + s] * factors[d, y, g]
+                out[d, s, y] = acc
