@@ -57,12 +57,12 @@ def project_weighted(model: DemographicModel, to_year: int, weights: np.ndarray,
     kernel = _kernel() if compiled is None or compiled else None
     if compiled and kernel is None:
         raise RuntimeError("the compiled population kernel needs numba, which is not installed")
+    prepared = kernel.prepare(model, horizons, w, alike, blocks) if kernel is not None else None
 
     def run(chunk: slice) -> None:
         if kernel is not None:
-            kernel.reduce_chunk(model, horizons, paths.k_shock[chunk], paths.fertility[chunk],
-                                paths.migration[chunk], out[chunk], offset, alike,
-                                w[:N_AGES] if alike else w)
+            kernel.reduce_chunk(prepared, paths.k_shock[chunk], paths.fertility[chunk],
+                                paths.migration[chunk], out[chunk], offset)
             return
         _project_chunk(model, horizons, paths.k_shock[chunk], paths.fertility[chunk],
                        paths.migration[chunk],

@@ -194,14 +194,13 @@ def _population_stage(plan: Plan, u: FinanceUncertainty, seed: np.random.SeedSeq
             sums[:, :, :k], centre[first - plan.base_year:],
             np.arange(first, last + 1) - plan.base_year, size_class(float(centre[0].sum())))
         sums[:, :, :k] *= factors
-        if services is not None:
-            n = services.shape[1]
-            for g in range(k):
-                sums[:, :, k + g * n:k + (g + 1) * n] *= factors[:, :, g:g + 1]
+        if services is not None:  # (draw, year, group, service): one broadcast product
+            by_group = sums[:, :, k:].reshape(draws, -1, k, services.shape[1], copy=False)
+            by_group *= factors[..., None]
     users = None
     if services is not None:
-        n = services.shape[1]
-        users = sum(sums[:, :, k + g * n:k + (g + 1) * n] for g in range(k)).transpose(0, 2, 1)
+        users = sums[:, :, k:].reshape(draws, -1, k, services.shape[1], copy=False).sum(axis=2)
+        users = users.transpose(0, 2, 1)
     by_group = {label: sums[:, :, g] for g, (label, _) in enumerate(spans)}
     by_group["total"] = total = sums[:, :, :k].sum(axis=2)
     qs = {name: np.quantile(v, QUANTILES, axis=0) for name, v in by_group.items()}
