@@ -42,7 +42,6 @@ from muniplan.web.citizen_form import (
 )
 from muniplan.web.citizen_limits import Busy, Limited, citizens
 from muniplan.web.pages.common import Lang, Page, Version, open_page
-from muniplan.web.source import BoundedCache
 
 router = APIRouter(include_in_schema=False)
 
@@ -211,10 +210,7 @@ def rendered(request: Request, page: Page, template: str, choices: dict[str, flo
     """The page for these choices, rendered once per version, language and choices (a crowd
     moving the same levers, and every first visit, cost one rendering), with the reader's
     own CSRF token put in."""
-    state = request.app.state
-    kept = getattr(state, "simulator_pages", None)
-    if kept is None:
-        kept = state.simulator_pages = BoundedCache(1024)
+    kept = citizens(request.app.state).pages
     key = (*page.loaded.key, template, page.lang, tuple(sorted(page.sticky.items())),
            page.audience, tuple(sorted(choices.items())))
     html = kept.get(key, lambda: render(Markup(
