@@ -42,9 +42,10 @@ OPERATOR_CODES = {">=": 0, ">": 1, "=": 2, "<=": 3, "<": 4}
 _FEASIBLE, _BEYOND_HALF, _NOT_BY_CUTS = 0, 1, 2
 _MAX_SHARE = 0.5
 _JIT = {"cache": True, "nogil": True, "error_model": "numpy"}
+_INLINE = {**_JIT, "inline": "always"}
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def _min(a: float, b: float) -> float:
     """``numpy.minimum`` of two floats (NaN wins)."""
     if a != a or b != b:
@@ -52,7 +53,7 @@ def _min(a: float, b: float) -> float:
     return a if a < b else b
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def _max(a: float, b: float) -> float:
     """``numpy.maximum`` of two floats (NaN wins)."""
     if a != a or b != b:
@@ -60,7 +61,7 @@ def _max(a: float, b: float) -> float:
     return a if a > b else b
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def _flows(funds_h, acc, planned, limit, held_sum, disp_w, ndr, funds_out):
     """:meth:`finance._Year._flows`: writes the funds after a return loss beyond the
     bufferfond into ``funds_out``; returns the free result and the transfer paid."""
@@ -78,7 +79,7 @@ def _flows(funds_h, acc, planned, limit, held_sum, disp_w, ndr, funds_out):
     return free, _min(_max(free + usable, 0.0), planned)
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def _usable(funds, disp_w, acc):
     """:meth:`finance._Year.usable` under ``result_and_funds``."""
     s = 0.0
@@ -87,7 +88,7 @@ def _usable(funds, disp_w, acc):
     return s - acc
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def _dispose(funds, acc, surplus, reserve, drain):
     """:func:`finance._dispose` in place on ``funds``; returns (deficit, accumulated)."""
     x = surplus
@@ -104,7 +105,7 @@ def _dispose(funds, acc, surplus, reserve, drain):
     return short, acc + short
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def _year_dispose(funds_h, acc, planned, limit, held_sum, disp_w, reserve, drain, ndr,
                   funds_out):
     """:meth:`finance._Year.dispose`: funds into ``funds_out``; (deficit, acc, transfer)."""
@@ -113,7 +114,7 @@ def _year_dispose(funds_h, acc, planned, limit, held_sum, disp_w, reserve, drain
     return dfc, acc_new, moved
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def _fund_value(code, funds, roles, income):
     """The fund indicator ``code`` of ``funds`` (:data:`rules.INDICATOR_SERIES`)."""
     s = 0.0
@@ -130,7 +131,7 @@ def _fund_value(code, funds, roles, income):
     return s
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def _holds(op, lim, tol, value):
     """:func:`rules.holds` for one value."""
     if value != value:
@@ -146,7 +147,7 @@ def _holds(op, lim, tol, value):
     return abs(value - lim) <= max(tol, 1e-9)
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def _all_hold(s, surplus0, ndr0, income, funds_h, acc, planned, limit, held_sum, disp_w,
               reserve, drain, roles, r_ind, r_op, r_thr, r_tol, mask, scratch):
     """:meth:`savings.YearState.ok` after the cut ``s`` for the rules where ``mask``."""
@@ -166,13 +167,13 @@ def _all_hold(s, surplus0, ndr0, income, funds_h, acc, planned, limit, held_sum,
     return True
 
 
-@njit(**_JIT)
-def _smallest_surplus(code, level, funds0, acc, income, roles, reserve, order, scratch):
+@njit(**_INLINE)
+def _smallest_surplus(code, level, funds0, acc, income, roles, reserve, order, scratch,
+                      kinks):
     """:func:`savings._smallest_surplus` for one draw: the kinks of the disposal, the fund
     indicator at each, the surplus where it reaches ``level``."""
     m = order.shape[0]
     n_k = m + 2
-    kinks = np.empty(n_k)
     drained = 0.0
     for j in range(m):  # kink m − 1 − j: the first j + 1 funds of the order are empty
         drained += funds0[order[j]]
@@ -205,7 +206,7 @@ def _smallest_surplus(code, level, funds0, acc, income, roles, reserve, order, s
     return math.inf
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def _cut_for_surplus(x, free0, funds0, acc, planned, limit, disp_w):
     """:meth:`finance._LimitedYear.cut_for_surplus` for one draw."""
     if limit == 0:
@@ -215,16 +216,15 @@ def _cut_for_surplus(x, free0, funds0, acc, planned, limit, disp_w):
     return f - free0
 
 
-@njit(**_JIT)
+@njit(**_INLINE)
 def _savings(ndr0, income, funds_h, acc, planned, limit, held_sum, disp_w, reserve, drain,
              order, roles, r_ind, r_op, r_lop, r_thr, r_tol, r_lthr, rules, lower, scratch,
-             funds0):
+             funds0, kinks):
     """:func:`savings.savings_for_year` for one draw: (need, reason)."""
     free0, moved0 = _flows(funds_h, acc, planned, limit, held_sum, disp_w, ndr0, funds0)
     surplus0 = free0 - moved0
-    args = (surplus0, ndr0, income, funds_h, acc, planned, limit, held_sum, disp_w, reserve,
-            drain, roles)
-    if _all_hold(0.0, *args, r_ind, r_op, r_thr, r_tol, rules, scratch):
+    if _all_hold(0.0, surplus0, ndr0, income, funds_h, acc, planned, limit, held_sum,
+                 disp_w, reserve, drain, roles, r_ind, r_op, r_thr, r_tol, rules, scratch):
         return 0.0, _FEASIBLE
     # the closed form over the lower limits (an "=" taken as ">=")
     need = 0.0
@@ -237,7 +237,7 @@ def _savings(ndr0, income, funds_h, acc, planned, limit, held_sum, disp_w, reser
             s_r = level * income - ndr0 if income > 0 else math.inf
         else:
             x = _smallest_surplus(r_ind[r], level, funds0, acc, income, roles, reserve,
-                                  order, scratch)
+                                  order, scratch, kinks)
             s_r = _cut_for_surplus(x, free0, funds0, acc, planned, limit, disp_w)
         blocked |= s_r == math.inf
         need = _max(need, s_r if math.isfinite(s_r) else 0.0)
@@ -248,29 +248,38 @@ def _savings(ndr0, income, funds_h, acc, planned, limit, held_sum, disp_w, reser
     if need > 0:
         need = math.ceil((need + 1e-3) * 100.0) / 100.0
     reason = _FEASIBLE
-    if not _all_hold(need, *args, r_ind, r_op, r_thr, r_tol, lower, scratch):
+    if not _all_hold(need, surplus0, ndr0, income, funds_h, acc, planned, limit, held_sum,
+                     disp_w, reserve, drain, roles, r_ind, r_op, r_thr, r_tol, lower, scratch):
         # a strict limit at a kink: bisect
-        need, reason = _bisection(args, r_ind, r_lop, r_lthr, r_tol, lower, income, scratch)
+        need, reason = _bisection(surplus0, ndr0, income, funds_h, acc, planned, limit,
+                                  held_sum, disp_w, reserve, drain, roles, r_ind, r_lop, r_lthr,
+                                  r_tol, lower, scratch)
     if (reason == _FEASIBLE and lower.sum() < rules.sum()
-            and not _all_hold(need, *args, r_ind, r_op, r_thr, r_tol, rules, scratch)):
+            and not _all_hold(need, surplus0, ndr0, income, funds_h, acc, planned, limit,
+                              held_sum, disp_w, reserve, drain, roles, r_ind, r_op, r_thr,
+                              r_tol, rules, scratch)):
         return math.nan, _NOT_BY_CUTS
     return need, reason
 
 
 @njit(**_JIT)
-def _bisection(args, r_ind, r_op, r_thr, r_tol, rules, income, scratch):
-    """:func:`savings.bisection` for one draw."""
-    if _all_hold(0.0, *args, r_ind, r_op, r_thr, r_tol, rules, scratch):
-        return 0.0, _FEASIBLE
-    lo = 0.0
-    hi = _MAX_SHARE * abs(income)
-    reachable = _all_hold(hi, *args, r_ind, r_op, r_thr, r_tol, rules, scratch)
-    for _ in range(36):
-        mid = 0.5 * (lo + hi)
-        if _all_hold(mid, *args, r_ind, r_op, r_thr, r_tol, rules, scratch):
-            hi = mid
-        else:
-            lo = mid
+def _bisection(surplus0, ndr0, income, funds_h, acc, planned, limit, held_sum, disp_w,
+               reserve, drain, roles, r_ind, r_op, r_thr, r_tol, rules, scratch):
+    """:func:`savings.bisection` for one draw: no cut, the largest cut, then 36 halvings."""
+    lo, hi = 0.0, _MAX_SHARE * abs(income)
+    reachable = False
+    for k in range(38):
+        cut = 0.0 if k == 0 else hi if k == 1 else 0.5 * (lo + hi)
+        ok = _all_hold(cut, surplus0, ndr0, income, funds_h, acc, planned, limit, held_sum,
+                       disp_w, reserve, drain, roles, r_ind, r_op, r_thr, r_tol, rules, scratch)
+        if k == 0 and ok:
+            return 0.0, _FEASIBLE
+        if k == 1:
+            reachable = ok
+        elif k > 1 and ok:
+            hi = cut
+        elif k > 1:
+            lo = cut
     if reachable:
         return hi, _FEASIBLE
     return math.nan, _BEYOND_HALF
@@ -296,6 +305,7 @@ def year_loop(income, opex, depreciation, assets_end, w_life_end, rate, other_fi
     new_funds = np.empty(n_f)
     scratch = np.empty(n_f)
     funds0 = np.empty(n_f)
+    kinks = np.empty(order.shape[0] + 2)
     any_rule = np.zeros(n_y, dtype=np.bool_)
     for i in range(n_y):
         any_rule[i] = applies[i].any()
@@ -341,7 +351,7 @@ def year_loop(income, opex, depreciation, assets_end, w_life_end, rate, other_fi
                 s, why = _savings(ndr0, income[d, i], funds_h, acc_prev, planned, limit,
                                   held_sum, disp_w, reserve, drain, order, roles, r_ind, r_op,
                                   r_lop, r_thr, r_tol, r_lthr, applies[i], lower[i], scratch,
-                                  funds0)
+                                  funds0, kinks)
             savings[d, i] = s
             reason[d, i] = why
             if s != s:
