@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from muniplan.plan import simulator_limits
 from muniplan.plan.model import INVESTMENT_CATEGORIES, MEASURE_STATUSES
 
 Kind = Literal["id", "text", "money", "whole", "fraction", "bool", "choice", "number", "ids"]
@@ -226,7 +227,8 @@ REFERENCES = (
 FILES = (
     ("plan.yaml", True, "municipality, period, base year, horizon, law regime, amount scale, "
      "price basis, sources, assumptions, income, opening balances, finance policy, "
-     "long-term investment level, strategies, rules, services"),
+     "long-term investment level, strategies, rules, services, the budget simulator's "
+     "limits"),
     ("sectors.csv", True, SECTORS.meaning + ": operating frame per plan year"),
     ("investments.csv", True, INVESTMENTS.meaning + ": category, sector, financing, cost "
      "per year"),
@@ -300,6 +302,7 @@ def markdown() -> str:
             "one (\"did you mean\").", "", "| entity | field | names a | in |",
             "|---|---|---|---|"]
     out += [f"| {r.entity} | `{r.field}` | {r.target} | `{r.where}` |" for r in REFERENCES]
+    out += ["", *simulator_limits.markdown()]
     return "\n".join(out) + "\n"
 
 
