@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import zipfile
-from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
@@ -26,7 +25,7 @@ from muniplan.report.excel import export_workbook
 NS = {"table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
       "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
       "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0"}
-T = "{%s}" % NS["table"]
+T = f"{{{NS['table']}}}"
 
 NB_NO = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry"
@@ -99,7 +98,7 @@ def test_fractions_show_per_cent_with_a_decimal_comma(shown):
 
 def test_drop_downs_reach_libreoffice(shown):
     """The categories' list is a validation LibreOffice applies to the Kategori column."""
-    sheets, root = shown
+    _, root = shown
     lists = {v.get(f"{T}name"): v.get(f"{T}condition", "")
              for v in root.iter(f"{T}content-validation")}
     table = next(t for t in root.iter(f"{T}table") if t.get(f"{T}name") == "Investeringer")

@@ -16,6 +16,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
+from muniplan.plan import simulator_limits
 from muniplan.plan.model import INVESTMENT_CATEGORIES, MEASURE_STATUSES, Plan
 
 Kind = Literal["id", "text", "money", "whole", "fraction", "bool", "choice", "number", "ids"]
@@ -229,7 +230,8 @@ REFERENCES = (
 FILES = (
     ("plan.yaml", True, "municipality, period, base year, horizon, law regime, amount scale, "
      "price basis, sources, assumptions, income, opening balances, finance policy, "
-     "long-term investment level, strategies, rules, services"),
+     "long-term investment level, strategies, rules, services, the budget simulator's "
+     "limits"),
     ("sectors.csv", True, SECTORS.meaning + ": operating frame per plan year"),
     ("investments.csv", True, INVESTMENTS.meaning + ": category, sector, financing, cost "
      "per year"),
@@ -312,6 +314,8 @@ PLAN_KEYS = (
     Key("strategies", "the plan's main levers"),
     Key("rules", "handlingsregler (below)"),
     Key("services", "services whose users grow with the population (below)"),
+    Key("simulator", "how far the citizens' budget simulator lets each lever move; defaults "
+        "and bounds in \"plan.yaml: `simulator`\" below"),
 )
 """The keys of plan.yaml, in the order a plan writes them."""
 
@@ -408,6 +412,7 @@ def markdown() -> str:
             "one (\"did you mean\").", "", "| entity | field | names a | in |",
             "|---|---|---|---|"]
     out += [f"| {r.entity} | `{r.field}` | {r.target} | `{r.where}` |" for r in REFERENCES]
+    out += ["", *simulator_limits.markdown()]
     return "\n".join(out) + "\n"
 
 
