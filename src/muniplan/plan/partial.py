@@ -34,7 +34,7 @@ LIST_KINDS: Mapping[tuple[str, ...], str] = {
 STAND_INS: Mapping[str, Any] = {
     "schema_version": 1, "id": "plan", "title": "plan", "law_regime": "2018",
     "status": "draft", "adopted": None, "price_basis": {"kind": "nominal"},
-    "municipality": {"name": "kommune", "number": "0000"},
+    "municipality": {"name": "kommune", "number": "0000"}, "simulator": None,
 }
 """Fields of plan.yaml that no reference check reads: a bad value is replaced by a valid one
 for those checks only (the error itself is reported)."""
