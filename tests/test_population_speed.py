@@ -87,3 +87,21 @@ def test_the_calibration_factors_equal_the_per_year_stable_ranking() -> None:
         moved = (values[:, j] * want[:, j]).sum(axis=1)
         want[:, j] *= (target(moved, central[j].sum(), q[-1]) / moved)[:, None]
     np.testing.assert_array_equal(got, want)
+
+
+def test_service_users_in_the_kernel_equal_the_numpy_fallback(monkeypatch) -> None:
+    from muniplan.demography import fused
+
+    rng = np.random.default_rng(5)
+    groups, services = 5, 7
+    sums = rng.random((30, 9, groups + groups * services))
+    factors = rng.uniform(0.8, 1.2, (30, 9, groups))
+    fast = [fused.service_users(sums, groups, services, f) for f in (factors, None)]
+    monkeypatch.setattr(fused, "_kernel", lambda: None)
+    slow = [fused.service_users(sums, groups, services, f) for f in (factors, None)]
+    for a, b in zip(fast, slow, strict=True):
+        assert a.shape == (30, services, 9)
+        np.testing.assert_array_equal(a, b)
+    by_hand = sum(sums[:, :, groups + g * services:groups + (g + 1) * services]
+                  * factors[:, :, g:g + 1] for g in range(groups))
+    np.testing.assert_array_equal(fast[0], by_hand.transpose(0, 2, 1))

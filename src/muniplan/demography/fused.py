@@ -78,6 +78,28 @@ def project_weighted(model: DemographicModel, to_year: int, weights: np.ndarray,
     return out
 
 
+def service_users(sums: np.ndarray, groups: int, services: int,
+                  factors: np.ndarray | None) -> np.ndarray:
+    """Each service's users ``(draw, service, year)`` from sums laid out as
+    ``sums[draw, year, groups + group · services + service]`` (each service's weights split
+    by age group, after the ``groups`` group totals), each group's part times its factor
+    ``factors[draw, year, group]`` (None: 1), added group by group in order.
+
+    One pass over the sums in the kernel; the numpy fallback takes three (scale, sum,
+    lay out) and gives the same numbers."""
+    draws, years = sums.shape[0], sums.shape[1]
+    kernel = _kernel()
+    if kernel is not None:
+        out = np.empty((draws, services, years))
+        f = np.ones((draws, years, groups)) if factors is None else factors
+        kernel.service_users(sums, groups, services, np.ascontiguousarray(f), out)
+        return out
+    parts = sums[:, :, groups:].reshape(draws, years, groups, services)
+    if factors is not None:
+        parts = parts * factors[..., None]
+    return np.ascontiguousarray(parts.sum(axis=2).transpose(0, 2, 1))
+
+
 def _kernel():
     """The compiled kernel's module, imported on first use (numba takes a while to import,
     and commands that run no Monte Carlo should not pay for it); None without numba."""

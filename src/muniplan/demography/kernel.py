@@ -139,7 +139,7 @@ def _a0(m: float, male: bool) -> float:
     return 0.31411
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, fastmath={"contract"})
 def _exp_into(k, b, poly, scale, bits):
     """``exp(k·b[x]) = poly[x]·scale[x]`` for every ``x``, in loops without branches.
 
@@ -174,7 +174,7 @@ def _exp_into(k, b, poly, scale, bits):
         bits[x] = (bits[x] - _SHIFTER_BITS + 1023) << 52
 
 
-@njit(cache=True, nogil=True)
+@njit(cache=True, nogil=True, error_model="numpy")
 def _reduce(base, b, trend, k_shock, fert_dev, mig_dev, profile, net, half_asfr, lo, share,
             log_level, alike, blocks, packed, columns, offset, polynomial, out):
     draws, steps = k_shock.shape[0], k_shock.shape[1]
@@ -182,18 +182,17 @@ def _reduce(base, b, trend, k_shock, fert_dev, mig_dev, profile, net, half_asfr,
     cur = np.empty((2, N_AGES))
     nxt = np.empty((2, N_AGES))
     mx = np.empty(N_AGES)
-    numer = np.empty(N_AGES)
-    denom = np.empty(N_AGES)
     poly = np.empty(N_AGES)
     scale = np.empty(N_AGES)
     bits = scale.view(np.int64)
     s_birth = np.empty(2)
-    joined = np.empty(2 * N_AGES)
-    acc = np.empty(columns.shape[0])
+    years = out.shape[1]
+    joined = np.empty((N_AGES if alike else 2 * N_AGES, years))  # (row, year) of a draw
+    acc = np.empty((columns.shape[0], years))
     for d in range(draws):
         cur[:, :] = base
         if offset == 0:
-            _store(cur, joined, alike, blocks, packed, columns, acc, out[d, 0])
+            _join(cur, alike, joined, 0)
         for j in range(steps):
             mig_level = mig_dev[d, j]
             for s in range(2):
@@ -205,21 +204,21 @@ def _reduce(base, b, trend, k_shock, fert_dev, mig_dev, profile, net, half_asfr,
                         poly[x] = math.exp(k * b[s, x])
                         scale[x] = 1.0
                 for x in range(N_AGES):
-                    m = poly[x] * scale[x] * trend[j, s, x]
-                    mx[x] = m
-                    half = m * 0.5
-                    numer[x] = 1.0 - half
-                    denom[x] = half + 1.0
+                    mx[x] = poly[x] * scale[x] * trend[j, s, x]
+                # survival ratios (1 - a_x m_x) / (1 + (1 - a_{x+1}) m_{x+1}), a = 0.5 from
+                # age 1 and Andreev-Kingkade's at age 0
                 a0 = _a0(mx[0], s == 1)
-                numer[0] = 1.0 - a0 * mx[0]
-                denom[0] = 1.0 + (1.0 - a0) * mx[0]
-                s_birth[s] = 1.0 / denom[0]
+                s_birth[s] = 1.0 / (1.0 + (1.0 - a0) * mx[0])
+                half = mx[1] * 0.5
+                v = cur[s, 0] * ((1.0 - a0 * mx[0]) / (half + 1.0))
+                v += mig_level * profile[s, 1] + net[s, 1]
+                nxt[s, 1] = v if v > 0.0 else 0.0
                 nxt[s, 0] = 0.0
-                for x in range(_OPEN - 1):
-                    v = cur[s, x] * (numer[x] / denom[x + 1])
+                for x in range(1, _OPEN - 1):
+                    v = cur[s, x] * ((1.0 - mx[x] * 0.5) / (mx[x + 1] * 0.5 + 1.0))
                     v += mig_level * profile[s, x + 1] + net[s, x + 1]
                     nxt[s, x + 1] = v if v > 0.0 else 0.0
-                n104 = numer[_OPEN - 1]
+                n104 = 1.0 - mx[_OPEN - 1] * 0.5
                 v = (cur[s, _OPEN - 1] + cur[s, _OPEN]) * (n104 / (n104 + mx[_OPEN]))
                 v += mig_level * profile[s, _OPEN] + net[s, _OPEN]
                 nxt[s, _OPEN] = v if v > 0.0 else 0.0
@@ -231,31 +230,56 @@ def _reduce(base, b, trend, k_shock, fert_dev, mig_dev, profile, net, half_asfr,
                 v = births * share[s] * s_birth[s] + (mig_level * profile[s, 0] + net[s, 0])
                 nxt[s, 0] = v if v > 0.0 else 0.0
             if j + 1 >= offset:
-                _store(nxt, joined, alike, blocks, packed, columns, acc,
-                       out[d, j + 1 - offset])
+                _join(nxt, alike, joined, j + 1 - offset)
             cur, nxt = nxt, cur
+        _store(joined, blocks, packed, columns, acc, out[d])
 
 
 @njit(cache=True, nogil=True)
-def _store(state, joined, alike, blocks, packed, columns, acc, row):
-    """``row[k] = state · w[:, k]`` over each block of columns sharing rows: for every row
-    ``r`` of the block, ``acc[columns] += x_r · w[r, columns]`` — a loop over columns the
-    compiler vectorises, adding each column's terms in row order as a dot product would."""
+def _join(state, alike, joined, year):
+    """A year's state as column ``year`` of the draw's rows: the sexes summed when the
+    weights are alike, else female ages then male."""
     if alike:
         for x in range(N_AGES):
-            joined[x] = state[0, x] + state[1, x]
+            joined[x, year] = state[0, x] + state[1, x]
     else:
         for x in range(N_AGES):
-            joined[x] = state[0, x]
-            joined[N_AGES + x] = state[1, x]
-    acc[:] = 0.0
+            joined[x, year] = state[0, x]
+            joined[N_AGES + x, year] = state[1, x]
+
+
+@njit(cache=True, nogil=True)
+def _store(joined, blocks, packed, columns, acc, out):
+    """``out[year, k] = joined[:, year] · w[:, k]`` for all of a draw's years at once.
+
+    Over each block of columns sharing rows, ``acc[column, years] += x[r, years] · w[r,
+    column]`` row by row: the loop over years is independent work the compiler vectorises,
+    and each sum adds its terms in row order, as a dot product would."""
+    acc[:, :] = 0.0
+    years = joined.shape[1]
     for i in range(blocks.shape[0]):
         lo, hi, c0, c1, at = blocks[i, 0], blocks[i, 1], blocks[i, 2], blocks[i, 3], blocks[i, 4]
         width = c1 - c0
         for r in range(lo, hi):
-            v = joined[r]
             base = at + (r - lo) * width
             for c in range(width):
-                acc[c0 + c] += v * packed[base + c]
+                wv = packed[base + c]
+                for y in range(years):
+                    acc[c0 + c, y] += joined[r, y] * wv
     for c in range(columns.shape[0]):
-        row[columns[c]] = acc[c]
+        k = columns[c]
+        for y in range(years):
+            out[y, k] = acc[c, y]
+
+
+@njit(cache=True, nogil=True)
+def service_users(sums, groups, services, factors, out):
+    """``out[d, s, y] = Σ_g sums[d, y, groups + g·services + s] · factors[d, y, g]``, the
+    groups added in order (see :func:`muniplan.demography.fused.service_users`)."""
+    for d in range(sums.shape[0]):
+        for y in range(sums.shape[1]):
+            for s in range(services):
+                acc = sums[d, y, groups + s] * factors[d, y, 0]
+                for g in range(1, groups):
+                    acc += sums[d, y, groups + g * services + s] * factors[d, y, g]
+                out[d, s, y] = acc

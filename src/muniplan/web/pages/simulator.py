@@ -42,7 +42,6 @@ from muniplan.web.citizen_form import (
 )
 from muniplan.web.citizen_limits import Busy, Limited, citizens
 from muniplan.web.pages.common import Lang, Page, Version, open_page
-from muniplan.web.source import BoundedCache
 
 router = APIRouter(include_in_schema=False)
 
@@ -184,12 +183,13 @@ def simulator(request: Request, plan_id: str, lang: Lang = None, version: Versio
 
     def render(csrf: Markup) -> str:
         context = {
-            "fields": _fields(page, raw, choices), "mine": mine,
-            "proposal": proposal_outcome(page), "error": error, "error_field": error_field,
-            "choices": choices or {}, "limits": limits.limits, "inf": float("inf"),
-            "csrf": csrf, "age_groups": AGE_GROUPS, "tax_note": tax_note(page),
-            "limits_note": limits_note(page),
+            "mine": mine, "proposal": proposal_outcome(page), "error": error,
+            "error_field": error_field, "choices": choices or {}, "limits": limits.limits,
+            "inf": float("inf"), "csrf": csrf, "age_groups": AGE_GROUPS,
         }
+        if part != "resultat":  # the form around the result: only the whole page has it
+            context |= {"fields": _fields(page, raw, choices), "tax_note": tax_note(page),
+                        "limits_note": limits_note(page)}
         return request.app.state.web.templates.get_template(template).render(
             page=page, _=_, lang=page.lang, plan=page.plan, proj=page.proj,
             title=_("Budsjettsimulator"), active="simulator", **context)
@@ -211,10 +211,7 @@ def rendered(request: Request, page: Page, template: str, choices: dict[str, flo
     """The page for these choices, rendered once per version, language and choices (a crowd
     moving the same levers, and every first visit, cost one rendering), with the reader's
     own CSRF token put in."""
-    state = request.app.state
-    kept = getattr(state, "simulator_pages", None)
-    if kept is None:
-        kept = state.simulator_pages = BoundedCache(1024)
+    kept = citizens(request.app.state).pages
     key = (*page.loaded.key, template, page.lang, tuple(sorted(page.sticky.items())),
            page.audience, tuple(sorted(choices.items())))
     html = kept.get(key, lambda: render(Markup(
