@@ -278,9 +278,9 @@ def _run_draws(plan: Plan, inp: FinanceInputs, levers: Levers, *, draws: int, se
     change, _ = service_change(plan, drawn, None, ratio, levers, users=users)
     del users
     step("finanser")
-    base = project_finances(drawn, ratio, change, plan.rules, draws=draws)
+    # the path without savings and, on a second pass of the year loop over the same
+    # inputs, each draw's savings need
+    base = project_finances(drawn, ratio, change, plan.rules, draws=draws, alongside=True)
     step("innsparingsbehov")
-    solved = project_finances(drawn, ratio, change, plan.rules, solve_savings=True,
-                              draws=draws)
     series = {k: np.ascontiguousarray(base.series[k]) for k in KEPT_SERIES if k in base.series}
-    return MonteCarloResult(drawn, series, solved.savings_need, pop_q, u.describe())
+    return MonteCarloResult(drawn, series, base.savings_need, pop_q, u.describe())

@@ -183,12 +183,13 @@ def simulator(request: Request, plan_id: str, lang: Lang = None, version: Versio
 
     def render(csrf: Markup) -> str:
         context = {
-            "fields": _fields(page, raw, choices), "mine": mine,
-            "proposal": proposal_outcome(page), "error": error, "error_field": error_field,
-            "choices": choices or {}, "limits": limits.limits, "inf": float("inf"),
-            "csrf": csrf, "age_groups": AGE_GROUPS, "tax_note": tax_note(page),
-            "limits_note": limits_note(page),
+            "mine": mine, "proposal": proposal_outcome(page), "error": error,
+            "error_field": error_field, "choices": choices or {}, "limits": limits.limits,
+            "inf": float("inf"), "csrf": csrf, "age_groups": AGE_GROUPS,
         }
+        if part != "resultat":  # the form around the result: only the whole page has it
+            context |= {"fields": _fields(page, raw, choices), "tax_note": tax_note(page),
+                        "limits_note": limits_note(page)}
         return request.app.state.web.templates.get_template(template).render(
             page=page, _=_, lang=page.lang, plan=page.plan, proj=page.proj,
             title=_("Budsjettsimulator"), active="simulator", **context)
