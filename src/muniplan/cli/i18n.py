@@ -135,7 +135,8 @@ def _(text: str) -> str:
         if match:
             parts = match.groupdict()
             values = [_(parts[f"p{n}"]) for n in range(len(parts))]
-            return template.format(*values)
+            # only the numbered places: a text may hold braces of its own ("{ }")
+            return PLACEHOLDER.sub(lambda m: values[int(m.group(1))], template)
     return text
 
 
