@@ -24,21 +24,22 @@ from muniplan.plan.load import EXAMPLES_DIR, load_plan
 EXAMPLE = EXAMPLES_DIR / "baerum-2018-2021"
 FOLLOWUP = Path(__file__).parent / "followup"
 
-ENGLISH = set("""
+ENGLISH_WORDS = """
 a an the is are be should must not no found expected file error warning missing required
-unknown invalid cannot already imported unchanged version wrote upgraded database schema
+unknown invalid cannot already imported unchanged version wrote upgraded schema
 nothing with from of and or in has have value number field whole text permitted input
 user users added password group groups disabled written read only than more less least most
 empty does do there this that which was were been as list mapping unique duplicate
 did you mean
-""".split())
-BOKMAL = set("""
+"""
+BOKMAL_WORDS = """
 ikke fant forventet feil advarsel mangler manglende skal må og er av med på til som har den
 det de ingen finnes allerede versjon versjoner skrev lest bruker brukere passord gruppe
 ukjent ugyldig tall heltall verdi fil filen mappen planmappen står igjen standardverdi
 standardverdier driftsrammene sjekk beløp inntektene andeler skrives brøk eller fra ble
 databasen oppgradert uendret importert enn minst høyst nye ny
-""".split())
+"""
+ENGLISH, BOKMAL = (frozenset(words.split()) for words in (ENGLISH_WORDS, BOKMAL_WORDS))
 
 WORD = re.compile(r"[A-Za-zÆØÅæøåÉé']+")
 QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"|`[^`\n]*`|«[^»\n]*»")
@@ -53,7 +54,12 @@ def plan_names() -> list[str]:
              "Bærum kommune", "[standardverdi]", "Human Mortality Database",
              "Human Fertility Database", "Statistisk sentralbyrå"}
     names.update(r.name for r in plan.rules)
+    names.update(s.name for s in plan.scenarios)
     names.update(s.description for s in plan.scenarios if s.description)
+    for area in plan.priority_areas:
+        names.add(area.name)
+        names.update(m.name for m in area.measures)
+        names.update(t.name for t in area.targets)
     for s in plan.sectors:
         names.add(s.name)
         names.update(a.name for a in s.program_areas)
@@ -66,6 +72,9 @@ NAMES = plan_names()
 
 def foreign_words(text: str, lang: str) -> set[str]:
     """The words of the other language in ``text``, what the user wrote left out."""
+    # a follow-up report's assumptions are the report file's own text
+    text = "\n".join(line for line in text.splitlines()
+                      if not line.startswith(("Forutsetning:", "Assumption:")))
     text = " ".join(text.replace("│", " ").split())
     for name in NAMES:
         text = text.replace(name, " ")
@@ -136,7 +145,7 @@ def test_a_broken_plan_in_one_language(case: str, lang: str, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str],
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     folder = BROKEN[case](tmp_path)
-    code, text = run(["validate", str(folder)], lang, capsys, monkeypatch)
+    _code, text = run(["validate", str(folder)], lang, capsys, monkeypatch)
     assert text.strip(), case
     assert foreign_words(text, lang) == set(), text
 
@@ -222,7 +231,6 @@ def _store_commands(tmp: Path) -> list[tuple[list[str], str | None]]:
         (["users", "list"], None),
         (["users", "disable", "kari"], None),
         (["users", "disable", "ingen"], None),
-        (["users", "audit"], None),
         (["citizens", "summary", "baerum-2018-2021"], None),
         (["citizens", "purge", "--older-than", "30"], None),
         (["followup-reports"], None),
@@ -249,7 +257,8 @@ def test_the_commands_that_write_in_one_language(
 
 
 def test_the_detector_sees_both_languages() -> None:
-    assert foreign_words("feil: plan.yaml:3: horizon: Field required", "nb") == {"required"}
+    assert foreign_words("feil: plan.yaml:3: horizon: Field required", "nb") == {
+        "field", "required"}
     assert foreign_words("error: plan.yaml:3: horizon: mangler (fant 'x')", "en") == {
         "mangler", "fant"}
     assert foreign_words("Barn og unge: 12 mill. kr", "en") == set()
