@@ -21,7 +21,11 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 	UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet --compile-bytecode
 	touch $@
 
+# the project's own code is installed editable, so uv compiles only the libraries; compile
+# it too (each run, cheap when up to date), since PYTHONDONTWRITEBYTECODE=1 would otherwise
+# make every command compile every module it imports again
 setup: $(VENV)/.synced
+	$(BIN)/python -m compileall -q -j 0 src
 
 run: setup
 	$(BIN)/muniplan project --summary

@@ -19,7 +19,7 @@ MODELS = [model.Plan, model.Assumptions, model.IncomeItem, model.Fund, model.Ope
           model.FinancePolicy, model.LongTermInvestment, model.Rule, model.Service,
           model.AgeCoverage, model.Measure, model.Target, model.PriorityArea, model.Strategy,
           model.Series, model.Source, model.Override, model.Scenario, model.Investment,
-          model.PropertyTax]
+          model.PropertyTax, model.SimulatorLimits]
 INTERNAL = {"population", "digest", "sectors", "investments", "priority_areas", "scenarios",
             "program_areas", "operating_frame", "cost"}
 

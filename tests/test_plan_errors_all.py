@@ -129,3 +129,149 @@ def test_several_bad_values_in_plan_yaml(tmp_path, capsys):
     assert f"{plan}:{_line(plan, '1993')}: law_regime: " in errors[0]
     assert f"{plan}:{_line(plan, '=>')}: rules[" in errors[1]
     assert "found '=>'" in errors[1]
+
+
+# --- errors in several files at once: every round runs ----------------------------------
+
+def _errors(folder: Path) -> list[str]:
+    """Every error the loader finds in ``folder``, one a line, as the loader words them."""
+    with pytest.raises(PlanError) as info:
+        load_plan(folder)
+    return [str(p) for p in getattr(info.value, "problems", (info.value,))]
+
+
+def _bad_row(folder: Path) -> Path:
+    """sectors.csv with a dotted amount on the barnehager row (line 3)."""
+    sectors = folder / "sectors.csv"
+    _replace(sectors, ",1615860,1615860,1615860,1615860,",
+             ",1615860,1.615.860,1615860,1615860,")
+    return sectors
+
+
+def _misspell_sector(investments: Path) -> None:
+    """Storøya skole (line 3) names the sector barn-og-ung, not barn-og-unge."""
+    _replace(investments, "storoya-skole,Storøya skole,schools,barn-og-unge,",
+             "storoya-skole,Storøya skole,schools,barn-og-ung,")
+
+
+DOTTED = ("2019: '.' between groups of three digits: thousands or a decimal? (expected "
+          "thousands written with a space or nothing (300 000 or 300000); a decimal with "
+          "fewer or more than three digits after the separator, found '1.615.860')")
+
+
+def test_rows_plan_yaml_and_references_in_one_run(tmp_path, capsys):
+    """A bad row, a bad plan.yaml value and two unknown ids: all four in one run. The bad
+    row (barnehager) is left out, and the projects and services that name it are not called
+    unknown: the reference cannot be judged while its row does not read."""
+    folder = _copy(tmp_path)
+    investments, plan = folder / "investments.csv", folder / "plan.yaml"
+    sectors = _bad_row(folder)
+    _replace(plan, 'law_regime: "1992"', 'law_regime: "1993"')
+    _misspell_sector(investments)
+    _replace(plan, "program_areas: [barnevern]", "program_areas: [barnevernet]")
+    errors = _errors(folder)
+    assert len(errors) == 4, errors
+    assert errors[0] == f"{sectors}:3: {DOTTED}"
+    assert errors[1].startswith(f"{plan}:12: law_regime: ")
+    assert "'1993'" in errors[1]
+    assert errors[2] == (
+        f"{investments}:3: sector: unknown sector (did you mean 'barn-og-unge'?) (expected "
+        "one of barn-og-unge, bistand-og-omsorg, miljo-idrett-og-kultur, "
+        "organisasjon-styring-og-utvikling, found 'barn-og-ung')")
+    assert errors[3] == (
+        f"{plan}:{_line(plan, 'barnevernet')}: services[2].program_areas: unknown "
+        "programområde (did you mean 'barnevern'?) (expected an id from sectors.csv, found "
+        "'barnevernet')")
+    assert ",barnehager," in investments.read_text(encoding="utf-8")  # named, not judged
+
+    code, lines = _validate(folder, capsys)  # the command: the same four, exit 2
+    assert code == 2
+    assert len(lines) == 4, lines
+
+
+def test_a_file_that_fails_whole_skips_only_the_references_into_it(tmp_path):
+    """sectors.csv without a required column reads no row: references to sectors wait for
+    the next run, but plan.yaml's values and the projects' sources are still checked."""
+    folder = _copy(tmp_path)
+    sectors, investments, plan = (folder / n for n in ("sectors.csv", "investments.csv",
+                                                       "plan.yaml"))
+    _replace(sectors, ",program_area_name,", ",programomrade_navn,")
+    _misspell_sector(investments)
+    _replace(investments, ",3000,30000,90000,110000,70000,,pressemelding-hp-2018-2021,",
+             ",3000,30000,90000,110000,70000,,pressemelding-hp-2018,")
+    _replace(plan, 'law_regime: "1992"', 'law_regime: "1993"')
+    errors = _errors(folder)
+    assert len(errors) == 3, errors
+    assert errors[0].startswith(f"{sectors}:1: program_area_name: missing column "
+                                "'program_area_name'")
+    assert errors[1].startswith(f"{plan}:12: law_regime: ")
+    assert errors[2].startswith(f"{investments}:3: source: unknown source (did you mean "
+                                "'pressemelding-hp-2018-2021'?)")
+    assert not any("barn-og-ung'" in e for e in errors)
+
+
+def test_a_bad_period_and_a_bad_row_with_no_reference_check(tmp_path):
+    """A period every reference needs is wrong: its error and the row's are reported; the
+    references wait (they would all be about years)."""
+    folder = _copy(tmp_path)
+    plan = folder / "plan.yaml"
+    sectors = _bad_row(folder)
+    _replace(plan, "period: {first: 2018, last: 2021}", "period: {first: 2018, last: 2020}")
+    errors = _errors(folder)
+    assert len(errors) == 2, errors
+    assert errors[0] == f"{sectors}:3: {DOTTED}"
+    assert errors[1].startswith(f"{plan}:9: period.last: ")
+    assert "2018–2020" in errors[1]
+
+
+def test_plan_yaml_that_is_not_yaml_still_lets_the_rows_be_checked(tmp_path):
+    folder = _copy(tmp_path)
+    plan = folder / "plan.yaml"
+    _replace(plan, 'title: "Handlingsprogram', 'title: ["Handlingsprogram')
+    sectors = _bad_row(folder)
+    errors = _errors(folder)
+    assert len(errors) == 2, errors
+    assert errors[0].startswith(f"{plan}:7: not valid YAML: ")
+    assert errors[1] == f"{sectors}:3: {DOTTED}"
+
+
+def test_a_bad_source_is_left_out_and_its_users_not_judged(tmp_path):
+    """sources[1] has a misspelt key: that error, then the references of the rest, with the
+    figures that cite the bad source not called unknown; a real unknown source still is."""
+    folder = _copy(tmp_path)
+    plan, prio = folder / "plan.yaml", folder / "priorities.yaml"
+    _replace(plan, "  - id: hp-2018-2021-okonomi\n",
+             "  - id: hp-2018-2021-okonomi\n    titel: Økonomi\n")
+    _replace(prio, "source: pressemelding-hp-2018-2021\n",
+             "source: pressemelding-hp-2019\n")
+    errors = _errors(folder)
+    assert len(errors) == 2, errors
+    assert errors[0].startswith(f"{plan}:24: sources[1].titel: ")
+    assert errors[1].startswith(f"{prio}:14: priority_areas[0].measures[0].source: unknown "
+                                "source (did you mean 'pressemelding-hp-2018-2021'?)")
+
+
+def test_a_duplicated_id_leaves_the_references_to_its_kind_unjudged(tmp_path):
+    """A second row with the id of the first most likely bears a misspelt id: the projects
+    naming the id it should have had are not called unknown (one error, not three)."""
+    folder = _copy(tmp_path)
+    sectors = folder / "sectors.csv"
+    _replace(sectors, "barn-og-unge,Barn og unge,barnehager,", "barn-og-unge,Barn og unge,"
+             "grunnskole,")
+    errors = _errors(folder)
+    assert errors == [f"{sectors}:3: program_area_id: duplicate programområde id (first on "
+                      "line 2) (expected a unique id, found 'grunnskole')"]
+
+
+def test_a_refused_amount_in_plan_yaml_and_a_reference_in_one_run(tmp_path):
+    """A dotted amount in plan.yaml is refused with the fix; a stand-in lets the references
+    be checked in the same run (the unknown sector of a project)."""
+    folder = _copy(tmp_path)
+    plan, investments = folder / "plan.yaml", folder / "investments.csv"
+    _replace(plan, "value: 6782820", "value: 6.782.820")
+    _misspell_sector(investments)
+    errors = _errors(folder)
+    assert len(errors) == 2, errors
+    assert errors[0].startswith(f"{plan}:{_line(plan, '6.782.820')}: opening.debt.value: ")
+    assert errors[1].startswith(f"{investments}:3: sector: unknown sector (did you mean "
+                                "'barn-og-unge'?)")

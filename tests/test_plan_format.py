@@ -40,3 +40,23 @@ def test_labels_are_norwegian_and_unique():
         labels = [c.label for c in table.columns]
         assert len(set(labels)) == len(labels)
         assert not {"name", "sector", "category", "source"} & set(labels)
+
+
+def test_every_key_of_plan_yaml_is_described_once():
+    """The plan.yaml table of the reference page lists exactly the model's keys that
+    plan.yaml holds: a new field of ``Plan`` fails here until it is described."""
+    from muniplan.plan.model import Plan
+
+    names = [k.name for k in fmt.PLAN_KEYS]
+    assert len(names) == len(set(names))
+    assert set(names) == set(Plan.model_fields) - fmt.IN_OTHER_FILES
+
+
+def test_the_key_forms_come_from_the_model():
+    forms = {k.name: fmt.key_form(k) for k in fmt.PLAN_KEYS}
+    assert forms["law_regime"] == '`"1992"`, `"2018"`'
+    assert forms["amount_scale"] == "`1`, `1000`, `1000000`"
+    assert forms["sources"] == "a list of `{id, title, url?, publisher?, note?}`"
+    assert forms["price_basis"] == "`fixed YEAR` or `nominal`"  # written as text, read to a model
+    page = PAGE.read_text(encoding="utf-8")
+    assert "| `municipality` | yes | `{name, number}` |" in page

@@ -87,11 +87,17 @@ def test_program_areas_are_levers_inside_their_sector(client: TestClient) -> Non
 
 def test_without_a_tax_base_the_page_says_eiendomsskatt_cannot_change(
         client: TestClient) -> None:
+    """Bærum writes out no eiendomsskatt and its plan gives no tax base: where the lever
+    would be, the page says why in plain words (and the limits' origin below)."""
     r = client.get(SIM)
-    assert "Planen oppgir ikke skattegrunnlaget for eiendomsskatt" in text(r.text)
+    assert 'id="eiendomsskatt"' in r.text
+    assert ("Bærum kommune har ikke eiendomsskatt i denne planen. For å regne ut hva en "
+            "eiendomsskatt ville gitt, trenger simulatoren verdien av boligene") in text(r.text)
     assert 'name="eiendomsskatt-bolig"' not in r.text
+    assert "simulatoren bruker standardgrenser" in text(r.text)
     en = client.get(SIM, params={"lang": "en"})
-    assert "The plan gives no tax base for property tax" in text(en.text)
+    assert "Bærum kommune levies no property tax in this plan" in text(en.text)
+    assert '<span lang="nb">Bærum kommune</span>' in en.text
 
 
 def test_the_result_part_is_the_page_s_result(client: TestClient) -> None:

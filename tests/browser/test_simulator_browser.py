@@ -67,24 +67,32 @@ def test_with_javascript_the_result_follows_each_change(phone: Any, base_url: st
     phone.fill("#f-ramme-barn-og-unge", "10")
     phone.fill("#f-ramme-bistand-og-omsorg", "10")
     wait_for_result(phone, "igjen å finne")
+    bar = phone.locator("#sim-bar")  # the verdict follows the reader at the form's foot
+    assert "igjen å finne" in bar.inner_text() and bar.get_attribute("class") == "bad"
+    box = bar.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
     assert phone.url != before and "ramme-barn-og-unge=10" in phone.url  # shareable
     assert "igjen å finne" in text(phone)
     assert phone.locator("#resultat form[method=post]").count() == 0  # not balanced
     phone.screenshot(path=str(screenshots / "budsjettsimulator-ubalanse.png"), full_page=True)
     phone.fill("#f-ramme-bistand-og-omsorg", "-2")
     phone.fill("#f-ramme-barn-og-unge", "-1")
-    wait_for_result(phone, "går i balanse")
+    wait_for_result(phone, "Budsjettet ditt går i balanse")
+    assert "Budsjettet ditt går i balanse" in phone.inner_text("#sim-bar")
     assert not phone.console_errors
 
 
 def test_without_javascript_the_form_recomputes(phone_nojs: Any, base_url: str,
                                                 screenshots: Path) -> None:
     phone_nojs.goto(base_url + SIM, wait_until="networkidle")
+    assert phone_nojs.locator("#eiendomsskatt").is_visible()  # why there is no such lever
+    assert "har ikke eiendomsskatt i denne planen" in phone_nojs.inner_text("#eiendomsskatt")
     phone_nojs.fill("#f-ramme-barn-og-unge", "10")
     phone_nojs.fill("#f-ramme-bistand-og-omsorg", "10")
     phone_nojs.get_by_role("button", name="Regn ut").click()
     phone_nojs.wait_for_load_state("networkidle")
     assert "igjen å finne" in text(phone_nojs)
+    assert "igjen å finne" in phone_nojs.inner_text("#sim-bar")
     assert phone_nojs.input_value("#f-ramme-barn-og-unge") == "10"
     assert no_horizontal_scroll(phone_nojs)
     phone_nojs.screenshot(path=str(screenshots / "budsjettsimulator-uten-js.png"),
@@ -118,6 +126,7 @@ def test_wide_screen(page: Any, base_url: str, screenshots: Path) -> None:
               wait_until="networkidle")
     page.screenshot(path=str(screenshots / "budsjettsimulator-1366.png"), full_page=True)
     assert no_horizontal_scroll(page)
+    assert not page.locator("#sim-bar").is_visible()  # the result is beside the form
 
 
 @pytest.mark.parametrize("path", [

@@ -1,35 +1,42 @@
 """The ``muniplan`` command: a thin face over the layers (Typer + Rich).
 
-Each group of commands lives in its own module and registers itself here. Every command
-takes a PLAN (a plan folder, or the name of a built-in example; default the Bærum
-2018–2021 example). Bad input is printed as one located message and exits with code 2,
-never with a traceback.
+Each group of commands lives in its own module with a ``register(app)`` and is named below,
+one line a module with the commands it registers: a command's module is imported only when
+that command runs or its help is shown (see ``lazy_group``), so that every command starts
+without the others. Every command takes a PLAN (a plan folder, or the name of a built-in
+example; default the Bærum 2018–2021 example). Bad input is printed as one located message
+and exits with code 2, never with a traceback.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import typer
 
 from muniplan import __version__
-from muniplan.cli import (
-    checkout_command,
-    citizens,
-    followup_commands,
-    init_commands,
-    national_commands,
-    plan_commands,
-    process_commands,
-    report_commands,
-    store_commands,
-    users,
-    warm_command,
-)
 from muniplan.cli.common import err_console, run_guarded
+from muniplan.cli.lazy_group import lazy_group
+
+COMMANDS = {  # module under muniplan.cli: the commands its register(app) adds, in help order
+    "plan_commands": ("validate", "show", "project", "population", "scenarios"),
+    "store_commands": ("db", "import", "plans", "versions", "serve"),
+    "report_commands": ("report", "export", "excel"),
+    "users": ("users",),
+    "process_commands": ("compare", "publish"),
+    "followup_commands": ("followup", "import-accounts", "roll-forward", "followup-record",
+                          "followup-reports", "followup-publish", "plan-vs-actual"),
+    "init_commands": ("init", "data"),
+    "citizens": ("citizens",),
+    "warm_command": ("warm",),
+    "national_commands": ("national", "national-backtest"),
+    "checkout_command": ("checkout",),
+}
 
 app = typer.Typer(
     name="muniplan",
+    cls=lazy_group(COMMANDS),
     help="Handlingsprogram med økonomiplan: write, project, check and publish a "
     "municipality's action programme. The built-in example is Bærum kommune's "
     "Handlingsprogram 2018–2021.",
@@ -58,21 +65,11 @@ def _root(
     """muniplan."""
 
 
-plan_commands.register(app)
-store_commands.register(app)
-report_commands.register(app)
-users.register(app)
-process_commands.register(app)
-followup_commands.register(app)
-init_commands.register(app)
-citizens.register(app)
-warm_command.register(app)
-national_commands.register(app)
-checkout_command.register(app)
-
-
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: run the app, turning known errors into exit code 2."""
+    # pydantic would otherwise look through every installed package's entry points for
+    # plugins (muniplan uses none) before building its first model
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     code = run_guarded(app, argv if argv is not None else sys.argv[1:])
     if code:
         err_console.file.flush()

@@ -8,9 +8,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -18,6 +17,9 @@ from rich.markup import escape
 from muniplan.cli import i18n
 from muniplan.cli.i18n import _
 from muniplan.plan.errors import MuniplanError, PlanError, each
+
+if TYPE_CHECKING:
+    from typer._click import Command
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
@@ -79,7 +81,7 @@ def located(exc: PlanError) -> str:
                            exc.cell, exc.sheet)))
 
 
-def _command_of(command: click.Command, argv: list[str]) -> click.Command:
+def _command_of(command: Command, argv: list[str]) -> Command:
     """The (sub)command that ``argv`` names: ``excel export …`` → the export command."""
     for word in argv:
         children = getattr(command, "commands", None)
@@ -89,7 +91,7 @@ def _command_of(command: click.Command, argv: list[str]) -> click.Command:
     return command
 
 
-def _without_lang(command: click.Command, argv: list[str]) -> list[str]:
+def _without_lang(command: Command, argv: list[str]) -> list[str]:
     """``argv`` without ``--lang X`` (read by :func:`i18n.language_from`) unless the command
     has a ``--lang`` of its own (``report``: the document's language); a value other than
     nb or en is refused rather than ignored."""
@@ -113,12 +115,12 @@ def _without_lang(command: click.Command, argv: list[str]) -> list[str]:
     return out
 
 
-def _wants_help(command: click.Command, argv: list[str]) -> bool:
+def _wants_help(command: Command, argv: list[str]) -> bool:
     leaf = _command_of(command, argv)
     return "--help" in argv or (hasattr(leaf, "commands") and argv[-1:] != ["--version"])
 
 
-def _usage_error(exc: click.ClickException | typer.TyperException) -> None:
+def _usage_error(exc: typer.TyperException) -> None:
     """A usage error (a bad option, a missing argument) as one line and a hint."""
     from typer._click.exceptions import NoArgsIsHelpError
 
@@ -141,7 +143,8 @@ def run_guarded(app: typer.Typer, argv: list[str]) -> int:
     i18n.set_language(i18n.language_from(argv))
     try:
         command = typer.main.get_command(app)
-        i18n.localise(command)
+        i18n.localise(command, deep=False)  # the commands in use, as they are loaded:
+        command.on_load = i18n.localise  # type: ignore[attr-defined]
         argv = _without_lang(command, argv)
         if _wants_help(command, argv):
             i18n.localise_library()
@@ -153,14 +156,8 @@ def run_guarded(app: typer.Typer, argv: list[str]) -> int:
     except MuniplanError as exc:
         error(str(exc))  # the store writes English; the catalogue has its bokmål
         return 2
-    except (click.exceptions.Exit, typer.Exit) as exc:
+    except typer.Exit as exc:
         return exc.exit_code
-    except click.exceptions.Abort:
-        err_console.print(_("aborted"))
-        return 130
-    except click.ClickException as exc:
-        _usage_error(exc)
-        return 2
     except typer.Abort:
         err_console.print(_("aborted"))
         return 130

@@ -158,8 +158,9 @@ def decimal(x: float, places: int = 1) -> str:
     return text if _state["lang"] == "en" else text.replace(".", ",")
 
 
-def localise(command: Any) -> None:
-    """Put the help of ``command`` and every command under it in the current language."""
+def localise(command: Any, deep: bool = True) -> None:
+    """Put the help of ``command`` and (if ``deep``) every command under it in the current
+    language."""
     for name in ("help", "short_help", "epilog"):
         if getattr(command, name, None):
             setattr(command, name, _(getattr(command, name)))
@@ -170,7 +171,7 @@ def localise(command: Any) -> None:
     for param in getattr(command, "params", ()):
         if getattr(param, "help", None):
             param.help = _(param.help)
-    for child in getattr(command, "commands", {}).values():
+    for child in getattr(command, "commands", {}).values() if deep else ():
         localise(child)
 
 

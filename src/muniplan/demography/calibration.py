@@ -119,27 +119,44 @@ class Calibration:
         same numbers.
         """
         draws = values.shape[0]
-        out = np.ones(values.shape)
         u = (np.arange(draws) + 0.5) / draws
-        for j, h in enumerate(np.asarray(horizons)):
-            if h <= 0:
-                continue
-            q = self.quantiles(size, int(h))
-            for g in range(values.shape[2]):
-                target = _target(values[:, j, g], float(central[j, g]), q[g], u, self.probs)
-                out[:, j, g] = _ratio(target, values[:, j, g])
-            moved = (values[:, j] * out[:, j]).sum(axis=1)
-            target = _target(moved, float(central[j].sum()), q[-1], u, self.probs)
-            out[:, j] *= _ratio(target, moved)[:, None]
-        return out
+        # laid out (year, group, draw): each group's draws side by side, ranked in one call
+        rows = np.ascontiguousarray(values.transpose(1, 2, 0))
+        out = np.ones(rows.shape)
+        years = [j for j, h in enumerate(np.asarray(horizons)) if h > 0]
+        order = _order(rows[years].reshape(-1, draws)).reshape(len(years), *rows.shape[1:])
+        q = {j: self.quantiles(size, int(horizons[j])) for j in years}
+        for i, j in enumerate(years):
+            for g in range(rows.shape[1]):
+                target = _target(order[i, g], float(central[j, g]), q[j][g], u, self.probs)
+                out[j, g] = _ratio(target, rows[j, g])
+        moved = (rows[years] * out[years]).sum(axis=1)
+        order = _order(moved)
+        for i, j in enumerate(years):
+            target = _target(order[i], float(central[j].sum()), q[j][-1], u, self.probs)
+            out[j] *= _ratio(target, moved[i])
+        return np.ascontiguousarray(out.transpose(2, 0, 1))
 
 
-def _target(values: np.ndarray, central: float, q: np.ndarray, u: np.ndarray,
+def _order(rows: np.ndarray) -> np.ndarray:
+    """The stable ascending order of each row: a row with no two equal values has only one
+    order, which the faster unstable sort finds too; a row with ties (or NaN) is sorted
+    again stably, so tied draws keep their draw order whichever sort ran."""
+    order = np.argsort(rows, axis=-1)
+    for r in range(rows.shape[0]):
+        ranked = rows[r][order[r]]
+        if not (ranked[1:] > ranked[:-1]).all():
+            order[r] = np.argsort(rows[r], kind="stable")
+    return order
+
+
+def _target(order: np.ndarray, central: float, q: np.ndarray, u: np.ndarray,
             probs: np.ndarray) -> np.ndarray:
-    ranks = np.empty(values.size, dtype=np.int64)
-    ranks[np.argsort(values, kind="stable")] = np.arange(values.size)
-    logs = np.interp(u[ranks], probs, q)
-    return np.maximum((central + 0.5) * np.exp(logs) - 0.5, 0.0)
+    """The calibrated value of each draw from its rank: the draw ranked ``i`` (``order[i]``)
+    takes the quantile at ``u[i]``."""
+    target = np.empty(order.size)
+    target[order] = np.maximum((central + 0.5) * np.exp(np.interp(u, probs, q)) - 0.5, 0.0)
+    return target
 
 
 def _ratio(target: np.ndarray, values: np.ndarray) -> np.ndarray:

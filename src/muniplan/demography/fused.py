@@ -57,12 +57,12 @@ def project_weighted(model: DemographicModel, to_year: int, weights: np.ndarray,
     kernel = _kernel() if compiled is None or compiled else None
     if compiled and kernel is None:
         raise RuntimeError("the compiled population kernel needs numba, which is not installed")
+    prepared = kernel.prepare(model, horizons, w, alike, blocks) if kernel is not None else None
 
     def run(chunk: slice) -> None:
         if kernel is not None:
-            kernel.reduce_chunk(model, horizons, paths.k_shock[chunk], paths.fertility[chunk],
-                                paths.migration[chunk], out[chunk], offset, alike,
-                                w[:N_AGES] if alike else w)
+            kernel.reduce_chunk(prepared, paths.k_shock[chunk], paths.fertility[chunk],
+                                paths.migration[chunk], out[chunk], offset)
             return
         _project_chunk(model, horizons, paths.k_shock[chunk], paths.fertility[chunk],
                        paths.migration[chunk],
@@ -76,6 +76,28 @@ def project_weighted(model: DemographicModel, to_year: int, weights: np.ndarray,
         with ThreadPoolExecutor(max_workers=THREADS) as pool:
             list(pool.map(run, chunks))
     return out
+
+
+def service_users(sums: np.ndarray, groups: int, services: int,
+                  factors: np.ndarray | None) -> np.ndarray:
+    """Each service's users ``(draw, service, year)`` from sums laid out as
+    ``sums[draw, year, groups + group · services + service]`` (each service's weights split
+    by age group, after the ``groups`` group totals), each group's part times its factor
+    ``factors[draw, year, group]`` (None: 1), added group by group in order.
+
+    One pass over the sums in the kernel; the numpy fallback takes three (scale, sum,
+    lay out) and gives the same numbers."""
+    draws, years = sums.shape[0], sums.shape[1]
+    kernel = _kernel()
+    if kernel is not None:
+        out = np.empty((draws, services, years))
+        f = np.ones((draws, years, groups)) if factors is None else factors
+        kernel.service_users(sums, groups, services, np.ascontiguousarray(f), out)
+        return out
+    parts = sums[:, :, groups:].reshape(draws, years, groups, services)
+    if factors is not None:
+        parts = parts * factors[..., None]
+    return np.ascontiguousarray(parts.sum(axis=2).transpose(0, 2, 1))
 
 
 def _kernel():

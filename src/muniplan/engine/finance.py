@@ -31,6 +31,7 @@ import numpy as np
 from muniplan.engine.debt import minimum_instalment, minimum_instalment_1992
 from muniplan.engine.equalisation import equalised_block_grant
 from muniplan.engine.execution import Execution, execution_matrix, spend
+from muniplan.engine.finance_fast import run_loop, use_compiled
 from muniplan.engine.inputs import INCOME_KINDS, FinanceInputs
 from muniplan.engine.property_tax import CATEGORIES, income_change_fixed
 from muniplan.engine.rules import SAVINGS_INDICATORS, robek, rule_applies
@@ -71,7 +72,8 @@ def _b(x: np.ndarray, draws: int) -> np.ndarray:
 
 def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_fixed: np.ndarray,
                      rules: Sequence[Rule] = (), *, solve_savings: bool | np.ndarray = False,
-                     draws: int | None = None) -> FinanceResult:
+                     draws: int | None = None, compiled: bool | None = None,
+                     alongside: bool = False) -> FinanceResult:
     """Project the finances.
 
     ``pop_ratio`` ``(D|1, Y)``: total population over the base year's (income per
@@ -81,6 +83,11 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     balances of later years; the series then describe the path *with* those savings.
     ``solve_savings`` may also be one boolean per draw: a projection then gets the path
     without savings (False) and with them (True) from one pass of the yearly loop.
+    With ``alongside`` the series describe the path without savings and the savings need
+    of every draw comes from a second pass of the yearly loop over the same inputs (a Monte
+    Carlo run needs both; the years' inputs are made once).
+    ``compiled``: run the yearly loop compiled (:mod:`muniplan.engine.finance_kernel`) or
+    as the numpy reference below; None chooses by :func:`finance_fast.use_compiled`.
     """
     y_count = len(inp.years)
     shapes = [pop_ratio.shape[0], service_change_fixed.shape[0], inp.wage_growth.shape[0],
@@ -221,86 +228,30 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
 
     other_financial = np.broadcast_to(inp.financial_income[None, :], (d, y_count))
     managed = inp.managed_fund_index
-    cpi = _b(inp.price_growth, d)
-    if managed >= 0:
-        expected_real = np.broadcast_to(inp.expected_real_return[None, :], (d, y_count))
-        deviation = _b(inp.return_deviation, d)
-
-    # --- the yearly loop: debt, instalments, interest, result, funds -------------------
-    debt = np.empty((d, y_count))
-    instal = np.empty((d, y_count))
-    min_instal = np.empty((d, y_count))
-    interest = np.empty((d, y_count))
-    ndr = np.empty((d, y_count))
-    funds = np.empty((d, len(inp.fund_ids), y_count))
-    deficit = np.empty((d, y_count))
-    accumulated_deficit = np.empty((d, y_count))
-    fund_return = np.zeros((d, y_count))
-    return_budgeted = np.zeros((d, y_count))
-    loans_for_transfer = np.zeros((d, y_count))
-    savings = np.zeros((d, y_count))
-    savings_reason = np.full((d, y_count), FEASIBLE)
-    debt_prev = np.full(d, float(inp.opening_debt))
-    assets_prev = np.full(d, float(inp.opening_assets))
-    life_prev = np.full(d, float(inp.opening_useful_life))
-    funds_prev = np.broadcast_to(inp.fund_opening, (d, len(inp.fund_ids))).copy()
-    acc_prev = np.zeros(d)
+    flows = {"income": income, "opex": opex, "depreciation": depreciation,
+             "assets_end": assets_end, "w_life_end": w_life_end, "rate": rate,
+             "cpi": _b(inp.price_growth, d),
+             "deviation": _b(inp.return_deviation, d) if managed >= 0
+             else np.zeros((1, y_count)),
+             "new_loans": new_loans, "transfer": transfer}
+    loop = run_loop if use_compiled(compiled, d) else _numpy_loop
+    out = _loop_outputs(d, y_count, len(inp.fund_ids))
+    if alongside:
+        # the savings need from a second pass of the loop over the same inputs; the
+        # series describe the path without it
+        solved = _loop_outputs(d, y_count, len(inp.fund_ids))
+        loop(inp, rules, np.ones(d, dtype=bool),
+             {**flows, "new_loans": new_loans.copy(), "transfer": transfer.copy()}, solved)
+        loop(inp, rules, np.zeros(d, dtype=bool), flows, out)
+        savings, savings_reason = solved["savings"], solved["reason"]
+    else:
+        loop(inp, rules, solve_rows, flows, out)
+        savings, savings_reason = out["savings"], out["reason"]
+    debt, instal, min_instal = out["debt"], out["instal"], out["min_instal"]
+    interest, ndr, funds, deficit = out["interest"], out["ndr"], out["funds"], out["deficit"]
+    accumulated_deficit, fund_return = out["accumulated"], out["fund_return"]
+    return_budgeted, loans_for_transfer = out["return_budgeted"], out["loans_for_transfer"]
     roles = np.array(inp.fund_roles)
-    for i in range(y_count):
-        if inp.law_regime == "2018":
-            safe_assets = np.where(assets_prev > 0, assets_prev, np.nan)
-            m = minimum_instalment(debt_prev, depreciation[:, i], safe_assets)
-            m = np.where(np.isnan(m), debt_prev / np.maximum(life_prev, 1.0), m)
-        else:
-            m = minimum_instalment_1992(debt_prev, np.maximum(life_prev, 1.0))
-        min_instal[:, i] = m
-        instal[:, i] = np.minimum(debt_prev, m + inp.extra_instalments)
-        debt_i = debt_prev + new_loans[:, i] - instal[:, i]
-        interest[:, i] = rate[:, i] * (debt_prev + debt_i) / 2.0
-        held = np.zeros((d, len(inp.fund_ids)))  # the fund return's own dispositions
-        fin = other_financial[:, i].copy()
-        if managed >= 0:
-            balance = funds_prev[:, managed]
-            return_budgeted[:, i] = balance * (expected_real[:, i] + cpi[:, i])
-            fund_return[:, i] = return_budgeted[:, i] + balance * deviation[:, i]
-            fin = fin + fund_return[:, i]
-            held[:, managed] = balance * cpi[:, i]  # keeps the fund's real value
-            held[:, inp.return_buffer_index] += balance * deviation[:, i]
-        ndr0 = income[:, i] + fin - opex[:, i] - interest[:, i] - instal[:, i]
-        year = _Year(funds_prev + held, acc_prev, inp.fund_roles, inp.reserve_fund_index,
-                     transfer[:, i], inp.transfer_limit, held.sum(axis=1))
-
-        s = np.zeros(d)
-        if solving:
-            applicable = [r for r in rules if r.indicator in SAVINGS_INDICATORS
-                          and rule_applies(r, inp, i)]
-            if applicable:
-                s, savings_reason[:, i] = savings_for_year(applicable, _year_state(
-                    year, ndr0, income[:, i], funds_prev, acc_prev, inp.fund_roles,
-                    inp.reserve_fund_index))
-        if not solve_rows.all():
-            s = np.where(solve_rows, s, 0.0)
-            savings_reason[~solve_rows, i] = FEASIBLE
-        savings[:, i] = s
-        # a year no cut of up to half the income can rescue has no savings need (NaN); it
-        # is carried on uncut, so its deficit shows in the balances of the years after it
-        s = np.where(np.isnan(s), 0.0, s)
-        ndr[:, i] = ndr0 + s
-        new_funds, dfc, acc, moved = year.dispose(ndr[:, i])
-        # the transfer operations could not carry is borrowed at the year end
-        short = transfer[:, i] - moved
-        loans_for_transfer[:, i] = short
-        transfer[:, i] = moved
-        new_loans[:, i] += short
-        debt[:, i] = debt_i + short
-        funds[:, :, i] = new_funds
-        deficit[:, i] = dfc
-        accumulated_deficit[:, i] = acc
-        debt_prev = debt[:, i]
-        assets_prev = assets_end[:, i]
-        life_prev = w_life_end[:, i]
-        funds_prev = new_funds
-        acc_prev = acc
 
     # what follows from the loop's balances, for all years at once
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -383,10 +334,105 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         series["fund_return"] = fund_return
         series["fund_return_budgeted"] = return_budgeted
         series["fund_return_deviation"] = fund_return - return_budgeted
-    if solving:
+    if solving and not alongside:
         series["savings"] = savings
+    solving = solving or alongside
     return FinanceResult(inp.years, series, savings if solving else None,
                          savings_reason if solving else None, by_place)
+
+
+def _loop_outputs(d: int, y: int, f: int) -> dict[str, np.ndarray]:
+    """The arrays the yearly loop fills, ``(D, Y)`` (``funds`` ``(D, F, Y)``)."""
+    out = {k: np.empty((d, y)) for k in ("debt", "instal", "min_instal", "interest", "ndr",
+                                          "deficit", "accumulated")}
+    out.update({k: np.zeros((d, y)) for k in ("fund_return", "return_budgeted",
+                                              "loans_for_transfer", "savings")})
+    out["funds"] = np.empty((d, f, y))
+    out["reason"] = np.full((d, y), FEASIBLE)
+    return out
+
+
+def _numpy_loop(inp: FinanceInputs, rules: Sequence[Rule], solve_rows: np.ndarray,
+                flows: dict[str, np.ndarray], out: dict[str, np.ndarray]) -> None:
+    """The yearly loop, vectorised over draws: the reference the compiled loop
+    (:mod:`muniplan.engine.finance_kernel`) is tested against. ``new_loans`` and
+    ``transfer`` in ``flows`` change in place (the transfer operations could not carry is
+    borrowed)."""
+    d, y_count = out["debt"].shape
+    income, opex, depreciation = flows["income"], flows["opex"], flows["depreciation"]
+    assets_end, w_life_end, rate = flows["assets_end"], flows["w_life_end"], flows["rate"]
+    cpi, deviation = flows["cpi"], flows["deviation"]
+    new_loans, transfer = flows["new_loans"], flows["transfer"]
+    managed = inp.managed_fund_index
+    other_financial = np.broadcast_to(inp.financial_income[None, :], (d, y_count))
+    if managed >= 0:
+        expected_real = np.broadcast_to(inp.expected_real_return[None, :], (d, y_count))
+    debt, instal, min_instal = out["debt"], out["instal"], out["min_instal"]
+    interest, ndr, funds, deficit = out["interest"], out["ndr"], out["funds"], out["deficit"]
+    accumulated_deficit, fund_return = out["accumulated"], out["fund_return"]
+    return_budgeted, loans_for_transfer = out["return_budgeted"], out["loans_for_transfer"]
+    savings, savings_reason = out["savings"], out["reason"]
+    solving = bool(solve_rows.any())
+    debt_prev = np.full(d, float(inp.opening_debt))
+    assets_prev = np.full(d, float(inp.opening_assets))
+    life_prev = np.full(d, float(inp.opening_useful_life))
+    funds_prev = np.broadcast_to(inp.fund_opening, (d, len(inp.fund_ids))).copy()
+    acc_prev = np.zeros(d)
+    for i in range(y_count):
+        if inp.law_regime == "2018":
+            safe_assets = np.where(assets_prev > 0, assets_prev, np.nan)
+            m = minimum_instalment(debt_prev, depreciation[:, i], safe_assets)
+            m = np.where(np.isnan(m), debt_prev / np.maximum(life_prev, 1.0), m)
+        else:
+            m = minimum_instalment_1992(debt_prev, np.maximum(life_prev, 1.0))
+        min_instal[:, i] = m
+        instal[:, i] = np.minimum(debt_prev, m + inp.extra_instalments)
+        debt_i = debt_prev + new_loans[:, i] - instal[:, i]
+        interest[:, i] = rate[:, i] * (debt_prev + debt_i) / 2.0
+        held = np.zeros((d, len(inp.fund_ids)))  # the fund return's own dispositions
+        fin = other_financial[:, i].copy()
+        if managed >= 0:
+            balance = funds_prev[:, managed]
+            return_budgeted[:, i] = balance * (expected_real[:, i] + cpi[:, i])
+            fund_return[:, i] = return_budgeted[:, i] + balance * deviation[:, i]
+            fin = fin + fund_return[:, i]
+            held[:, managed] = balance * cpi[:, i]  # keeps the fund's real value
+            held[:, inp.return_buffer_index] += balance * deviation[:, i]
+        ndr0 = income[:, i] + fin - opex[:, i] - interest[:, i] - instal[:, i]
+        year = _Year(funds_prev + held, acc_prev, inp.fund_roles, inp.reserve_fund_index,
+                     transfer[:, i], inp.transfer_limit, held.sum(axis=1))
+
+        s = np.zeros(d)
+        if solving:
+            applicable = [r for r in rules if r.indicator in SAVINGS_INDICATORS
+                          and rule_applies(r, inp, i)]
+            if applicable:
+                s, savings_reason[:, i] = savings_for_year(applicable, _year_state(
+                    year, ndr0, income[:, i], funds_prev, acc_prev, inp.fund_roles,
+                    inp.reserve_fund_index))
+        if not solve_rows.all():
+            s = np.where(solve_rows, s, 0.0)
+            savings_reason[~solve_rows, i] = FEASIBLE
+        savings[:, i] = s
+        # a year no cut of up to half the income can rescue has no savings need (NaN); it
+        # is carried on uncut, so its deficit shows in the balances of the years after it
+        s = np.where(np.isnan(s), 0.0, s)
+        ndr[:, i] = ndr0 + s
+        new_funds, dfc, acc, moved = year.dispose(ndr[:, i])
+        # the transfer operations could not carry is borrowed at the year end
+        short = transfer[:, i] - moved
+        loans_for_transfer[:, i] = short
+        transfer[:, i] = moved
+        new_loans[:, i] += short
+        debt[:, i] = debt_i + short
+        funds[:, :, i] = new_funds
+        deficit[:, i] = dfc
+        accumulated_deficit[:, i] = acc
+        debt_prev = debt[:, i]
+        assets_prev = assets_end[:, i]
+        life_prev = w_life_end[:, i]
+        funds_prev = new_funds
+        acc_prev = acc
 
 
 def _equalisation(inp: FinanceInputs, income: dict[str, np.ndarray], pop: np.ndarray,

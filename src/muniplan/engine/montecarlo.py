@@ -24,7 +24,7 @@ from threadpoolctl import threadpool_limits
 
 from muniplan.demography import DEFAULT_GROUPS, parse_groups
 from muniplan.demography.calibration import Calibration, size_class
-from muniplan.demography.fused import project_weighted
+from muniplan.demography.fused import project_weighted, service_users
 from muniplan.engine.demand import N_AGES, coverage_weights, plan_model, service_change
 from muniplan.engine.finance import project_finances
 from muniplan.engine.inputs import FinanceInputs
@@ -187,6 +187,7 @@ def _population_stage(plan: Plan, u: FinanceUncertainty, seed: np.random.SeedSeq
         parts += [services * groups[:, g:g + 1] for g in range(k)]
     weights = np.concatenate(parts, axis=1)
     sums = project_weighted(model, last, weights, first_year=first, draws=draws, seed=seed)
+    factors = None
     if u.population and u.population_calibrated:
         centre = project_weighted(model, last, groups, first_year=plan.base_year, draws=1,
                                   seed=None)[0]
@@ -194,19 +195,31 @@ def _population_stage(plan: Plan, u: FinanceUncertainty, seed: np.random.SeedSeq
             sums[:, :, :k], centre[first - plan.base_year:],
             np.arange(first, last + 1) - plan.base_year, size_class(float(centre[0].sum())))
         sums[:, :, :k] *= factors
-        if services is not None:
-            n = services.shape[1]
-            for g in range(k):
-                sums[:, :, k + g * n:k + (g + 1) * n] *= factors[:, :, g:g + 1]
     users = None
     if services is not None:
-        n = services.shape[1]
-        users = sum(sums[:, :, k + g * n:k + (g + 1) * n] for g in range(k)).transpose(0, 2, 1)
-    by_group = {label: sums[:, :, g] for g, (label, _) in enumerate(spans)}
-    by_group["total"] = total = sums[:, :, :k].sum(axis=2)
-    qs = {name: np.quantile(v, QUANTILES, axis=0) for name, v in by_group.items()}
-    pop_q = {f"{q:g}": {name: v[i] for name, v in qs.items()} for i, q in enumerate(QUANTILES)}
+        users = service_users(sums, k, services.shape[1], factors)
+    total = sums[:, :, :k].sum(axis=2)
+    pop_q = _group_quantiles([label for label, _ in spans], sums[:, :, :k], total)
     return total / total[:, :1], users, pop_q
+
+
+def _group_quantiles(labels: list[str], groups: np.ndarray, total: np.ndarray
+                     ) -> dict[str, dict[str, np.ndarray]]:
+    """:data:`QUANTILES` of each age group ``groups[draw, year, group]`` and of the total
+    over the draws: ``{quantile: {label: (year,)}}``.
+
+    Each year's draws are sorted once, side by side in memory, and the quantiles read
+    from the sorted rows: the same numbers as ``np.quantile`` of the unsorted draws (its
+    selection on sorted rows is quick), for a third of the time of selecting each quantile
+    from unsorted, strided columns."""
+    rows = np.empty((groups.shape[2] + 1, groups.shape[1], groups.shape[0]))
+    rows[:-1] = groups.transpose(2, 1, 0)
+    rows[-1] = total.T
+    rows.sort(axis=-1)
+    qs = np.quantile(rows, QUANTILES, axis=-1)  # (quantile, label, year)
+    names = [*labels, "total"]
+    return {f"{q:g}": {name: qs[i, g] for g, name in enumerate(names)}
+            for i, q in enumerate(QUANTILES)}
 
 
 def population_calibration() -> Calibration:
@@ -265,9 +278,9 @@ def _run_draws(plan: Plan, inp: FinanceInputs, levers: Levers, *, draws: int, se
     change, _ = service_change(plan, drawn, None, ratio, levers, users=users)
     del users
     step("finanser")
-    base = project_finances(drawn, ratio, change, plan.rules, draws=draws)
+    # the path without savings and, on a second pass of the year loop over the same
+    # inputs, each draw's savings need
+    base = project_finances(drawn, ratio, change, plan.rules, draws=draws, alongside=True)
     step("innsparingsbehov")
-    solved = project_finances(drawn, ratio, change, plan.rules, solve_savings=True,
-                              draws=draws)
     series = {k: np.ascontiguousarray(base.series[k]) for k in KEPT_SERIES if k in base.series}
-    return MonteCarloResult(drawn, series, solved.savings_need, pop_q, u.describe())
+    return MonteCarloResult(drawn, series, base.savings_need, pop_q, u.describe())

@@ -150,7 +150,8 @@ def savings_for_year(rules: Sequence[Rule], state: YearState, *, method: str = "
     if method == "bisection":
         return bisection(rules, state)
     zero = np.zeros_like(state.ndr0)
-    if state.ok(rules, zero).all():  # the usual case: no cut needed in any draw
+    enough = state.ok(rules, zero)  # no cut needed: the need is 0, not a rounding above it
+    if enough.all():  # the usual case
         return zero, np.full(len(zero), FEASIBLE)
     lower = [r if r.operator != "=" else r.model_copy(update={"operator": ">="})
              for r in rules if r.operator in (">=", ">", "=")]
@@ -171,7 +172,7 @@ def savings_for_year(rules: Sequence[Rule], state: YearState, *, method: str = "
         broken = feasible & ~held.all(axis=0)
         reason = np.where(broken, NOT_BY_CUTS, reason)
         need = np.where(broken, np.nan, need)
-    return need, reason
+    return np.where(enough, 0.0, need), np.where(enough, FEASIBLE, reason)
 
 
 def closed_form(rules: Sequence[Rule], state: YearState) -> tuple[np.ndarray, np.ndarray]:

@@ -20,11 +20,13 @@ from math import isfinite
 
 import numpy as np
 
+from muniplan.engine.memo import per_plan
 from muniplan.engine.projection import Projection, project
 from muniplan.engine.property_tax import max_rate
 from muniplan.engine.rules import BALANCE_RULE, ROBEK_RULE
 from muniplan.plan.model import Plan, Scenario
 from muniplan.plan.parameters import PlanIds, parse_set
+from muniplan.plan.simulator_limits import DEFAULTS
 
 NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
 """A choice as typed: digits with an optional sign and decimals (no exponents, no 'nan')."""
@@ -32,27 +34,7 @@ NUMBER = re.compile(r"^[-+]?\d+(\.\d+)?$")
 LONG_VIEW = (2030, 2040)
 """The years a citizen sees beside the plan period: the issue's 'see 2040'."""
 
-SECTOR_LIMIT = 10.0
-"""Percent a sector's frame may move either way. Assumption: a tenth of a frame is about the
-largest change a kommune makes in one budget (Bærum's own reallocations are smaller); it keeps
-a citizen's budget recognisable as this plan."""
-
-LONG_TERM_LIMIT = 30.0
-"""Percent the long-term investment level may move either way. Assumption: the LDIP's stress
-test 3 moves the second decade's level by about half (1.5 → 2.3 bn); 30 % keeps the choice
-within that tested range."""
-
-AREA_LIMIT = 10.0
-"""Percent a program area's frame may move either way, on top of its sector's change.
-Assumption: as for a sector — a tenth of a frame in one budget — so moving money between
-areas of one sector stays within what a kommune does in one year."""
-
 AREA_PREFIX = "omrade-"
-
-FEE_LIMIT = 10.0
-"""Percent fees may move either way. Assumption: many fees are capped by law — the national
-maximum price for barnehage, selvkost for water, sewage and waste — so a kommune's room is
-small; a tenth either way is generous."""
 
 PROPERTY_TAX_LEVERS = (("eiendomsskatt-bolig", "housing", "Eiendomsskatt på bolig og fritidsbolig"),
                       ("eiendomsskatt-annen", "other", "Eiendomsskatt på annen eiendom"))
@@ -62,11 +44,6 @@ the tax bases (``finance.property_tax``)."""
 
 FIRST_YEAR_PROMILLE = 2.0
 """§ 11 første ledd: the first year a kommune writes out eiendomsskatt, at most 2 ‰."""
-
-DELAY_LIMIT = 3
-"""Years the plan period's projects may be postponed. Assumption: a project postponed more
-than one plan period (four years) is in practice a different project."""
-
 
 class ChoiceError(ValueError):
     """A choice outside its lever's range, not a number, or a lever the plan does not offer:
@@ -108,27 +85,42 @@ class Lever:
         return round(steps) * self.step
 
 
+def limits(plan: Plan) -> dict[str, float]:
+    """How far each lever may move either way: the plan's ``simulator:`` block, else the
+    defaults of ``plan/simulator_limits.py`` (assumptions with their reasons there)."""
+    chosen = plan.simulator
+    return {k: float(getattr(chosen, k)) if chosen else v for k, v in DEFAULTS.items()}
+
+
 def levers(plan: Plan) -> list[Lever]:
     """The levers of ``plan``: each sector's frame, its program areas' frames, fees, the
     investment programme's pace. Sectors come before their areas, so an area's percent
-    applies on top of its sector's (as ``--set`` texts apply in order)."""
-    out = _frame_levers(plan)
+    applies on top of its sector's (as ``--set`` texts apply in order). A limit of 0 in
+    the plan takes its lever away."""
+    return list(_levers(plan))
+
+
+@per_plan
+def _levers(plan: Plan) -> tuple[Lever, ...]:
+    """Every request reads, checks and writes choices against the levers: made once per plan."""
+    most = limits(plan)
+    out = _frame_levers(plan, most["sector_frame"], most["area_frame"])
     out += _property_tax_levers(plan)
     fees = sum(float(i.amount) for i in plan.income if i.id == "fees")
-    if fees > 0:
+    if fees > 0 and most["fees"]:
         source = "; ".join(i.source for i in plan.income if i.id == "fees" and i.source)
         out.append(Lever("gebyrer", "percent", "income", "Brukerbetalinger og gebyrer",
-                         -FEE_LIMIT, FEE_LIMIT, 1, fees, source or None, fee_year(plan)))
-    if plan.investments:
+                         -most["fees"], most["fees"], 1, fees, source or None, fee_year(plan)))
+    if plan.investments and most["delay"]:
         out.append(Lever("utsettelse", "years", "investments",
-                         "Utsettelse av periodens investeringsprosjekter", 0, DELAY_LIMIT, 1))
-    if plan.long_term_investments:
+                         "Utsettelse av periodens investeringsprosjekter", 0, most["delay"], 1))
+    if plan.long_term_investments and most["long_term_investments"]:
         level = float(plan.long_term_investments[0].amount)
+        most_lt = most["long_term_investments"]
         out.append(Lever("langsiktige-investeringer", "percent", "investments",
-                         "Investeringsnivået etter planperioden", -LONG_TERM_LIMIT,
-                         LONG_TERM_LIMIT, 5, level,
+                         "Investeringsnivået etter planperioden", -most_lt, most_lt, 5, level,
                          plan.long_term_investments[0].source))
-    return out
+    return tuple(out)
 
 
 def _property_tax_levers(plan: Plan) -> list[Lever]:
@@ -147,22 +139,22 @@ def _property_tax_levers(plan: Plan) -> list[Lever]:
     return out
 
 
-def _frame_levers(plan: Plan) -> list[Lever]:
+def _frame_levers(plan: Plan, sector_limit: float, area_limit: float) -> list[Lever]:
     """A lever per sector with a frame, then one per program area of the sectors with more
-    than one (a sector's only area would repeat the sector's lever)."""
+    than one (a sector's only area would repeat the sector's lever); none at a limit of 0."""
     first = plan.period.first
     sectors, areas = [], []
     for s in plan.sectors:
         frames = [(a, float(a.operating_frame.get(first, 0.0))) for a in s.program_areas]
         frame = sum(f for _, f in frames)
-        if frame <= 0:
+        if frame <= 0 or not sector_limit:
             continue
         sources = sorted({a.source for a in s.program_areas if a.source})
-        sectors.append(Lever(f"ramme-{s.id}", "percent", "frames", s.name, -SECTOR_LIMIT,
-                             SECTOR_LIMIT, 0.5, frame, "; ".join(sources) or None))
-        if sum(1 for _, f in frames if f > 0) > 1:
-            areas += [Lever(f"{AREA_PREFIX}{a.id}", "percent", "areas", a.name, -AREA_LIMIT,
-                            AREA_LIMIT, 0.5, f, a.source, parent=f"ramme-{s.id}")
+        sectors.append(Lever(f"ramme-{s.id}", "percent", "frames", s.name, -sector_limit,
+                             sector_limit, 0.5, frame, "; ".join(sources) or None))
+        if area_limit and sum(1 for _, f in frames if f > 0) > 1:
+            areas += [Lever(f"{AREA_PREFIX}{a.id}", "percent", "areas", a.name, -area_limit,
+                            area_limit, 0.5, f, a.source, parent=f"ramme-{s.id}")
                       for a, f in frames if f > 0]
     return sectors + areas
 
@@ -246,10 +238,18 @@ def _property_tax_sets(plan: Plan, lever: Lever, promille: float) -> list[str]:
 
 def scenario(plan: Plan, choices: Mapping[str, float]) -> Scenario:
     """The choices as one scenario, built exactly as the command line builds ``--set``."""
-    ids = PlanIds.of(plan)
-    sets = tuple(parse_set(t, ids, plan.amount_scale) for t in overrides(plan, choices))
+    return _scenario(plan, tuple(overrides(plan, choices)))
+
+
+def _scenario(plan: Plan, texts: Sequence[str]) -> Scenario:
+    ids = _plan_ids(plan)
+    sets = tuple(parse_set(t, ids, plan.amount_scale) for t in texts)
     return Scenario(id="innbygger", name="Innbyggerens budsjett", kind="alternative",
                     assumption="a citizen's choices in the budget simulator", overrides=sets)
+
+
+_plan_ids = per_plan(PlanIds.of)
+"""The plan's ids, which every choice's ``--set`` texts are checked against: once per plan."""
 
 
 @dataclass(frozen=True)
@@ -307,14 +307,17 @@ class Outcome:
 def simulate(plan: Plan, choices: Mapping[str, float]) -> Outcome:
     """Project ``plan`` to its horizon with ``choices`` (deterministic, one draw) and read
     the outcome."""
-    sc = scenario(plan, choices)
+    texts = tuple(overrides(plan, choices))
+    sc = _scenario(plan, texts)
     scenarios: Sequence[Scenario] = (sc,) if sc.overrides else ()
     proj = project(plan, scenarios=scenarios)
-    return outcome(plan, proj, choices)
+    return outcome(plan, proj, choices, texts)
 
 
-def outcome(plan: Plan, proj: Projection, choices: Mapping[str, float]) -> Outcome:
-    """The figures a citizen sees, picked from ``proj`` (the proposal's, with no choices)."""
+def outcome(plan: Plan, proj: Projection, choices: Mapping[str, float],
+            sets: Sequence[str] | None = None) -> Outcome:
+    """The figures a citizen sees, picked from ``proj`` (the proposal's, with no choices);
+    ``sets``: the choices' ``--set`` texts, if the caller has them already."""
     years = list(proj.years)
     period = tuple(y for y in years if plan.period.first <= y <= plan.period.last)
     long_years = tuple(y for y in LONG_VIEW if y in years and y > plan.period.last)
@@ -337,7 +340,7 @@ def outcome(plan: Plan, proj: Projection, choices: Mapping[str, float]) -> Outco
                                       if r.id in (BALANCE_RULE, ROBEK_RULE))
     return Outcome(
         choices={k: float(v) for k, v in choices.items() if v},
-        sets=tuple(overrides(plan, choices)),
+        sets=tuple(overrides(plan, choices) if sets is None else sets),
         gap=max(gap, 0.0), gap_year=gap_year if gap > 0.5 else None, balanced=balanced,
         period_years=period, long_years=long_years, savings_need=need,
         net_result_ratio=pick("net_operating_result_ratio"), debt_ratio=pick("debt_ratio"),

@@ -1,15 +1,19 @@
 """A workbook written by ``excel_write`` (and edited by a person) back into a plan folder.
 
-Import is strict: a bad cell raises :class:`PlanError` naming the sheet and cell
-(``Investeringer!F7``), and the folder is validated with the plan loader before anything is
-written; an error the loader finds in a CSV row is mapped back to its sheet and cell.
-Headers may be the Norwegian labels or the field names.
+Import is strict: a bad cell is a :class:`PlanError` naming the sheet, the cell
+(``Investeringer!F7``) and its column's header, and the folder is validated with the plan
+loader before anything is written; an error the loader finds in a CSV row is mapped back to
+its sheet and cell. Every bad cell of every sheet is collected and reported together (a
+finance officer fixes them in one sitting); only a workbook without bad cells is handed to
+the loader, whose errors are reported together in their turn. Headers may be the Norwegian
+labels or the field names.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -21,6 +25,7 @@ from muniplan.plan.excel_layout import (
     CSV_SHEETS,
     LAYOUT_SHEET,
     LAYOUT_VERSION,
+    RECORD_SHEETS,
     YEAR,
     field_names,
     header_labels,
@@ -35,6 +40,7 @@ NUMBER_KINDS = ("money", "whole", "fraction", "number")
 class _Reader:
     def __init__(self, data: bytes, origin: str) -> None:
         self.origin = origin
+        self.problems = Problems()
         try:
             self.wb = load_workbook(io.BytesIO(data), data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a non-workbook
@@ -68,6 +74,7 @@ class _Reader:
         return head, body
 
     def number(self, sheet: str, row: int, col: int, head: str, v: Any) -> Any:
+        """The cell's number; a cell that is not one is collected and read as empty."""
         if v is None:
             return None
         if isinstance(v, bool) or not isinstance(v, int | float):
@@ -75,61 +82,82 @@ class _Reader:
                 return _num(float(str(v).replace("\u00a0", "").replace(" ", "")
                                   .replace(",", ".")))
             except ValueError:
-                raise self.err("not a number", sheet, row, col, field=head,
-                               expected="a number", found=v) from None
+                self.problems.add(self.err(
+                    "not a number", sheet, row, col, field=header_labels(sheet).get(head, head),
+                    expected="a number", found=v))
+                return None
         return _num(v)
+
+    def bad_since(self, count: int) -> bool:
+        """Whether a cell error was collected since there were ``count``."""
+        return len(self.problems.found) > count
 
 
 def _num(v: float | int) -> float | int:
     return int(v) if isinstance(v, float) and v.is_integer() else v
 
 
+@dataclass
+class _Parts:
+    """What the sheets hold, gathered sheet by sheet into the plan folder's files."""
+
+    plan_cells: dict[str, Any] = field(default_factory=dict)
+    plan_lists: set[str] = field(default_factory=set)
+    records: dict[str, Any] = field(default_factory=dict)
+    prio: dict[str, Any] = field(default_factory=lambda: {"priority_areas": []})
+    files: dict[str, str] = field(default_factory=dict)
+
+
 def read_workbook(data: bytes, origin: str = "workbook.xlsx") -> dict[str, str]:
     """A plan folder's files from a workbook of the export layout, validated by the plan
-    loader. Raises :class:`PlanError` with the sheet and cell of each problem."""
+    loader. Raises :class:`PlanError` (several: :class:`PlanErrors`) with the sheet, cell
+    and header of each problem."""
     r = _Reader(data, origin)
-    layout = _layout(r)
-    plan_cells: dict[str, Any] = {}
-    plan_lists: set[str] = set()
-    records: dict[str, list[dict[str, Any]]] = {}
-    prio: dict[str, Any] = {"priority_areas": []}
-    files: dict[str, str] = {}
-    problems = Problems()
-    for sheet, kind, fname, key, lists in layout:
-        if kind == "kv":
-            _read_kv(r, sheet, plan_cells, plan_lists)
-        elif kind == "assumptions":
-            records["assumptions"] = _read_assumptions(r, sheet, lists)  # type: ignore[assignment]
-        elif kind == "records":
-            records[key] = _read_records(r, sheet, lists)
-        elif kind == "children":
-            _attach(r, sheet, records, key, _read_records(r, sheet, lists))
-        elif kind == "csv":
-            files[fname] = _read_csv(r, sheet, CSV_SHEETS[fname], problems)
-        elif kind == "priority_areas":
-            prio["priority_areas"] = _read_records(r, sheet, lists)
-        elif kind in ("measures", "targets"):
-            _read_priority_items(r, sheet, kind, key, lists, prio["priority_areas"])
-        elif kind == "text":
-            files[fname] = "\n".join("" if v[0] is None else str(v[0])
-                                     for v in r.wb[sheet].iter_rows(values_only=True))
-        elif kind != "info":
-            raise PlanError("unknown sheet layout", file=origin, sheet=LAYOUT_SHEET,
-                            expected="kv, assumptions, records, csv, text or info", found=kind)
-    problems.check()
-    plan = unflatten(plan_cells, plan_lists)
-    for key, items in records.items():
+    parts = _Parts()
+    for sheet, kind, fname, key, lists in _layout(r):
+        with r.problems.guard():  # a sheet that cannot be read at all: the next one still is
+            _read_sheet(r, parts, sheet, kind, fname, key, lists)
+    r.problems.check()
+    plan = unflatten(parts.plan_cells, parts.plan_lists)
+    for key, items in parts.records.items():
         if key == "opening.funds":
             plan.setdefault("opening", {})["funds"] = items
         else:
             plan[key] = items
+    files = parts.files
     files["plan.yaml"] = yaml.safe_dump(plan, allow_unicode=True, sort_keys=False)
-    files["priorities.yaml"] = yaml.safe_dump(prio, allow_unicode=True, sort_keys=False)
+    files["priorities.yaml"] = yaml.safe_dump(parts.prio, allow_unicode=True,
+                                              sort_keys=False)
     try:
         load_files(files, origin=origin)
     except PlanError as exc:
         raise _locate(r, exc) from None
     return files
+
+
+def _read_sheet(r: _Reader, parts: _Parts, sheet: str, kind: str, fname: str, key: str,
+                lists: set[str]) -> None:
+    """One sheet of the layout into ``parts``; its bad cells into ``r.problems``."""
+    if kind == "kv":
+        _read_kv(r, sheet, parts.plan_cells, parts.plan_lists)
+    elif kind == "assumptions":
+        parts.records["assumptions"] = _read_assumptions(r, sheet, lists)
+    elif kind == "records":
+        parts.records[key] = _read_records(r, sheet, lists)
+    elif kind == "children":
+        _attach(r, sheet, parts.records, key, _read_records(r, sheet, lists, keep_row=True))
+    elif kind == "csv":
+        parts.files[fname] = _read_csv(r, sheet, CSV_SHEETS[fname], r.problems)
+    elif kind == "priority_areas":
+        parts.prio["priority_areas"] = _read_records(r, sheet, lists)
+    elif kind in ("measures", "targets"):
+        _read_priority_items(r, sheet, kind, key, lists, parts.prio["priority_areas"])
+    elif kind == "text":
+        parts.files[fname] = "\n".join("" if v[0] is None else str(v[0])
+                                       for v in r.wb[sheet].iter_rows(values_only=True))
+    elif kind != "info":
+        raise PlanError("unknown sheet layout", file=r.origin, sheet=LAYOUT_SHEET,
+                        expected="kv, assumptions, records, csv, text or info", found=kind)
 
 
 def _layout(r: _Reader) -> list[tuple[str, str, str, str, set[str]]]:
@@ -157,23 +185,32 @@ def _read_kv(r: _Reader, sheet: str, cells: dict[str, Any], lists: set[str]) -> 
                     found=", ".join(head))
     for row, (path, value, kind, *_) in body:
         if not path:
-            raise r.err("missing required cell", sheet, row, 1, field="felt")
-        if kind == "tall":
-            value = r.number(sheet, row, 2, "verdi", value)
-        elif kind == "bool" and not isinstance(value, bool) and value is not None:
-            if str(value).lower() not in ("true", "false", "sann", "usann", "ja", "nei"):
-                raise r.err("not true or false", sheet, row, 2, expected="TRUE or FALSE",
-                            found=value)
-            value = str(value).lower() in ("true", "sann", "ja")
-        elif kind == "liste":
-            lists.add(str(path))
-        elif kind == "yaml" and isinstance(value, str):
-            try:
-                value = yaml.safe_load(value)
-            except yaml.YAMLError:
-                raise r.err("not valid YAML", sheet, row, 2, field=str(path),
-                            expected="the value as written by the export", found=value) from None
-        cells[str(path)] = value
+            r.problems.add(r.err("missing required cell", sheet, row, 1, field="felt",
+                                 expected="the field's name, as exported"))
+            continue
+        with r.problems.guard():
+            cells[str(path)] = _kv_value(r, sheet, row, str(path), value, kind, lists)
+
+
+def _kv_value(r: _Reader, sheet: str, row: int, path: str, value: Any, kind: Any,
+              lists: set[str]) -> Any:
+    """The value of one field of a key-value sheet (column B) by its type (column C)."""
+    if kind == "tall":
+        return r.number(sheet, row, 2, path, value)
+    if kind == "bool" and not isinstance(value, bool) and value is not None:
+        if str(value).lower() not in ("true", "false", "sann", "usann", "ja", "nei"):
+            raise r.err("not true or false", sheet, row, 2, field=path,
+                        expected="TRUE or FALSE", found=value)
+        return str(value).lower() in ("true", "sann", "ja")
+    if kind == "liste":
+        lists.add(path)
+    elif kind == "yaml" and isinstance(value, str):
+        try:
+            return yaml.safe_load(value)
+        except yaml.YAMLError:
+            raise r.err("not valid YAML", sheet, row, 2, field=path,
+                        expected="the value as written by the export", found=value) from None
+    return value
 
 
 def _read_assumptions(r: _Reader, sheet: str, lists: set[str]) -> dict[str, Any]:
@@ -182,7 +219,10 @@ def _read_assumptions(r: _Reader, sheet: str, lists: set[str]) -> dict[str, Any]
     for row, vals in body:
         name = vals[0]
         if not name:
-            raise r.err("missing required cell", sheet, row, 1, field="navn")
+            r.problems.add(r.err("missing required cell", sheet, row, 1, field="navn",
+                                 expected="the assumption's name, as exported"))
+            continue
+        before = len(r.problems.found)
         cells: dict[str, Any] = {}
         values: dict[int, Any] = {}
         for j, (h, v) in enumerate(zip(head, vals, strict=True), start=1):
@@ -194,15 +234,21 @@ def _read_assumptions(r: _Reader, sheet: str, lists: set[str]) -> dict[str, Any]
                     values[int(h)] = n
             else:
                 cells[h] = v
-        if not values:
-            raise r.err("an assumption without any value", sheet, row, 4,
-                        expected="a value in at least one year column")
+        if not values and not r.bad_since(before):
+            first = next((j for j, h in enumerate(head, start=1) if YEAR.match(h)), 2)
+            r.problems.add(r.err("an assumption without any value", sheet, row, first,
+                                 field=str(name),
+                                 expected="a value in at least one year column"))
+            continue
         out[str(name)] = {**unflatten(cells, lists), "values": values}
     return out
 
 
-def _read_records(r: _Reader, sheet: str, lists: set[str], year_field: str | None = None
-                  ) -> list[dict[str, Any]]:
+def _read_records(r: _Reader, sheet: str, lists: set[str], year_field: str | None = None,
+                  keep_row: bool = False) -> list[dict[str, Any]]:
+    """The sheet's rows as records; with ``keep_row`` (or ``year_field``) each keeps its
+    row number under ``__row``. A row without its id is collected as an error and left
+    out."""
     head, body = r.table(sheet)
     items = []
     for row, vals in body:
@@ -216,29 +262,36 @@ def _read_records(r: _Reader, sheet: str, lists: set[str], year_field: str | Non
             else:
                 cells[h] = v
         if "id" in head and not cells.get("id"):
-            raise r.err("missing required cell", sheet, row, head.index("id") + 1, field="id")
+            r.problems.add(r.err("missing required cell", sheet, row, head.index("id") + 1,
+                                 field="id", expected="an id, unique on the sheet"))
+            continue
         it = unflatten(cells, lists)
         if year_field and years:
             it[year_field] = years
         it["__row"] = row
         items.append(it)
-    return [{k: v for k, v in it.items() if k != "__row"} for it in items] \
-        if year_field is None else items
+    if year_field or keep_row:
+        return items
+    return [{k: v for k, v in it.items() if k != "__row"} for it in items]
 
 
 def _attach(r: _Reader, sheet: str, records: dict[str, list[dict[str, Any]]], key: str,
             kids: list[dict[str, Any]]) -> None:
     """A child sheet's rows (age groups) back into their owners (services)."""
-    parent_key, field = key.rsplit(".", 1)
+    parent_key, fld = key.rsplit(".", 1)
     owners = {it.get("id"): it for it in records.get(parent_key, [])}
     owner_field = "service" if parent_key == "services" else "owner"
-    _, body = r.table(sheet)
-    for (row, _), kid in zip(body, kids, strict=True):
+    for kid in kids:
+        row = kid.pop("__row")
         owner = kid.pop(owner_field, None)
         if owner not in owners:
-            raise r.err(f"unknown {owner_field}", sheet, row, 1, field=owner_field,
-                        expected="an id from the sheet before", found=owner)
-        owners[owner].setdefault(field, []).append(kid)
+            r.problems.add(r.err(
+                f"unknown {owner_field}", sheet, row, 1,
+                field=header_labels(sheet).get(owner_field, owner_field),
+                expected=f"an id from the sheet {RECORD_SHEETS.get(parent_key, parent_key)}",
+                found=owner))
+            continue
+        owners[owner].setdefault(fld, []).append(kid)
 
 
 def _read_priority_items(r: _Reader, sheet: str, kind: str, year_field: str,
@@ -248,8 +301,11 @@ def _read_priority_items(r: _Reader, sheet: str, kind: str, year_field: str,
         row = it.pop("__row")
         pa = it.pop("priority_area", None)
         if pa not in areas:
-            raise r.err("unknown priority area", sheet, row, 1, field="priority_area",
-                        expected="an id from the sheet Satsingsområder", found=pa)
+            r.problems.add(r.err(
+                "unknown priority area", sheet, row, 1,
+                field=header_labels(sheet).get("priority_area", "priority_area"),
+                expected="an id from the sheet Satsingsområder", found=pa))
+            continue
         areas[pa].setdefault(kind, []).append(it)
 
 

@@ -10,10 +10,14 @@ entities is a :class:`Reference`. Nothing here reads a file.
 
 from __future__ import annotations
 
+import types
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, Union, get_args, get_origin
 
-from muniplan.plan.model import INVESTMENT_CATEGORIES, MEASURE_STATUSES
+from pydantic import BaseModel
+
+from muniplan.plan import simulator_limits
+from muniplan.plan.model import INVESTMENT_CATEGORIES, MEASURE_STATUSES, Plan
 
 Kind = Literal["id", "text", "money", "whole", "fraction", "bool", "choice", "number", "ids"]
 
@@ -226,7 +230,8 @@ REFERENCES = (
 FILES = (
     ("plan.yaml", True, "municipality, period, base year, horizon, law regime, amount scale, "
      "price basis, sources, assumptions, income, opening balances, finance policy, "
-     "long-term investment level, strategies, rules, services"),
+     "long-term investment level, strategies, rules, services, the budget simulator's "
+     "limits"),
     ("sectors.csv", True, SECTORS.meaning + ": operating frame per plan year"),
     ("investments.csv", True, INVESTMENTS.meaning + ": category, sector, financing, cost "
      "per year"),
@@ -241,6 +246,105 @@ FILES = (
 """The files of a plan folder: name, required, what it holds."""
 
 REQUIRED_FILES = tuple(name for name, required, _ in FILES if required)
+
+
+@dataclass(frozen=True)
+class Key:
+    """A key of plan.yaml. Whether it is required and the fields it holds are read from the
+    model (``Plan``), so the page cannot drift from what the loader accepts; ``form``
+    overrides that where the file writes the value otherwise (``price_basis``)."""
+
+    name: str
+    meaning: str
+    form: str | None = None
+
+
+PLAN_KEYS = (
+    Key("schema_version", "the format's version"),
+    Key("id", "the plan's id, a slug such as `baerum-2018-2021`"),
+    Key("title", "the plan's title"),
+    Key("municipality", "the kommune: its name and kommunenummer (four digits, quoted: "
+        "`\"0301\"`)"),
+    Key("period", "the økonomiplan years, at least four (kommuneloven § 14-4)"),
+    Key("base_year", "the first plan year or the year before; the population starts on its "
+        "1 January"),
+    Key("horizon", "the last projected year (LDIP: 20 years)"),
+    Key("law_regime", "the minimum-instalment rule and the mandatory overviews: kommuneloven "
+        "1992 or 2018 (quoted)"),
+    Key("amount_scale", "kroner per unit written in the folder's amounts"),
+    Key("price_basis", "faste kroner of a year or løpende (nominal) kroner",
+        form="`fixed YEAR` or `nominal`"),
+    Key("status", "where the plan stands"),
+    Key("adopted", "the decision text, when adopted"),
+    Key("sources", "what the figures come from; every `source` in the folder names one of "
+        "these ids (or is a URL)"),
+    Key("assumptions", "series by year (below); `population_index` is the fallback without "
+        "population data, `financial_income` kroner (nominal) of financial income other than "
+        "a forvaltningsfond's return, `cost_growth` the underlying real growth of operating "
+        "expenses, `investment_execution_rate` the gjennomføringsgrad (share of the year's "
+        "budget plus last year's carry-forward spent, above 0 and at most 1)"),
+    Key("income", "base-year income; `id` one of `tax`, `block_grant`, `property_tax`, "
+        "`fees`, `other`"),
+    Key("opening", "balances at 31 December before the plan, each `{value, source, "
+        "assumption}`; `weighted_useful_life` (the assets' useful life weighted by book "
+        "value) is what the 1992 minimum instalment uses, else `weighted_remaining_life`; "
+        "`funds` a list of `{id, name, amount, role}`, role `buffer`, `reserve`, `managed` "
+        "(a forvaltningsfond, see `fund_return`) or `other`"),
+    Key("finance", "the finance policy: `self_financing_share` (share of non-rentable "
+        "investments financed from operations), `reserve_fund` (the fund that takes each "
+        "year's surplus or deficit), `extra_instalments` (kroner a year above the minimum), "
+        "`demography_in_frames` (true if the frames already hold the period's demographic "
+        "growth), `transfer_limit` (`result_and_funds`, the default, `result` or `none`: how "
+        "much of the planned transfer to investment operations must carry; the rest is "
+        "borrowed), `fund_return` (`{fund, buffer_fund, expected_real_return: series, "
+        "spread}`: the managed fund, the fund that takes the return's deviation, the expected "
+        "real return the budget counts on, the standard deviation of the yearly return), "
+        "`income_equalisation` (`{tax_ratio, compensation, extra_compensation, threshold}`: "
+        "inntektsutjevning, tax per inhabitant over the national average in the base year "
+        "and the 0.60 / 0.35 / 0.90 parameters; the block grant is then read as including "
+        "the base year's equalisation), `property_tax` (`{housing_base, other_base, "
+        "housing_rate, other_rate, levied_since}`: eiendomsskatt, the tax bases in the "
+        "file's scale after reduksjonsfaktor and bunnfradrag, the rates as fractions "
+        "(0.002 = 2 ‰, at most 0.007) and the first year it was written out, needed for a "
+        "rate above zero; `docs/income-levers.md`); see `docs/finance.md`"),
+    Key("long_term_investments", "the yearly investment level after the plan period; "
+        "`rentable_cost_recovery` (`none`, `selvkost` or `rent`) is how the rentable part "
+        "recovers its capital cost, `program_area` the programområde its fees or rents "
+        "belong to"),
+    Key("strategies", "the plan's main levers"),
+    Key("rules", "handlingsregler (below)"),
+    Key("services", "services whose users grow with the population (below)"),
+    Key("simulator", "how far the citizens' budget simulator lets each lever move; defaults "
+        "and bounds in \"plan.yaml: `simulator`\" below"),
+)
+"""The keys of plan.yaml, in the order a plan writes them."""
+
+IN_OTHER_FILES = frozenset({"sectors", "investments", "priority_areas", "scenarios",
+                            "changes", "population", "digest"})
+"""Fields of ``Plan`` that plan.yaml does not hold: the other files fill them."""
+
+
+def key_form(key: Key) -> str:
+    """How the key's value is written, read from its annotation in the model."""
+    if key.form is not None:
+        return key.form
+    return _form(Plan.model_fields[key.name].annotation)
+
+
+def _form(annotation: Any) -> str:
+    origin, args = get_origin(annotation), get_args(annotation)
+    if origin in (Union, types.UnionType):
+        return " or ".join(_form(a) for a in args if a is not type(None))
+    if origin is Literal:
+        return ", ".join(f'`"{a}"`' if isinstance(a, str) else f"`{a}`" for a in args)
+    if origin is tuple and args:
+        return f"a list of {_form(args[0])}"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        fields = [f"{n}{'' if f.is_required() else '?'}"
+                  for n, f in annotation.model_fields.items()]
+        return "`{" + ", ".join(fields) + "}`"
+    return {int: "whole number", str: "text", float: "number", bool: "`true` or `false`"
+            }.get(annotation, str(annotation))
 
 
 def table(file: str) -> Table:
@@ -270,6 +374,14 @@ def markdown() -> str:
     """The generated part of ``docs/plan-format.md``: files, tables, money, references."""
     out = ["## Files", "", "| file | required | holds |", "|---|---|---|"]
     out += [f"| `{n}` | {'yes' if r else 'no'} | {m} |" for n, r, m in FILES]
+    out += ["", "## plan.yaml", "",
+            "Its keys, with the form each is written in (a `?` marks an optional field; a "
+            "series, `{values, extend, unit, source, assumption}`, is described below):", "",
+            "| key | required | form | meaning |", "|---|---|---|---|"]
+    for key in PLAN_KEYS:
+        required = Plan.model_fields[key.name].is_required()
+        out.append(f"| `{key.name}` | {'yes' if required else 'no'} | {key_form(key)} | "
+                   f"{key.meaning} |")
     for tab in TABLES:
         out += ["", f"## {tab.file}", "", f"{tab.meaning[0].upper()}{tab.meaning[1:]}. "
                 f"Excel sheet *{tab.sheet}*.", "",
@@ -300,6 +412,7 @@ def markdown() -> str:
             "one (\"did you mean\").", "", "| entity | field | names a | in |",
             "|---|---|---|---|"]
     out += [f"| {r.entity} | `{r.field}` | {r.target} | `{r.where}` |" for r in REFERENCES]
+    out += ["", *simulator_limits.markdown()]
     return "\n".join(out) + "\n"
 
 

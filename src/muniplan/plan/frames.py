@@ -48,6 +48,7 @@ def frames(plan: Plan, w: Where) -> Iterator[PlanError]:
     if not areas:
         return
     has_fees = any(income.get(k, 0) > 0 for k in INCOME_OF.values())
+    whole = w.complete("program_area", "income")  # sums only over every row and item
     for a in areas:
         if has_fees and a.frame_basis is None:
             yield w.row("program_area", a.id, "frame_basis",
@@ -57,7 +58,7 @@ def frames(plan: Plan, w: Where) -> Iterator[PlanError]:
     for column, kind in INCOME_OF.items():
         total = sum(getattr(a, column) for a in areas)
         want = income.get(kind, 0)
-        if total and total != want:
+        if whole and total and total != want:
             err = w.row("program_area", areas[0].id, column,
                         f"the programområder's {column} do not add up to the plan's income "
                         f"'{kind}'",
@@ -66,7 +67,7 @@ def frames(plan: Plan, w: Where) -> Iterator[PlanError]:
                         found=_n(total / plan.amount_scale))
             yield replace(err, line=1)  # the column, not one row
         netto = next((a for a in areas if a.frame_basis == "netto"), None)
-        if not total and want > 0 and netto is not None:
+        if whole and not total and want > 0 and netto is not None:
             yield w.row("program_area", netto.id, column,
                         f"a netto frame needs the area's {column}, so its gross expenses and "
                         "the overview by kind can be shown",
@@ -74,6 +75,7 @@ def frames(plan: Plan, w: Where) -> Iterator[PlanError]:
                         f"'{kind}' in plan.yaml", found="")
     ids = {a.id for a in areas}
     for i, lt in enumerate(plan.long_term_investments):
-        if lt.program_area is not None and lt.program_area not in ids:
+        if lt.program_area is not None and lt.program_area not in ids \
+                and not w.unseen("program_area", lt.program_area):
             yield w.yaml(("long_term_investments", i, "program_area"), "unknown programområde",
                          expected="an id from sectors.csv", found=lt.program_area)

@@ -28,8 +28,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from muniplan.plan import csvio, traps
-from muniplan.plan.errors import PlanError, PlanErrors, Problems
+from muniplan.plan import csvio, partial, traps
+from muniplan.plan.errors import PlanError, Problems
 from muniplan.plan.format import INVESTMENTS, MONEY, REQUIRED_FILES, SECTORS, Table, money_paths
 from muniplan.plan.model import RATIO_INDICATORS, FieldError, Investment, Plan, ProgramArea
 from muniplan.plan.money import MoneyError, to_kroner
@@ -144,6 +144,9 @@ class _Loader:
         self.locations: dict[tuple[str, str], tuple[str, int | None]] = {}
         self.unknown: list[str] = []
         self.problems = Problems()
+        self.unread: partial.Unread = {}
+        self.reported: set[Path_] = set()  # values already refused: the model is not asked
+        self.scale = 1_000_000  # until plan.yaml says: the most lenient, for the rows' form
 
     def fname(self, name: str) -> str:
         return f"{self.origin}/{name}" if self.origin not in ("", ".") else name
@@ -160,46 +163,57 @@ class _Loader:
 
     # --- the whole folder --------------------------------------------------------------
     def load(self) -> Plan:
-        """Read every file, collecting the errors of each row and reference; raise them
-        together (:class:`PlanErrors`) before the next stage would only repeat them."""
-        raw, lines = self._plan_yaml()
-        sectors: list[dict[str, Any]] = []
-        investments: list[dict[str, Any]] = []
+        """Read every file and check all it can, collecting the errors; raise them together
+        (:class:`PlanErrors`). A bad row is left out and the rest checked on: the references
+        of the rows that read, but none to an id that may be on a row that did not
+        (``plan.partial``)."""
+        raw: dict[str, Any] | None = None
+        lines: dict[Path_, int] = {}
         with self.problems.guard():
-            sectors = self._sectors()
-        with self.problems.guard():
-            investments = self._investments()
-        pr_raw, pr_lines = [], {}
-        with self.problems.guard():
-            pr_raw, pr_lines = self._priorities()
-        self.problems.check()
-        sc_raw, sc_lines = self._scenarios(raw, sectors, investments)
-        ch_raw, ch_lines = self._scenarios(raw, sectors, investments, "changes.yaml",
-                                           "changes")
-        self.problems.check()
-
+            raw, lines = self._plan_yaml()
+        sectors = self._whole("program_area", self._sectors)
+        investments = self._whole("investment", self._investments)
+        pr_raw, pr_lines = self._whole("priority_area", self._priorities, ([], {}))
+        if raw is None:  # nothing to check the rows against; plan.yaml's error is kept
+            self.problems.check()
+        assert raw is not None
+        sc_raw, sc_lines, ch_raw, ch_lines = [], {}, [], {}
+        if all(self.unread.get(k, ()) is not None for k in ("program_area", "investment")):
+            # an override names ids of both tables: judged only when both read
+            sc_raw, sc_lines = self._whole("scenario", lambda: self._scenarios(
+                raw, sectors, investments), ([], {}))
+            ch_raw, ch_lines = self._whole("change", lambda: self._scenarios(
+                raw, sectors, investments, "changes.yaml", "changes"), ([], {}))
         data = {**raw, "sectors": sectors, "investments": investments,
                 "priority_areas": pr_raw, "scenarios": sc_raw, "changes": ch_raw}
+        others = {"priority_areas": ("priorities.yaml", pr_lines),
+                  "scenarios": ("scenarios.yaml", sc_lines),
+                  "changes": ("changes.yaml", ch_lines)}
         try:
-            plan = Plan.model_validate(data)
+            plan: Plan | None = Plan.model_validate(data)
         except ValidationError as exc:
-            first = exc.errors()[0]["loc"]
-            if first and first[0] in ("scenarios", "changes"):
-                err = exc.errors()[0]
-                loc = tuple(first)
-                name, found_lines = (("scenarios.yaml", sc_lines) if first[0] == "scenarios"
-                                     else ("changes.yaml", ch_lines))
-                message, expected = explain(err)
-                raise PlanError(message, file=self.fname(name),
-                                line=line_of(found_lines, loc), field=dotted(loc),
-                                expected=expected, found=_found(err.get("input"))) from None
-            raise self._located(exc, lines, pr_lines) from None
-        where = Where(plan_yaml=self.fname("plan.yaml"),
-                      priorities=self.fname("priorities.yaml"), lines=lines,
-                      pr_lines=pr_lines, rows=self.locations)
-        self.problems.extend(check_references(plan, where))
+            self.problems.extend(self._located(exc, lines, others))
+            plan = partial.repaired(data, exc, self.unread)
+        if plan is not None:
+            where = Where(plan_yaml=self.fname("plan.yaml"),
+                          priorities=self.fname("priorities.yaml"), lines=lines,
+                          pr_lines=pr_lines, rows=self.locations, unread=self.unread)
+            self.problems.extend(check_references(plan, where))
         self.problems.check()
+        assert plan is not None  # an unrepairable plan had errors, raised above
         return plan
+
+    def _whole(self, kind: str, read: Callable[[], Any], failed: Any = None) -> Any:
+        """``read()``; when the file fails as a whole (a missing column, not a list), its
+        error is kept, every id of ``kind`` counts as unread, and ``failed`` stands in."""
+        try:
+            return read()
+        except PlanError as exc:
+            self.problems.add(exc)
+            partial.mark(self.unread, kind, None)
+            if kind == "program_area":
+                partial.mark(self.unread, "sector", None)
+            return [] if failed is None else failed
 
     # --- plan.yaml ---------------------------------------------------------------------
     def _plan_yaml(self) -> tuple[dict[str, Any], dict[Path_, int]]:
@@ -227,10 +241,14 @@ class _Loader:
         self.scale = int(scale)
         raw = dict(raw)
         if isinstance(raw.get("price_basis"), str):
-            with self.problems.guard():
+            try:
                 raw["price_basis"] = _price_basis(raw["price_basis"],
                                                   self.fname("plan.yaml"),
                                                   line_of(lines, ("price_basis",)))
+            except PlanError as exc:
+                self.problems.add(exc)
+                self.reported.add(("price_basis",))
+                raw["price_basis"] = {"kind": "nominal"}  # a stand-in, so the rest is checked
         self._scale_yaml(raw, lines, "plan.yaml", money_paths("plan.yaml"))
         rules = raw.get("rules")
         for i, rule in enumerate(rules if isinstance(rules, list) else []):
@@ -245,8 +263,12 @@ class _Loader:
         for pattern in patterns:
             for path, parent, key in _match(raw, pattern):
                 if parent[key] is not None:
-                    with self.problems.guard():
+                    try:
                         parent[key] = self._yaml_amount(name, lines, path, parent[key])
+                    except PlanError as exc:
+                        self.problems.add(exc)
+                        self.reported.add(path)
+                        parent[key] = 0  # a stand-in, so the rest is checked
 
     def _yaml_amount(self, name: str, lines: dict[Path_, int], path: Path_,
                      value: Any) -> int:
@@ -271,16 +293,32 @@ class _Loader:
         self.unknown += reader.unknown
         out = []
         seen: dict[str, int] = {}
+        for row in reader.unread:
+            self._unread_row(kind, row)
         for line, row in rows:
             key = row[table.id_column]
             with self.problems.guard():
-                self._first_time(seen, key, table.file, line, table.id_column, what)
+                try:
+                    self._first_time(seen, key, table.file, line, table.id_column, what)
+                except PlanError:
+                    # the second row most likely bears a misspelt id: which is unknown
+                    partial.mark(self.unread, kind, None)
+                    raise
                 self.locations[(kind, key)] = (self.fname(table.file), line)
                 try:
                     out.append((line, row, reader.cells(line, row)))
                 except BadRow:
+                    self._unread_row(kind, row)
                     continue
         return out
+
+    def _unread_row(self, kind: str, row: Mapping[str, str]) -> None:
+        """A row left out: the ids it may hold are not judged unknown by the references."""
+        if kind == "program_area":
+            partial.mark(self.unread, "sector", row.get("sector_id"))
+            partial.mark(self.unread, "program_area", row.get("program_area_id"))
+        else:
+            partial.mark(self.unread, kind, row.get("id"))
 
     def _sectors(self) -> list[dict[str, Any]]:
         name = SECTORS.file
@@ -300,10 +338,14 @@ class _Loader:
                     "sector has two names", file=self.fname(name), line=line,
                     field="sector_name", expected=sectors[sid]["name"],
                     found=row["sector_name"]))
+                self._unread_row("program_area", row)
                 continue
-            with self.problems.guard():
+            try:
                 self._validate_row(name, line, area, ProgramArea.model_validate)
                 sectors[sid]["program_areas"].append(area)
+            except PlanError as exc:
+                self.problems.add(exc)
+                self._unread_row("program_area", row)
         if not sectors and not self.problems.found:
             raise PlanError("no sectors", file=self.fname(name), line=2,
                             expected="at least one programområde row")
@@ -312,17 +354,19 @@ class _Loader:
     def _investments(self) -> list[dict[str, Any]]:
         name = INVESTMENTS.file
         out = []
-        for line, _, cells in self._table(INVESTMENTS, "investment", "project"):
+        for line, row, cells in self._table(INVESTMENTS, "investment", "project"):
             item = {k: v for k, v in cells.items() if k != "years"}
             item["cost"] = cells["years"]
-            if not item["cost"]:
-                self.problems.add(PlanError(
-                    "a project without any cost", file=self.fname(name), line=line,
-                    field="cost", expected="a cost in at least one year"))
-                continue
-            with self.problems.guard():
+            try:
+                if not item["cost"]:
+                    raise PlanError(
+                        "a project without any cost", file=self.fname(name), line=line,
+                        field="cost", expected="a cost in at least one year")
                 self._validate_row(name, line, item, Investment.model_validate)
                 out.append(item)
+            except PlanError as exc:
+                self.problems.add(exc)
+                self._unread_row("investment", row)
         return out
 
     def _first_time(self, seen: dict[str, int], key: str, name: str, line: int, field: str,
@@ -388,9 +432,12 @@ class _Loader:
         service_ids = PlanIds(
             services=frozenset(str(s.get("id")) for s in (
                 services if isinstance(services, list) else []) if isinstance(s, dict)),
-            sectors=frozenset(str(s["id"]) for s in sectors),
-            program_areas=frozenset(str(a["id"]) for s in sectors for a in s["program_areas"]),
-            investments=frozenset(str(i.get("id")) for i in investments),
+            sectors=frozenset(str(s["id"]) for s in sectors)
+            | partial.known(self.unread, "sector"),
+            program_areas=frozenset(str(a["id"]) for s in sectors for a in s["program_areas"])
+            | partial.known(self.unread, "program_area"),
+            investments=frozenset(str(i.get("id")) for i in investments)
+            | partial.known(self.unread, "investment"),
         )
         money = [m.path for m in MONEY if m.file == name]
         for i, sc in enumerate(raw[key]):
@@ -416,31 +463,33 @@ class _Loader:
 
     # --- errors from the whole model ---------------------------------------------------
     def _located(self, exc: ValidationError, lines: dict[Path_, int],
-                 pr_lines: dict[Path_, int]) -> PlanError:
+                 others: Mapping[str, tuple[str, dict[Path_, int]]]) -> list[PlanError]:
         """Every problem of the whole-plan validation, one per object (the alternatives of
         one bad value are one problem)."""
         out: list[PlanError] = []
         seen: set[tuple[Any, ...]] = set()
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+            if any(loc[:len(p)] == p for p in self.reported):
+                continue  # refused before, with a clearer message
             if loc[:2] in seen:
                 continue
             seen.add(loc[:2])
-            out.append(self._located_one(err, loc, lines, pr_lines))
-        return out[0] if len(out) == 1 else PlanErrors(out)
+            out.append(self._located_one(err, loc, lines, others))
+        return out
 
     def _located_one(self, err: Any, loc: tuple[Any, ...], lines: dict[Path_, int],
-                     pr_lines: dict[Path_, int]) -> PlanError:
+                     others: Mapping[str, tuple[str, dict[Path_, int]]]) -> PlanError:
         msg, expected = explain(err)
         found = _found(err.get("input")) if err["type"] not in ("missing",) else None
         msg += traps.hint(err["type"], loc, err.get("input"))
         located = _field_error(err)
         if located is not None:
             loc, found = (*loc, located.field), located.found
-        if loc and loc[0] == "priority_areas":
-            return PlanError(msg, file=self.fname("priorities.yaml"),
-                             line=line_of(pr_lines, loc), field=dotted(loc), expected=expected,
-                             found=found)
+        if loc and loc[0] in others:  # priorities.yaml, scenarios.yaml, changes.yaml
+            name, file_lines = others[loc[0]]
+            return PlanError(msg, file=self.fname(name), line=line_of(file_lines, loc),
+                             field=dotted(loc), expected=expected, found=found)
         if loc and loc[0] in ("sectors", "investments"):
             # rows were validated one by one already; this is a whole-plan problem
             return PlanError(msg, file=self.fname(f"{loc[0]}.csv"), field=dotted(loc),

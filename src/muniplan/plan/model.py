@@ -13,10 +13,19 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from muniplan.plan.errors import FieldError
 from muniplan.plan.population import PopulationData
+from muniplan.plan.simulator_limits import DEFAULTS as SIMULATOR_DEFAULTS
+from muniplan.plan.simulator_limits import LIMITS as SIMULATOR_LIMITS
 
 Year = Annotated[int, Field(ge=1900, le=2200)]
 Kroner = int
@@ -738,6 +747,36 @@ class FinancePolicy(_Frozen):
     property_tax: PropertyTax | None = None
 
 
+class SimulatorLimits(Provenance):
+    """How far the citizens' budget simulator lets each lever move, either way (percent;
+    years for ``delay``); 0 takes a lever away. The defaults and bounds are described in
+    ``plan/simulator_limits.py``, which the reference page is generated from."""
+
+    sector_frame: float = SIMULATOR_DEFAULTS["sector_frame"]
+    area_frame: float = SIMULATOR_DEFAULTS["area_frame"]
+    fees: float = SIMULATOR_DEFAULTS["fees"]
+    long_term_investments: float = SIMULATOR_DEFAULTS["long_term_investments"]
+    delay: float = SIMULATOR_DEFAULTS["delay"]
+
+    @field_validator(*SIMULATOR_DEFAULTS, mode="before")
+    @classmethod
+    def _number(cls, v: object, info: ValidationInfo) -> object:
+        """A limit is a number as written: ``true`` or ``"10"`` is refused, not read as
+        1 or 10."""
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            raise ValueError(next(x for x in SIMULATOR_LIMITS
+                                  if x.key == info.field_name).problem(v))
+        return v
+
+    @model_validator(mode="after")
+    def _within(self) -> SimulatorLimits:
+        for limit in SIMULATOR_LIMITS:
+            problem = limit.problem(getattr(self, limit.key))
+            if problem:
+                raise FieldError(problem, field=limit.key)
+        return self
+
+
 class Plan(_Frozen):
     """Handlingsprogram med økonomiplan (kommuneloven 2018 § 14-4; 1992 § 44; plan- og
     bygningsloven § 11-1): a four-year plan on a longer horizon.
@@ -777,6 +816,8 @@ class Plan(_Frozen):
     """Changes this version makes to the plan as written (changes.yaml): a party group's
     alternative budget, a budget revision. Unlike scenarios they are part of the plan:
     every projection applies them, first, in order."""
+    simulator: SimulatorLimits | None = None
+    """The citizens' budget simulator's lever limits; None: the defaults (assumptions)."""
     population: PopulationData | None = Field(default=None, exclude=True, repr=False)
     digest: str = Field(default="", exclude=True)
 

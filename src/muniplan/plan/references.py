@@ -9,7 +9,7 @@ entity adds one function to :data:`CHECKS` rather than a branch in a long one. T
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from muniplan.plan import csvio
@@ -23,13 +23,26 @@ Errors = Iterator[PlanError]
 
 @dataclass(frozen=True)
 class Where:
-    """How to locate an error: the files' printed names, the YAML line maps, the CSV rows."""
+    """How to locate an error: the files' printed names, the YAML line maps, the CSV rows;
+    and what did not read (``plan.partial``), so that no check judges what it cannot see."""
 
     plan_yaml: str
     priorities: str
     lines: Mapping[Path_, int]
     pr_lines: Mapping[Path_, int]
     rows: Mapping[tuple[str, str], tuple[str, int | None]]
+    unread: Mapping[str, frozenset[str] | None] = field(default_factory=dict)
+
+    def unseen(self, kind: str, ident: str) -> bool:
+        """Whether ``ident`` may name a ``kind`` on a row or item that did not read."""
+        if kind not in self.unread:
+            return False
+        ids = self.unread[kind]
+        return ids is None or ident in ids
+
+    def complete(self, *kinds: str) -> bool:
+        """Whether every row and item of these kinds read (a sum over them can be checked)."""
+        return not any(k in self.unread for k in kinds)
 
     def yaml(self, path: Path_, message: str, **kw: Any) -> PlanError:
         return PlanError(message, file=self.plan_yaml, line=line_of(self.lines, path),
@@ -80,12 +93,14 @@ def unique_ids(plan: Plan, w: Where) -> Errors:
 
 # --- sources ------------------------------------------------------------------------------
 
-def source_errors(plan: Plan, src: str | None) -> Iterator[tuple[str, str, str]]:
+def source_errors(plan: Plan, src: str | None, w: Where | None = None
+                  ) -> Iterator[tuple[str, str, str]]:
     """(message, expected, found) for each id of ``src`` that names no source."""
     sources = plan.source_ids()
     for one in (src or "").split(";"):
         one = one.strip()
-        if one and one not in sources and not one.startswith(("http://", "https://")):
+        if one and one not in sources and not one.startswith(("http://", "https://")) \
+                and not (w and w.unseen("source", one)):
             yield ("unknown source" + csvio.did_you_mean(one, sources),
                    f"the id of an entry under 'sources' in plan.yaml "
                    f"({', '.join(sorted(sources))}) or a URL; several ids are separated "
@@ -94,7 +109,7 @@ def source_errors(plan: Plan, src: str | None) -> Iterator[tuple[str, str, str]]
 
 def sources_in_yaml(plan: Plan, w: Where) -> Errors:
     for path, src in _sources_in_yaml(plan):
-        for msg, expected, found in source_errors(plan, src):
+        for msg, expected, found in source_errors(plan, src, w):
             yield w.yaml(path, msg, expected=expected, found=found)
 
 
@@ -124,7 +139,7 @@ def program_areas(plan: Plan, w: Where) -> Errors:
     first, last = plan.period.first, plan.period.last
     for s in plan.sectors:
         for a in s.program_areas:
-            for msg, expected, found in source_errors(plan, a.source):
+            for msg, expected, found in source_errors(plan, a.source, w):
                 yield w.row("program_area", a.id, "source", msg, expected=expected,
                             found=found)
             missing = [y for y in plan.period.years if y not in a.operating_frame]
@@ -146,12 +161,13 @@ def investments(plan: Plan, w: Where) -> Errors:
     for inv in plan.investments:
         def err(field: str, msg: str, inv_id: str = inv.id, **kw: Any) -> PlanError:
             return w.row("investment", inv_id, field, msg, **kw)
-        for msg, expected, found in source_errors(plan, inv.source):
+        for msg, expected, found in source_errors(plan, inv.source, w):
             yield err("source", msg, expected=expected, found=found)
-        if inv.sector not in sectors:
+        if inv.sector not in sectors and not w.unseen("sector", inv.sector):
             msg, expected = unknown("sector", inv.sector, sectors)
             yield err("sector", msg, expected=expected, found=inv.sector)
-        if inv.program_area and inv.program_area not in areas:
+        if inv.program_area and inv.program_area not in areas \
+                and not w.unseen("program_area", inv.program_area):
             msg, _ = unknown("programområde", inv.program_area, areas)
             yield err("program_area", msg, expected="an id from sectors.csv",
                       found=inv.program_area)
@@ -170,9 +186,9 @@ def priorities(plan: Plan, w: Where) -> Errors:
     for i, area in enumerate(plan.priority_areas):
         for j, m in enumerate(area.measures):
             path = ("priority_areas", i, "measures", j)
-            for msg, expected, found in source_errors(plan, m.source):
+            for msg, expected, found in source_errors(plan, m.source, w):
                 yield w.prio((*path, "source"), msg, expected=expected, found=found)
-            if m.sector and m.sector not in sectors:
+            if m.sector and m.sector not in sectors and not w.unseen("sector", m.sector):
                 msg, expected = unknown("sector", m.sector, sectors)
                 yield w.prio((*path, "sector"), msg, expected=expected, found=m.sector)
             bad = [y for y in m.cost if not first <= y <= horizon]
@@ -181,7 +197,7 @@ def priorities(plan: Plan, w: Where) -> Errors:
                              "projection", expected=f"years {first}–{horizon}")
         for j, t in enumerate(area.targets):
             path = ("priority_areas", i, "targets", j, "source")
-            for msg, expected, found in source_errors(plan, t.source):
+            for msg, expected, found in source_errors(plan, t.source, w):
                 yield w.prio(path, msg, expected=expected, found=found)
 
 
@@ -190,14 +206,15 @@ def services(plan: Plan, w: Where) -> Errors:
     strategies = {s.id for s in plan.strategies}
     for i, svc in enumerate(plan.services):
         for a in svc.program_areas:
-            if a not in areas:
+            if a not in areas and not w.unseen("program_area", a):
                 msg, _ = unknown("programområde", a, areas)
                 yield w.yaml(("services", i, "program_areas"), msg,
                              expected="an id from sectors.csv", found=a)
         if svc.unit_cost is None and not svc.program_areas:
             yield w.yaml(("services", i), "a service needs a unit_cost or program_areas to "
                          "calibrate it from")
-        if svc.strategy and svc.strategy not in strategies:
+        if svc.strategy and svc.strategy not in strategies \
+                and not w.unseen("strategy", svc.strategy):
             msg, _ = unknown("strategy", svc.strategy, strategies)
             yield w.yaml(("services", i, "strategy"), msg, found=svc.strategy)
 
@@ -217,7 +234,8 @@ def funds(plan: Plan, w: Where) -> Errors:
     """The reserve fund is a fund; the fund return names a managed fund and a fund for the
     difference."""
     roles = {f.id: f.role for f in plan.opening.funds}
-    if plan.finance.reserve_fund not in roles:
+    if plan.finance.reserve_fund not in roles \
+            and not w.unseen("fund", plan.finance.reserve_fund):
         msg, expected = unknown("fund", plan.finance.reserve_fund, roles)
         yield w.yaml(("finance", "reserve_fund"), msg, expected=expected,
                      found=plan.finance.reserve_fund)
@@ -226,6 +244,8 @@ def funds(plan: Plan, w: Where) -> Errors:
         return
     for key, want in (("fund", "managed"), ("buffer_fund", None)):
         fid = getattr(fr, key)
+        if w.unseen("fund", fid):
+            continue
         if fid not in roles or (want and roles[fid] != want):
             ok = sorted(f for f, r in roles.items() if want is None or r == want)
             yield w.yaml(("finance", "fund_return", key),

@@ -35,6 +35,8 @@ class TableReader:
         self.problems = problems
         self.unknown: list[str] = []
         self.years: list[int] = []
+        self.unread: list[dict[str, str]] = []
+        """Rows of the wrong width, by column as far as they go (their ids, perhaps)."""
 
     # --- the whole table -------------------------------------------------------------------
     def rows(self) -> list[Row]:
@@ -57,6 +59,8 @@ class TableReader:
                     file=self.file, line=line, field=field,
                     expected=f"{len(header)} fields separated by {csvio.SEP_NAMES[sep]} (a "
                     f"text with {csvio.SEP_NAMES[sep]} needs quotes)", found=len(values)))
+                self.unread.append(dict(zip(header, (v.strip() for v in values),
+                                            strict=False)))
                 continue
             row = {h: v.strip() for h, v in zip(header, values, strict=True)}
             (sums if csvio.is_sum_row(row, ident, texts) else rows).append((line, row))

@@ -2,6 +2,10 @@
 
 PyYAML's safe loader builds plain Python data and forgets where it came from; here the node
 tree is walked once more to record the line of every key and list item, by path.
+
+The node tree is read by libyaml (PyYAML's C loader, several times faster than its Python
+one: the plan's YAML is most of a ``validate``); a file libyaml refuses is read again by the
+Python loader, whose messages are the ones the broken-plan cases name.
 """
 
 from __future__ import annotations
@@ -15,9 +19,21 @@ from muniplan.plan.errors import PlanError
 Path_ = tuple[Any, ...]
 
 
+FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml(text: str, file: str) -> tuple[Any, dict[Path_, int]]:
     """Parse ``text``; return the data and a map from key path to 1-based line."""
-    loader = yaml.SafeLoader(text)
+    try:
+        return _load(text, file, FAST_LOADER)
+    except PlanError:
+        if FAST_LOADER is yaml.SafeLoader:
+            raise
+    return _load(text, file, yaml.SafeLoader)
+
+
+def _load(text: str, file: str, loader_class: Any) -> tuple[Any, dict[Path_, int]]:
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -34,6 +34,9 @@ class Limits:
     """Seconds a request waits for its turn before the site answers 503 'busy'."""
     cached_outcomes: int = 4096
     """Results kept per app (each a few kilobytes): repeated choices are not recomputed."""
+    cached_pages: int = 1024
+    """Rendered simulator pages and result parts kept per app (5–60 kB each), so memory
+    stays bounded however many different choices a flood sends."""
     max_addresses: int = 50_000
     """Addresses tracked at once; the oldest are forgotten first."""
     comment_chars: int = 1000
@@ -78,16 +81,19 @@ class RateLimiter:
 
 @dataclass
 class Citizens:
-    """One app's citizen state: limits, the rate limiter, the computation gate and cache."""
+    """One app's citizen state: limits, the rate limiter, the computation gate and the
+    bounded caches of results and rendered pages."""
 
     limits: Limits = field(default_factory=Limits)
     rate: RateLimiter = field(init=False)
     outcomes: BoundedCache = field(init=False)
+    pages: BoundedCache = field(init=False)
     _gate: threading.BoundedSemaphore = field(init=False)
 
     def __post_init__(self) -> None:
         self.rate = RateLimiter(self.limits.max_addresses)
         self.outcomes = BoundedCache(self.limits.cached_outcomes)
+        self.pages = BoundedCache(self.limits.cached_pages)
         self._gate = threading.BoundedSemaphore(self.limits.concurrent_computations)
 
     def compute(self, key: Hashable, make: Callable[[], Any]) -> Any:

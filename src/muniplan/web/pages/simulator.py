@@ -42,7 +42,6 @@ from muniplan.web.citizen_form import (
 )
 from muniplan.web.citizen_limits import Busy, Limited, citizens
 from muniplan.web.pages.common import Lang, Page, Version, open_page
-from muniplan.web.source import BoundedCache
 
 router = APIRouter(include_in_schema=False)
 
@@ -80,6 +79,36 @@ def lever_text(lever: Lever, _: Any, lang: str = "nb") -> dict[str, str]:
                 "hint": _("Hvor mange år prosjektene i planperioden flyttes ut i tid")}
     return {"label": _("Investeringsnivået etter planperioden"), "unit": _("prosent"),
             "hint": _("Endring i det årlige investeringsnivået fra langtidsplanen, i prosent")}
+
+
+def tax_note(page: Page) -> Markup | str | None:
+    """Why the page has no eiendomsskatt lever, in plain words, or None when it has one:
+    the simulator needs the tax bases to turn a rate into kroner, and a plan may not give
+    them (Bærum's does not: it writes out no eiendomsskatt)."""
+    plan, _ = page.plan, page._
+    if plan.finance.property_tax is not None:
+        return None
+    levied = sum(float(i.amount) for i in plan.income if i.id == "property_tax")
+    if levied > 0:
+        return _("Kommunen har eiendomsskatt ({amount} mill. kr i {year}), men planen oppgir "
+                 "ikke verdien av eiendommene skatten regnes av (skattegrunnlaget). Derfor kan "
+                 "ikke simulatoren regne ut hva en annen sats ville gitt.").format(
+            amount=millions(levied, 0, page.lang), year=plan.base_year)
+    return escape(_("{kommune} har ikke eiendomsskatt i denne planen. For å regne ut hva en "
+                    "eiendomsskatt ville gitt, trenger simulatoren verdien av boligene og "
+                    "annen eiendom det kan skattlegges (skattegrunnlaget), og den står ikke "
+                    "i planen. Derfor kan du ikke velge eiendomsskatt her.")).format(
+        kommune=Markup('<span lang="nb">{}</span>').format(plan.municipality.name))
+
+
+def limits_note(page: Page) -> str:
+    """Who set how far the levers go: the plan, or the defaults (with their reason)."""
+    _ = page._
+    if page.plan.simulator is not None:
+        return _("Hvor mye du kan endre hver ramme og inntekt, har kommunen satt i planen.")
+    return _("Planen setter ingen egne grenser for hvor mye du kan endre, så simulatoren "
+             "bruker standardgrenser: en tidel av en ramme er omtrent det meste en kommune "
+             "endrer i ett budsjett.")
 
 
 def choice_message(exc: ChoiceError, lever: Lever | None, _: Any) -> str:
@@ -154,11 +183,13 @@ def simulator(request: Request, plan_id: str, lang: Lang = None, version: Versio
 
     def render(csrf: Markup) -> str:
         context = {
-            "fields": _fields(page, raw, choices), "mine": mine,
-            "proposal": proposal_outcome(page), "error": error, "error_field": error_field,
-            "choices": choices or {}, "limits": limits.limits, "inf": float("inf"),
-            "csrf": csrf, "age_groups": AGE_GROUPS,
+            "mine": mine, "proposal": proposal_outcome(page), "error": error,
+            "error_field": error_field, "choices": choices or {}, "limits": limits.limits,
+            "inf": float("inf"), "csrf": csrf, "age_groups": AGE_GROUPS,
         }
+        if part != "resultat":  # the form around the result: only the whole page has it
+            context |= {"fields": _fields(page, raw, choices), "tax_note": tax_note(page),
+                        "limits_note": limits_note(page)}
         return request.app.state.web.templates.get_template(template).render(
             page=page, _=_, lang=page.lang, plan=page.plan, proj=page.proj,
             title=_("Budsjettsimulator"), active="simulator", **context)
@@ -180,10 +211,7 @@ def rendered(request: Request, page: Page, template: str, choices: dict[str, flo
     """The page for these choices, rendered once per version, language and choices (a crowd
     moving the same levers, and every first visit, cost one rendering), with the reader's
     own CSRF token put in."""
-    state = request.app.state
-    kept = getattr(state, "simulator_pages", None)
-    if kept is None:
-        kept = state.simulator_pages = BoundedCache(1024)
+    kept = citizens(request.app.state).pages
     key = (*page.loaded.key, template, page.lang, tuple(sorted(page.sticky.items())),
            page.audience, tuple(sorted(choices.items())))
     html = kept.get(key, lambda: render(Markup(

@@ -32,6 +32,7 @@
         if (!pair[0].ok && pair[0].status !== 422) { throw new Error(pair[0].status); }
         result.innerHTML = pair[1];
         result.classList.remove("is-busy");
+        follow();
         if (window.history && window.history.replaceState) {
           window.history.replaceState(null, "", shown);
         }
@@ -40,6 +41,16 @@
         // leave the last result; the button still recomputes by reloading the page
         result.classList.remove("is-busy");
       });
+  }
+
+  // the phone's bar at the foot of the form repeats the new result's verdict (its words
+  // and its colour, as the server wrote them)
+  function follow() {
+    var bar = document.getElementById("sim-bar");
+    var said = result.querySelector(".sim-verdict");
+    if (!bar || !said) { return; }
+    bar.querySelector(".sim-bar-text").textContent = said.textContent;
+    bar.className = said.classList.contains("ok") ? "ok" : "bad";
   }
 
   form.addEventListener("input", function (ev) {

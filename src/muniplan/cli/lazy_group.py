@@ -1,0 +1,138 @@
+"""The ``muniplan`` command group, which imports a command's module only when that command is
+run or its help is shown.
+
+Why: building every command at start-up imports every command module and makes Typer inspect
+every function's parameters; a command then starts in the time of all of them. Here the top
+level knows only the names of the commands and the module each lives in, and builds one
+module's commands on first use. ``muniplan --help`` still lists every command with its help
+(it loads them all to do so); ``muniplan validate`` builds only the plan commands.
+
+The group's own options (``--version``, ``--lang``) are taken as parsed: Typer checks every
+option's value with pydantic, whose import alone costs more start-up than the rest of a
+command's help.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from typing import Any
+
+import typer
+import typer.main
+from typer import _click
+from typer.core import TyperGroup, TyperOption
+
+PACKAGE = "muniplan.cli"
+
+
+def build_module(module: str, markup_mode: Any) -> dict[str, _click.Command]:
+    """Every command that ``muniplan.cli.<module>`` registers, built."""
+    sub = typer.Typer(rich_markup_mode=markup_mode)
+    importlib.import_module(f"{PACKAGE}.{module}").register(sub)
+    return dict(typer.main.get_group(sub).commands)
+
+
+class LazyCommands(MutableMapping[str, _click.Command]):
+    """The group's commands by name; a command's module is imported when it is looked up."""
+
+    def __init__(self, group: LazyGroup, modules: Mapping[str, str],
+                 loaded: Mapping[str, _click.Command]) -> None:
+        self._group = group
+        self._modules = modules
+        self._loaded: dict[str, _click.Command] = dict(loaded)
+
+    def __getitem__(self, name: str) -> _click.Command:
+        if name not in self._loaded:
+            module = self._modules[name]  # a KeyError for a name no module has
+            for key, command in build_module(module, self._group.rich_markup_mode).items():
+                if key not in self._loaded:
+                    _plain_help(command)
+                    self._loaded[key] = command
+                    if self._group.on_load is not None:
+                        self._group.on_load(command)
+        return self._loaded[name]
+
+    def __setitem__(self, name: str, command: _click.Command) -> None:
+        self._loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._loaded[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._modules
+        yield from (name for name in self._loaded if name not in self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules.keys() | self._loaded.keys())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._modules or name in self._loaded
+
+
+class RootOption(TyperOption):
+    """An option of a group (``--version``, ``--lang``, ``--help``), taken as parsed: a flag
+    and a word need no checking by pydantic (``--lang`` is checked before parsing)."""
+
+    def process_value(self, ctx: _click.Context, value: Any) -> Any:
+        if self.callback is not None:
+            value = self.callback(ctx, self, value)
+        return value
+
+
+def _as_parsed(option: _click.Parameter | None) -> _click.Parameter | None:
+    if type(option) is TyperOption:
+        option.__class__ = RootOption
+    return option
+
+
+_PLAIN: dict[type, type] = {}
+
+
+def _plain_help_class(cls: type[TyperGroup]) -> type[TyperGroup]:
+    """``cls`` with its ``--help`` taken as parsed: a group in the way to a command
+    (``excel`` in ``excel export``) would otherwise check its unused ``--help`` with
+    pydantic."""
+    def get_help_option(self: TyperGroup, ctx: _click.Context) -> _click.Parameter | None:
+        return _as_parsed(cls.get_help_option(self, ctx))
+
+    return type(cls.__name__, (cls,), {"get_help_option": get_help_option, "plain_help": True})
+
+
+def _plain_help(command: _click.Command) -> None:
+    """Give every group in ``command`` (itself included) a ``--help`` taken as parsed."""
+    if not isinstance(command, TyperGroup):
+        return
+    cls = type(command)
+    if not getattr(cls, "plain_help", False):
+        command.__class__ = _PLAIN.setdefault(cls, _plain_help_class(cls))
+    for child in command.commands.values():
+        _plain_help(child)
+
+
+class LazyGroup(TyperGroup):
+    """A Typer group whose commands are named in ``modules`` (command → module under
+    ``muniplan.cli`` with a ``register(app)``) and built on first use."""
+
+    modules: Mapping[str, str] = {}
+    plain_help = True
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.on_load: Callable[[_click.Command], None] | None = None
+        self.commands = LazyCommands(self, self.modules, self.commands)
+        for param in self.params:
+            _as_parsed(param)
+
+    def list_commands(self, ctx: _click.Context) -> list[str]:
+        return list(self.commands)
+
+    def get_help_option(self, ctx: _click.Context) -> _click.Parameter | None:
+        return _as_parsed(super().get_help_option(ctx))
+
+
+def lazy_group(modules: Mapping[str, tuple[str, ...]]) -> type[LazyGroup]:
+    """A :class:`LazyGroup` for ``{module: (command, …)}``, the commands in that order."""
+    by_command = {command: module for module, commands in modules.items()
+                  for command in commands}
+    return type("MuniplanGroup", (LazyGroup,), {"modules": by_command})

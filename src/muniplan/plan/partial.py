@@ -1,0 +1,99 @@
+"""What a plan that did not read whole can still be checked for.
+
+Why: ``validate`` reports every error it can find in one run, so that a finance officer fixes
+them in one sitting. A bad row of ``sectors.csv`` is left out, but the checks of plan.yaml and
+the references of the rows that did read still run. Two things keep those later checks from
+inventing errors: a reference to an id that may sit on a row that did not read is not judged
+(it would be a false "unknown sector"), and a sum over rows is not checked while rows are
+missing. When plan.yaml itself has a bad value, the list item that holds it is left out (or a
+field no reference uses is given a stand-in) so that the references of the rest can run; when
+that is not possible (a bad period or base year, which every reference needs) they wait for
+the next run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from muniplan.plan.model import Plan
+
+Unread = dict[str, frozenset[str] | None]
+"""Entity kind → the ids that may exist but did not read; None: any id (the file failed)."""
+
+LIST_KINDS: Mapping[tuple[str, ...], str] = {
+    ("sources",): "source", ("strategies",): "strategy", ("opening", "funds"): "fund",
+    ("income",): "income", ("services",): "service", ("rules",): "rule",
+    ("long_term_investments",): "long_term_investment", ("priority_areas",): "priority_area",
+    ("scenarios",): "scenario", ("changes",): "change",
+}
+"""The lists of the plan whose bad items can be left out, and the kind of entity each holds."""
+
+STAND_INS: Mapping[str, Any] = {
+    "schema_version": 1, "id": "plan", "title": "plan", "law_regime": "2018",
+    "status": "draft", "adopted": None, "price_basis": {"kind": "nominal"},
+    "municipality": {"name": "kommune", "number": "0000"}, "simulator": None,
+}
+"""Fields of plan.yaml that no reference check reads: a bad value is replaced by a valid one
+for those checks only (the error itself is reported)."""
+
+
+def mark(unread: Unread, kind: str, ident: object) -> None:
+    """Note that ``ident`` (an id, or None when the row's id is unknown) did not read."""
+    if kind in unread and unread[kind] is None:
+        return
+    if not isinstance(ident, str) or not ident:
+        unread[kind] = None
+        return
+    unread[kind] = (unread.get(kind) or frozenset()) | {ident}
+
+
+def known(unread: Unread, kind: str) -> frozenset[str]:
+    """The ids of ``kind`` that did not read (empty when none or when any may be missing)."""
+    return unread.get(kind) or frozenset()
+
+
+def repaired(data: dict[str, Any], exc: ValidationError, unread: Unread
+             ) -> Plan | None:
+    """The plan without the items that failed validation, for the reference checks; None
+    when a failed field is one the references need. ``unread`` is told what was left out."""
+    data = dict(data)
+    drops: dict[tuple[str, ...], set[int]] = {}
+    for loc in (tuple(e["loc"]) for e in exc.errors()):
+        if not loc:
+            return None
+        at = next((k for k in LIST_KINDS if loc[:len(k)] == k and len(loc) > len(k)
+                   and isinstance(loc[len(k)], int)), None)
+        if at is not None:
+            drops.setdefault(at, set()).add(int(loc[len(at)]))
+        elif loc[0] in STAND_INS:
+            data[str(loc[0])] = STAND_INS[str(loc[0])]
+        else:
+            return None
+    for at, indexes in drops.items():
+        items = _get(data, at)
+        for i in indexes:
+            item = items[i] if i < len(items) else None
+            mark(unread, LIST_KINDS[at], item.get("id") if isinstance(item, dict) else None)
+        data = _set(data, at, [x for i, x in enumerate(items) if i not in indexes])
+    try:
+        return Plan.model_validate(data)
+    except ValidationError:
+        return None
+
+
+def _get(data: Mapping[str, Any], path: Iterable[str]) -> list[Any]:
+    for key in path:
+        data = data.get(key) if isinstance(data, Mapping) else None  # type: ignore[assignment]
+    return list(data) if isinstance(data, list | tuple) else []
+
+
+def _set(data: dict[str, Any], path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    head, *rest = path
+    if not rest:
+        return {**data, head: value}
+    inner = data.get(head)
+    return {**data, head: _set(dict(inner) if isinstance(inner, Mapping) else {},
+                               tuple(rest), value)}

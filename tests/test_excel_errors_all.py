@@ -1,0 +1,80 @@
+"""A workbook with bad cells on many sheets: every one reported at once, nothing written.
+
+A finance officer who sends the workbook back to the planner should get one list of what to
+fix: the sheet, the cell, the column's header, what was expected and what was found, for every
+sheet (the plan's own values, the assumptions, the sources, the rules, the age groups, the
+tables and the measures), not the first only.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from muniplan.cli import app
+from muniplan.cli.common import run_guarded
+from muniplan.engine.projection import project
+from muniplan.plan.errors import PlanErrors
+from muniplan.plan.load import load_plan, read_folder
+from muniplan.report.excel import export_workbook, import_workbook
+
+BAD_CELLS = {  # sheet, cell: value
+    ("Plan", "B16"): "mye",  # opening.debt.value
+    ("Plan", "B34"): "kanskje",  # finance.demography_in_frames
+    ("Forutsetninger", "E2"): "høy",
+    ("Kilder", "A3"): None,
+    ("Handlingsregler", "A3"): None,
+    ("Aldersgrupper", "A3"): "skole",
+    ("Sektorer", "K2"): "9,4 mrd",
+    ("Tiltak", "A2"): "klimaklok",
+}
+
+EXPECTED = [
+    "hp.xlsx [Plan]!B16: opening.debt.value: not a number (expected a number, found 'mye')",
+    "hp.xlsx [Plan]!B34: finance.demography_in_frames: not true or false (expected TRUE or "
+    "FALSE, found 'kanskje')",
+    "hp.xlsx [Forutsetninger]!E2: 2019: not a number (expected a number, found 'høy')",
+    "hp.xlsx [Kilder]!A3: id: missing required cell (expected an id, unique on the sheet)",
+    "hp.xlsx [Handlingsregler]!A3: id: missing required cell (expected an id, unique on the "
+    "sheet)",
+    "hp.xlsx [Aldersgrupper]!A3: tjeneste: unknown service (expected an id from the sheet "
+    "Tjenester, found 'skole')",
+    "hp.xlsx [Sektorer]!K2: 2020: not a number (expected a number, found '9,4 mrd')",
+    "hp.xlsx [Tiltak]!A2: satsingsområde: unknown priority area (expected an id from the "
+    "sheet Satsingsområder, found 'klimaklok')",
+]
+
+
+@pytest.fixture(scope="module")
+def broken(example_dir) -> bytes:
+    plan = load_plan(example_dir)
+    data = export_workbook(plan, project(plan), read_folder(example_dir))
+    wb = load_workbook(io.BytesIO(data))
+    for (sheet, cell), value in BAD_CELLS.items():
+        assert wb[sheet][cell].value not in (None, value), (sheet, cell)  # a real change
+        wb[sheet][cell] = value
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_every_sheets_bad_cells_are_reported_together(broken):
+    with pytest.raises(PlanErrors) as info:
+        import_workbook(broken, origin="hp.xlsx")
+    assert str(info.value).split("\n") == EXPECTED
+    assert all(e.sheet and e.cell and e.field for e in info.value.problems)
+
+
+def test_the_cli_lists_them_all_and_writes_nothing(broken, tmp_path, capsys):
+    bad = tmp_path / "hp.xlsx"
+    bad.write_bytes(broken)
+    out = tmp_path / "plan"
+    assert run_guarded(app, ["excel", "import", str(bad), str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    for line in EXPECTED:
+        assert line.split(": ", 1)[1] in " ".join(err.split()), line
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["hp.xlsx"]

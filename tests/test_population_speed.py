@@ -1,0 +1,107 @@
+"""The pieces that make the Monte Carlo's population stage fast give the same numbers as the
+plain arithmetic they replace: the kernel's vectorised exp against libm's, the kernel with
+that exp against the kernel with ``math.exp``, and the calibration's quick ranking against
+a stable sort, ties included."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from muniplan.demography import estimate
+from muniplan.demography.calibration import _order
+from muniplan.demography.fused import _blocks
+from muniplan.demography.uncertainty import draw_paths
+from muniplan.engine.demand import MIGRATION_WINDOW, N_AGES
+from muniplan.engine.montecarlo import population_calibration
+
+kernel = pytest.importorskip("muniplan.demography.kernel")
+
+
+def test_the_vectorised_exp_is_within_one_ulp_of_libm() -> None:
+    rng = np.random.default_rng(1)
+    for t in (rng.uniform(-700.0, 700.0, 200_000), rng.uniform(-1.0, 1.0, 200_000),
+              np.array([0.0, -0.0, 1e-300, -1e-300, 0.5 * np.log(2), 700.0, -700.0])):
+        poly, scale = np.empty(t.size), np.empty(t.size)
+        kernel._exp_into(1.0, t, poly, scale, scale.view(np.int64))
+        got, want = poly * scale, np.exp(t)
+        assert np.all(np.abs(got - want) <= np.spacing(want)), t[np.argmax(np.abs(got - want))]
+    assert poly[0] * scale[0] == 1.0  # exp(0) exactly: zero spread gives the central run
+
+
+def test_the_kernel_with_its_exp_equals_the_kernel_with_libm(baerum) -> None:
+    model = estimate(baerum.population, base_year=baerum.base_year, window=MIGRATION_WINDOW)
+    steps = 2040 - model.base_year
+    horizons = np.maximum(model.base_year + np.arange(steps) - model.mortality.jump_year, 0)
+    paths = draw_paths(model.uncertainty, steps, 64, horizons, 3)
+    w = np.random.default_rng(4).random((2 * N_AGES, 6))
+    alike, blocks = _blocks(w)
+    p = kernel.prepare(model, horizons, w, alike, blocks)
+    outs = []
+    for polynomial in (True, False):
+        out = np.zeros((64, steps + 1, w.shape[1]))
+        kernel._reduce(p.base, p.b, p.trend, paths.k_shock, paths.fertility, paths.migration,
+                       p.profile, p.net, p.half_asfr, p.lo, p.share, p.log_level, p.alike,
+                       p.blocks, p.packed, p.columns, 0, polynomial, out)
+        outs.append(out)
+    np.testing.assert_allclose(outs[0], outs[1], rtol=1e-13)
+    assert not np.array_equal(outs[0][:, 1:], 0.0)
+
+
+def _stable_order(rows: np.ndarray) -> np.ndarray:
+    return np.argsort(rows, axis=-1, kind="stable")
+
+
+def test_the_quick_ranking_is_the_stable_one_with_ties_and_without() -> None:
+    rng = np.random.default_rng(2)
+    rows = rng.normal(size=(6, 500))
+    rows[1] = np.round(rows[1])  # many ties
+    rows[2] = 0.0  # all tied: the draws keep their order
+    rows[3, ::7] = np.nan
+    np.testing.assert_array_equal(_order(rows), _stable_order(rows))
+
+
+def test_the_calibration_factors_equal_the_per_year_stable_ranking() -> None:
+    """The factors reproduce the documented method computed the plain way: each year and
+    group ranked by a stable sort, moved to the quantile of its rank, then the total."""
+    cal = population_calibration()
+    rng = np.random.default_rng(3)
+    draws, years = 400, 6
+    values = rng.uniform(100.0, 900.0, (draws, years, 5))
+    values[:, :, 0] = np.round(values[:, :, 0], -2)  # ties in one group
+    central = values.mean(axis=0)
+    horizons = np.arange(years)
+    got = cal.factors(values, central, horizons, 2)
+    u = (np.arange(draws) + 0.5) / draws
+    want = np.ones(values.shape)
+    for j in range(1, years):
+        q = cal.quantiles(2, j)
+
+        def target(v, c, qg):
+            ranks = np.empty(draws, dtype=np.int64)
+            ranks[np.argsort(v, kind="stable")] = np.arange(draws)
+            return np.maximum((c + 0.5) * np.exp(np.interp(u[ranks], cal.probs, qg)) - 0.5, 0)
+
+        for g in range(5):
+            want[:, j, g] = target(values[:, j, g], central[j, g], q[g]) / values[:, j, g]
+        moved = (values[:, j] * want[:, j]).sum(axis=1)
+        want[:, j] *= (target(moved, central[j].sum(), q[-1]) / moved)[:, None]
+    np.testing.assert_array_equal(got, want)
+
+
+def test_service_users_in_the_kernel_equal_the_numpy_fallback(monkeypatch) -> None:
+    from muniplan.demography import fused
+
+    rng = np.random.default_rng(5)
+    groups, services = 5, 7
+    sums = rng.random((30, 9, groups + groups * services))
+    factors = rng.uniform(0.8, 1.2, (30, 9, groups))
+    fast = [fused.service_users(sums, groups, services, f) for f in (factors, None)]
+    monkeypatch.setattr(fused, "_kernel", lambda: None)
+    slow = [fused.service_users(sums, groups, services, f) for f in (factors, None)]
+    for a, b in zip(fast, slow, strict=True):
+        assert a.shape == (30, services, 9)
+        np.testing.assert_array_equal(a, b)
+    by_hand = sum(sums[:, :, groups + g * services:groups + (g + 1) * services]
+                  * factors[:, :, g:g + 1] for g in range(groups))
+    np.testing.assert_array_equal(fast[0], by_hand.transpose(0, 2, 1))
