@@ -306,3 +306,17 @@ def test_a_missing_column_names_the_header_that_is_likely_it(tmp_path):
     assert error.startswith(f"{sectors}:1: program_area_name: missing column "
                             "'program_area_name' (expected ")
     assert "program_area_number'?" not in error
+
+
+def test_no_sectors_is_an_error_beside_another_files_error(tmp_path):
+    """sectors.csv with its header alone: "no sectors", even when plan.yaml has an error of
+    its own (the other file's error does not excuse it)."""
+    folder = _copy(tmp_path)
+    sectors, plan = folder / "sectors.csv", folder / "plan.yaml"
+    sectors.write_text(sectors.read_text(encoding="utf-8").splitlines()[0] + "\n",
+                       encoding="utf-8")
+    _replace(plan, 'law_regime: "1992"', 'law_regime: "1993"')
+    errors = _errors(folder)
+    assert len(errors) == 2, errors
+    assert errors[0] == f"{sectors}:2: no sectors (expected at least one programområde row)"
+    assert errors[1].startswith(f"{plan}:12: law_regime: ")
