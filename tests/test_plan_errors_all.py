@@ -275,3 +275,48 @@ def test_a_refused_amount_in_plan_yaml_and_a_reference_in_one_run(tmp_path):
     assert errors[0].startswith(f"{plan}:{_line(plan, '6.782.820')}: opening.debt.value: ")
     assert errors[1].startswith(f"{investments}:3: sector: unknown sector (did you mean "
                                 "'barn-og-unge'?)")
+
+
+def test_a_bad_assumption_and_a_reference_in_one_run(tmp_path):
+    """A rate written in per cent (3.2 for 3.2 %) is refused; the assumption gets a stand-in
+    for the reference checks, so the project's unknown sector comes in the same run."""
+    folder = _copy(tmp_path)
+    plan, investments = folder / "plan.yaml", folder / "investments.csv"
+    _replace(plan, "values: {2018: 0.030, 2019: 0.032,", "values: {2018: 0.030, 2019: 3.2,")
+    _misspell_sector(investments)
+    errors = _errors(folder)
+    assert len(errors) == 2, errors
+    key = _line(plan, '2019: 3.2,') - 1  # the series' key line
+    assert errors[0].startswith(f"{plan}:{key}: assumptions.wage_growth")
+    assert "3.2" in errors[0]
+    assert errors[1].startswith(f"{investments}:3: sector: unknown sector")
+
+
+def test_a_missing_column_names_the_header_that_is_likely_it(tmp_path):
+    """The workbook's Norwegian label as a CSV header is named as such; an optional column
+    that is present is never offered as the missing one's misspelling."""
+    folder = _copy(tmp_path)
+    sectors = folder / "sectors.csv"
+    _replace(sectors, ",program_area_name,", ",programområde,")
+    assert _errors(folder)[0].startswith(
+        f"{sectors}:1: program_area_name: missing column 'program_area_name' (the header "
+        "'programområde' is its label in the workbook; a CSV file names it program_area_name)")
+    _replace(sectors, ",programområde,", ",programomrade_navn,")
+    error = _errors(folder)[0]
+    assert error.startswith(f"{sectors}:1: program_area_name: missing column "
+                            "'program_area_name' (expected ")
+    assert "program_area_number'?" not in error
+
+
+def test_no_sectors_is_an_error_beside_another_files_error(tmp_path):
+    """sectors.csv with its header alone: "no sectors", even when plan.yaml has an error of
+    its own (the other file's error does not excuse it)."""
+    folder = _copy(tmp_path)
+    sectors, plan = folder / "sectors.csv", folder / "plan.yaml"
+    sectors.write_text(sectors.read_text(encoding="utf-8").splitlines()[0] + "\n",
+                       encoding="utf-8")
+    _replace(plan, 'law_regime: "1992"', 'law_regime: "1993"')
+    errors = _errors(folder)
+    assert len(errors) == 2, errors
+    assert errors[0] == f"{sectors}:2: no sectors (expected at least one programområde row)"
+    assert errors[1].startswith(f"{plan}:12: law_regime: ")

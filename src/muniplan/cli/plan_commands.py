@@ -53,7 +53,7 @@ def register(app: typer.Typer) -> None:
 
 
 def validate(plan: str = plan_argument()) -> None:
-    """Check a plan folder; print what it holds, or the first problem with its file and line.
+    """Check a plan folder; print what it holds, or every problem found, with file and line.
 
     Exit code 0 when the plan is valid, 2 when it is not.
     """
