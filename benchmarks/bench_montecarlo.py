@@ -9,7 +9,8 @@ same run the model is also run as a straightforward per-draw Python loop on a sa
 draws, and the speed ratio is reported. On a shared machine the absolute times move with the
 load; the ratios, measured side by side, move much less.
 
-Run: ``.venv/bin/python benchmarks/bench_montecarlo.py`` (or ``make bench``).
+Run: ``.venv/bin/python benchmarks/bench_montecarlo.py`` (or ``make bench``); with
+``--population`` only the population stage and its parts.
 """
 
 from __future__ import annotations
@@ -79,28 +80,57 @@ def stage_times(plan, inp, levers) -> dict[str, tuple[float, float]]:
 
 
 def population_stage(plan, first: int, last: int) -> dict[str, float]:
-    """CPU seconds of the fused population stage alone (10 000 draws, the age-group weights),
-    compiled kernel against the numpy loop, side by side in this run (best of 2 each)."""
+    """The population stage of a 10 000-draw run and its parts, wall and CPU seconds (best
+    of 3): the whole stage as the run calls it; the random paths; the projection reduced to
+    the run's 40 weighted sums a draw-year by the compiled kernel and, as the same-run
+    baseline, by the numpy loop (best of 1: it is slow); the calibration factors."""
+    from muniplan.demography.calibration import size_class
     from muniplan.demography.cohort import DEFAULT_GROUPS, parse_groups
     from muniplan.demography.fused import project_weighted
-    from muniplan.engine.demand import plan_model
+    from muniplan.demography.uncertainty import draw_paths
+    from muniplan.engine.demand import coverage_weights, plan_model
+    from muniplan.engine.montecarlo import _population_stage, population_calibration
 
     model = plan_model(plan)
-    weights = np.zeros((2 * N_AGES, len(DEFAULT_GROUPS)))
+    groups = np.zeros((2 * N_AGES, len(DEFAULT_GROUPS)))
     for g, (lo, hi) in enumerate(parse_groups(DEFAULT_GROUPS).values()):
-        weights[lo:hi + 1, g] = weights[N_AGES + lo:N_AGES + hi + 1, g] = 1.0
-    cpu = {}
-    for compiled in (True, False):
-        project_weighted(model, last, weights, first_year=first, draws=200,
-                         seed=0, compiled=compiled)  # warm-up (and the kernel's JIT cache)
-        best = float("inf")
-        for _ in range(2):
-            c = time.process_time()
-            project_weighted(model, last, weights, first_year=first,
-                             draws=DRAWS, seed=1, compiled=compiled)
-            best = min(best, time.process_time() - c)
-        cpu["kernel" if compiled else "numpy"] = best
-    return cpu
+        groups[lo:hi + 1, g] = groups[N_AGES + lo:N_AGES + hi + 1, g] = 1.0
+    services = coverage_weights(plan, range(first, last + 1))
+    weights = np.concatenate([groups, *(services * groups[:, g:g + 1] for g in range(5))], 1)
+    steps = last - model.base_year
+    horizons = np.maximum(model.base_year + np.arange(steps) - model.mortality.jump_year, 0)
+    u = FinanceUncertainty()
+
+    def timed(f, repeats: int = 3) -> tuple[float, float]:
+        f()  # warm-up (and the kernel's JIT cache)
+        wall = cpu = float("inf")
+        for _ in range(repeats):
+            t, c = time.perf_counter(), time.process_time()
+            f()
+            wall, cpu = min(wall, time.perf_counter() - t), min(cpu, time.process_time() - c)
+        return wall, cpu
+
+    def project(compiled: bool):
+        return project_weighted(model, last, weights, first_year=first, draws=DRAWS, seed=1,
+                                compiled=compiled)
+
+    sums = project(True)
+    centre = project_weighted(model, last, groups, first_year=model.base_year, draws=1,
+                              seed=None)[0]
+    calibration = population_calibration()
+    times = {
+        "stage": timed(lambda: _population_stage(plan, u, np.random.SeedSequence(1), DRAWS,
+                                                 first, last)),
+        "paths": timed(lambda: draw_paths(model.uncertainty, steps, DRAWS, horizons, 1)),
+        "kernel": timed(lambda: project(True)),
+        "numpy": timed(lambda: project(False), repeats=1),
+        "calibration": timed(lambda: calibration.factors(
+            sums[:, :, :5], centre[first - model.base_year:],
+            np.arange(first, last + 1) - model.base_year, size_class(float(centre[0].sum())))),
+    }
+    return {f"{name}_{kind}": value for name, (wall, cpu) in times.items()
+            for kind, value in (("wall", wall), ("cpu", cpu))} | {
+        "sums_bytes": float(sums.nbytes)}
 
 
 def finance_stage(plan, inp, levers) -> dict[str, float]:
@@ -148,6 +178,32 @@ def copy_bandwidth(megabytes: int = 256, repeats: int = 5) -> float:
 def floor_bytes(draws: int, years: int) -> int:
     """The bytes a run must at least write: population state and kept series per draw-year."""
     return draws * years * 8 * (2 * N_AGES + len(KEPT_SERIES) + 1)
+
+
+def print_population(population: dict[str, float], bandwidth: float) -> None:
+    floor = population["sums_bytes"] / bandwidth
+    speedup = population["numpy_cpu"] / population["kernel_cpu"]
+    print(f"population stage alone (10 000 draws, best of 3; load average "
+          f"{os.getloadavg()[0]:.1f}): {population['stage_wall']:.3f} s wall, "
+          f"{population['stage_cpu']:.3f} s CPU of all threads (target ≤ 0.1 s wall); its "
+          f"parts, CPU: random paths {population['paths_cpu']:.3f} s, projection "
+          f"{population['kernel_cpu']:.3f} s ({population['kernel_wall']:.3f} s wall), "
+          f"calibration factors {population['calibration_cpu']:.3f} s")
+    print(f"population projection, CPU of all threads: compiled kernel "
+          f"{population['kernel_cpu']:.3f} s, numpy loop (same-run baseline) "
+          f"{population['numpy_cpu']:.2f} s = {speedup:.1f}×; writing "
+          f"its {population['sums_bytes'] / 1e6:.0f} MB of sums at the copy bandwidth takes "
+          f"{floor * 1e3:.0f} ms: stage / that floor = "
+          f"{population['stage_wall'] / floor:.0f}×")
+
+
+def population_main() -> dict[str, float]:
+    """Only the population stage (``--population``): a quick run of its figures."""
+    plan = load_plan()
+    inp, _ = prepare(plan)
+    population = population_stage(plan, int(inp.years[0]), int(inp.years[-1]))
+    print_population(population, copy_bandwidth())
+    return population
 
 
 def main() -> dict[str, float]:
@@ -202,9 +258,15 @@ def main() -> dict[str, float]:
         "bandwidth_gb_s": bandwidth / 1e9,
         "floor_s": floor,
         "floor_ratio": best / floor,
-        "population_kernel_cpu_s": population["kernel"],
-        "population_numpy_cpu_s": population["numpy"],
-        "population_speedup": population["numpy"] / population["kernel"],
+        "population_stage_s": population["stage_wall"],
+        "population_stage_cpu_s": population["stage_cpu"],
+        "population_paths_cpu_s": population["paths_cpu"],
+        "population_calibration_cpu_s": population["calibration_cpu"],
+        "population_kernel_s": population["kernel_wall"],
+        "population_kernel_cpu_s": population["kernel_cpu"],
+        "population_numpy_cpu_s": population["numpy_cpu"],
+        "population_speedup": population["numpy_cpu"] / population["kernel_cpu"],
+        "population_floor_s": population["sums_bytes"] / bandwidth,
         "finance_compiled_cpu_s": finances["compiled"],
         "finance_numpy_cpu_s": finances["numpy"],
         "finance_speedup": finances["numpy"] / finances["compiled"],
@@ -219,13 +281,11 @@ def main() -> dict[str, float]:
           f"{best / floor:.1f}× (target ≤ 5×)")
     print("where the time goes (wall / CPU of all threads): " + "; ".join(
         f"{name} {w:.2f} / {c:.2f} s" for name, (w, c) in stages.items()))
-    print(f"population stage alone, CPU of all threads: compiled kernel "
-          f"{population['kernel']:.2f} s, numpy loop {population['numpy']:.2f} s "
-          f"({figures['population_speedup']:.1f}× in this run)")
     print(f"finance stage alone (the path and the savings need, {DRAWS} draws), CPU: "
           f"compiled year loop {finances['compiled']:.2f} s, numpy loop "
           f"{finances['numpy']:.2f} s ({figures['finance_speedup']:.1f}× in this run; "
           f"target ≤ 0.1 s)")
+    print_population(population, bandwidth)
     print(f"peak memory: traced {figures['traced_peak_mb']:.0f} MB, process "
           f"{rss:.0f} MB (target ≤ 2 GB); BLAS held to 1 thread in the run (threadpoolctl)")
     print(f"per-draw Python loop: {loop_per_draw * 1e3:.1f} ms a draw, "
@@ -235,4 +295,4 @@ def main() -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    sys.exit(0 if main() else 1)
+    sys.exit(0 if (population_main if "--population" in sys.argv else main)() else 1)

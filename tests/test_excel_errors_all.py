@@ -78,3 +78,34 @@ def test_the_cli_lists_them_all_and_writes_nothing(broken, tmp_path, capsys):
         assert line.split(": ", 1)[1] in " ".join(err.split()), line
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["hp.xlsx"]
+
+
+def _cell_with(ws, text: str):
+    return next(c for row in ws.iter_rows() for c in row if c.value == text)
+
+
+def test_the_loaders_errors_are_located_on_their_sheets_too(example_dir):
+    """With every cell a number where one is wanted, the loader's errors come together, each
+    on its sheet and cell: a bad law regime (Plan), a rate in per cent (Forutsetninger), an
+    unknown sector (Investeringer) and an unknown programområde (Tjenester)."""
+    plan = load_plan(example_dir)
+    wb = load_workbook(io.BytesIO(export_workbook(plan, project(plan),
+                                                  read_folder(example_dir))))
+    regime = _cell_with(wb["Plan"], "law_regime")
+    wb["Plan"].cell(regime.row, 2).value = "1993"
+    wb["Forutsetninger"]["E2"] = 3.2
+    services = wb["Tjenester"]
+    areas = _cell_with(services, "programområder").column
+    row = _cell_with(services, "barnevern").row
+    services.cell(row, areas).value = "barnevernet"
+    wb["Investeringer"]["D3"] = "barn-og-ung"
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(PlanErrors) as info:
+        import_workbook(buf.getvalue(), origin="hp.xlsx")
+    where = [(e.sheet, e.cell) for e in info.value.problems]
+    assert where == [("Plan", f"B{regime.row}"), ("Forutsetninger", "A2"),
+                     ("Investeringer", "D3"),
+                     ("Tjenester", f"{services.cell(row, areas).column_letter}{row}")]
+    assert "did you mean 'barn-og-unge'" in str(info.value)
+    assert "did you mean 'barnevern'" in str(info.value)

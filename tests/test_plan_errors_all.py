@@ -275,3 +275,34 @@ def test_a_refused_amount_in_plan_yaml_and_a_reference_in_one_run(tmp_path):
     assert errors[0].startswith(f"{plan}:{_line(plan, '6.782.820')}: opening.debt.value: ")
     assert errors[1].startswith(f"{investments}:3: sector: unknown sector (did you mean "
                                 "'barn-og-unge'?)")
+
+
+def test_a_bad_assumption_and_a_reference_in_one_run(tmp_path):
+    """A rate written in per cent (3.2 for 3.2 %) is refused; the assumption gets a stand-in
+    for the reference checks, so the project's unknown sector comes in the same run."""
+    folder = _copy(tmp_path)
+    plan, investments = folder / "plan.yaml", folder / "investments.csv"
+    _replace(plan, "values: {2018: 0.030, 2019: 0.032,", "values: {2018: 0.030, 2019: 3.2,")
+    _misspell_sector(investments)
+    errors = _errors(folder)
+    assert len(errors) == 2, errors
+    key = _line(plan, '2019: 3.2,') - 1  # the series' key line
+    assert errors[0].startswith(f"{plan}:{key}: assumptions.wage_growth")
+    assert "3.2" in errors[0]
+    assert errors[1].startswith(f"{investments}:3: sector: unknown sector")
+
+
+def test_a_missing_column_names_the_header_that_is_likely_it(tmp_path):
+    """The workbook's Norwegian label as a CSV header is named as such; an optional column
+    that is present is never offered as the missing one's misspelling."""
+    folder = _copy(tmp_path)
+    sectors = folder / "sectors.csv"
+    _replace(sectors, ",program_area_name,", ",programområde,")
+    assert _errors(folder)[0].startswith(
+        f"{sectors}:1: program_area_name: missing column 'program_area_name' (the header "
+        "'programområde' is its label in the workbook; a CSV file names it program_area_name)")
+    _replace(sectors, ",programområde,", ",programomrade_navn,")
+    error = _errors(folder)[0]
+    assert error.startswith(f"{sectors}:1: program_area_name: missing column "
+                            "'program_area_name' (expected ")
+    assert "program_area_number'?" not in error

@@ -61,12 +61,13 @@ def test_the_quick_ranking_is_the_stable_one_with_ties_and_without() -> None:
     np.testing.assert_array_equal(_order(rows), _stable_order(rows))
 
 
-def test_the_calibration_factors_equal_the_per_year_stable_ranking() -> None:
+@pytest.mark.parametrize("draws", [400, 12_000])  # one thread; years on the thread pool
+def test_the_calibration_factors_equal_the_per_year_stable_ranking(draws) -> None:
     """The factors reproduce the documented method computed the plain way: each year and
     group ranked by a stable sort, moved to the quantile of its rank, then the total."""
     cal = population_calibration()
     rng = np.random.default_rng(3)
-    draws, years = 400, 6
+    years = 6
     values = rng.uniform(100.0, 900.0, (draws, years, 5))
     values[:, :, 0] = np.round(values[:, :, 0], -2)  # ties in one group
     central = values.mean(axis=0)

@@ -130,3 +130,42 @@ def test_limits_are_in_the_reference_page() -> None:
         encoding="utf-8")
     for spec in LIMITS:
         assert f"| `{spec.key}` |" in page and spec.reason in page
+
+
+def test_the_limits_survive_the_workbook(tmp_path: Path) -> None:
+    from muniplan.plan.excel_read import read_workbook
+    from muniplan.plan.excel_write import write_workbook
+    from muniplan.plan.load import load_files, read_folder
+
+    folder = _folder(tmp_path, "  sector_frame: 5\n  delay: 0\n  assumption: t\n")
+    files = read_folder(folder)
+    plan = load_files(files)
+    back = load_files(read_workbook(write_workbook(files, list(plan.years), [])))
+    assert back.simulator == plan.simulator
+    assert limits(back)["sector_frame"] == 5 and limits(back)["delay"] == 0
+
+
+def test_the_page_shows_the_plan_s_limits(tmp_path: Path) -> None:
+    """A plan with its own limits: the fields' ranges are the plan's, a choice beyond them
+    is refused with the plan's range, and the page says the kommune set them."""
+    from fastapi.testclient import TestClient
+    from web_helpers import make_settings
+
+    from muniplan.plan.load import read_folder
+    from muniplan.store import Store
+    from muniplan.web.app import create_app
+
+    folder = _folder(tmp_path, "  sector_frame: 4\n  delay: 0\n  assumption: t\n")
+    store = Store.from_settings(make_settings(tmp_path))
+    store.upgrade()
+    store.import_files(read_folder(folder), status="adopted")
+    sim = "/plan/baerum-2018-2021/budsjettsimulator"
+    with TestClient(create_app(make_settings(tmp_path), store)) as client:
+        page = client.get(sim)
+        assert page.status_code == 200
+        assert 'name="ramme-barn-og-unge" value="0" min="-4" max="4"' in page.text
+        assert 'name="utsettelse"' not in page.text
+        assert "har kommunen satt i planen" in page.text
+        bad = client.get(sim, params={"ramme-barn-og-unge": "5"})
+        assert bad.status_code == 422
+        assert "velg et tall fra -4 til 4 (fikk «5»)" in bad.text

@@ -182,16 +182,13 @@ def test_serve_runs_uvicorn_on_the_app_factory(upgraded, capsys, monkeypatch):
     seen: dict[str, Any] = {}
 
     class Warming:
-        def poll(self) -> int | None:
-            return None
+        def __init__(self, host: str, port: int) -> None:
+            seen["warm_for"] = (host, port)
 
-        def terminate(self) -> None:
+        def stop(self) -> None:
             seen["warm_stopped"] = True
 
-        def wait(self, timeout: float) -> None:
-            pass
-
-    monkeypatch.setattr(serving, "start_warming", Warming)
+    monkeypatch.setattr(serving, "Warming", Warming)
     monkeypatch.setattr("uvicorn.run", lambda app, **kw: seen.update(app=app, **kw))
     code, _, err = run(["serve", "--port", "8123", "--host", "0.0.0.0", "--workers", "3"],
                        capsys)
@@ -199,6 +196,7 @@ def test_serve_runs_uvicorn_on_the_app_factory(upgraded, capsys, monkeypatch):
     assert seen["app"] == "muniplan.web.serving:app_from_environment" and seen["factory"]
     assert (seen["host"], seen["port"], seen["workers"]) == ("0.0.0.0", 8123, 3)
     assert seen["warm_stopped"]  # the warm-up ends with the server
+    assert seen["warm_for"] == ("0.0.0.0", 8123)  # and starts when it answers there
     app = serving.app_from_environment()  # what each worker builds, from the environment
     assert isinstance(app.state.store, Store) and app.state.settings.database_url == upgraded
     app.state.store.dispose()

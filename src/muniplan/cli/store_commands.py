@@ -245,12 +245,10 @@ def serve(
                  "run `muniplan db upgrade`")
     finally:
         store.dispose()
-    warming = serving.start_warming()
+    warming = serving.Warming(host, port)  # once the server answers
     try:
         uvicorn.run(f"{serving.__name__}:app_from_environment", factory=True, host=host,
                     port=port, workers=workers, log_level="info",
                     timeout_worker_healthcheck=HEALTHCHECK_SECONDS)
     finally:
-        if warming.poll() is None:
-            warming.terminate()
-            warming.wait(timeout=10)
+        warming.stop()

@@ -26,11 +26,12 @@ the second scaling, very nearly.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
-from muniplan.demography.cohort import DEFAULT_GROUPS, parse_groups
+from muniplan.demography.cohort import DEFAULT_GROUPS, THREADS, parse_groups
 
 PROBS = np.array([0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9,
                   0.95, 0.975, 0.99, 0.995])
@@ -120,21 +121,28 @@ class Calibration:
         """
         draws = values.shape[0]
         u = (np.arange(draws) + 0.5) / draws
-        # laid out (year, group, draw): each group's draws side by side, ranked in one call
+        # laid out (year, group, draw): each group's draws side by side in memory
         rows = np.ascontiguousarray(values.transpose(1, 2, 0))
         out = np.ones(rows.shape)
-        years = [j for j, h in enumerate(np.asarray(horizons)) if h > 0]
-        order = _order(rows[years].reshape(-1, draws)).reshape(len(years), *rows.shape[1:])
-        q = {j: self.quantiles(size, int(horizons[j])) for j in years}
-        for i, j in enumerate(years):
+
+        def year(j: int) -> None:
+            q = self.quantiles(size, int(horizons[j]))
+            order = _order(rows[j])
             for g in range(rows.shape[1]):
-                target = _target(order[i, g], float(central[j, g]), q[j][g], u, self.probs)
+                target = _target(order[g], float(central[j, g]), q[g], u, self.probs)
                 out[j, g] = _ratio(target, rows[j, g])
-        moved = (rows[years] * out[years]).sum(axis=1)
-        order = _order(moved)
-        for i, j in enumerate(years):
-            target = _target(order[i], float(central[j].sum()), q[j][-1], u, self.probs)
-            out[j] *= _ratio(target, moved[i])
+            moved = (rows[j] * out[j]).sum(axis=0)
+            target = _target(_order(moved[None])[0], float(central[j].sum()), q[-1], u,
+                             self.probs)
+            out[j] *= _ratio(target, moved)
+
+        years = [j for j, h in enumerate(np.asarray(horizons)) if h > 0]
+        if THREADS > 1 and draws * len(years) >= 50_000:  # years are independent; numpy
+            with ThreadPoolExecutor(max_workers=THREADS) as pool:  # sorts without the GIL
+                list(pool.map(year, years))
+        else:
+            for j in years:
+                year(j)
         return np.ascontiguousarray(out.transpose(2, 0, 1))
 
 

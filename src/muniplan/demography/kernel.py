@@ -186,9 +186,11 @@ def _reduce(base, b, trend, k_shock, fert_dev, mig_dev, profile, net, half_asfr,
     scale = np.empty(N_AGES)
     bits = scale.view(np.int64)
     s_birth = np.empty(2)
-    years = out.shape[1]
-    joined = np.empty((N_AGES if alike else 2 * N_AGES, years))  # (row, year) of a draw
-    acc = np.empty((columns.shape[0], years))
+    # (row, year) of a draw; the years padded with zeros to whole vectors of four, so the
+    # loops over years in _store vectorise without a scalar remainder
+    padded = (out.shape[1] + 3) // 4 * 4
+    joined = np.zeros((N_AGES if alike else 2 * N_AGES, padded))
+    acc = np.empty((columns.shape[0], padded))
     for d in range(draws):
         cur[:, :] = base
         if offset == 0:
@@ -250,7 +252,8 @@ def _join(state, alike, joined, year):
 
 @njit(cache=True, nogil=True)
 def _store(joined, blocks, packed, columns, acc, out):
-    """``out[year, k] = joined[:, year] · w[:, k]`` for all of a draw's years at once.
+    """``out[year, k] = joined[:, year] · w[:, k]`` for all of a draw's years at once (the
+    padding years of ``joined`` are zero and not written out).
 
     Over each block of columns sharing rows, ``acc[column, years] += x[r, years] · w[r,
     column]`` row by row: the loop over years is independent work the compiler vectorises,
@@ -268,7 +271,7 @@ def _store(joined, blocks, packed, columns, acc, out):
                     acc[c0 + c, y] += joined[r, y] * wv
     for c in range(columns.shape[0]):
         k = columns[c]
-        for y in range(years):
+        for y in range(out.shape[0]):
             out[y, k] = acc[c, y]
 
 

@@ -11,8 +11,10 @@ labels or the field names.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -361,5 +363,41 @@ def _locate_one(r: _Reader, exc: PlanError) -> PlanError:
                          field=header_labels(table.sheet).get(exc.field or "", exc.field),
                          expected=exc.expected, found=exc.found)
     sheet = {"plan.yaml": "Plan", "priorities.yaml": "Satsingsområder"}.get(name)
-    return PlanError(exc.message, file=r.origin, sheet=sheet, field=exc.field,
+    cell = None
+    if name == "plan.yaml" and exc.field:
+        sheet, cell = _plan_cell(r, exc.field) or (sheet, None)
+    return PlanError(exc.message, file=r.origin, sheet=sheet, cell=cell, field=exc.field,
                      expected=exc.expected, found=exc.found)
+
+
+LISTED = re.compile(r"^(?P<key>[a-z_]+(?:\.funds)?)\[(?P<i>\d+)\](?:\.(?P<rest>.+))?$")
+
+
+def _plan_cell(r: _Reader, field: str) -> tuple[str, str] | None:
+    """The sheet and cell of a plan.yaml field (``services[2].program_areas`` →
+    Tjenester, the third row's programområder column), where the workbook holds it."""
+    with contextlib.suppress(PlanError):
+        if m := LISTED.match(field):
+            sheet = RECORD_SHEETS.get(m["key"])
+            if sheet is None:
+                return None
+            head, body = r.table(sheet)
+            i = int(m["i"])
+            if i >= len(body):
+                return None
+            rest = (m["rest"] or "").split("[")[0]
+            col = head.index(rest) + 1 if rest in head else 1
+            return sheet, f"{get_column_letter(col)}{body[i][0]}"
+        if field.startswith("assumptions."):
+            _, name, *rest = field.split(".")
+            head, body = r.table("Forutsetninger")
+            row = next((n for n, vals in body if vals and vals[0] == name), None)
+            want = rest[-1] if rest else ""
+            col = head.index(want) + 1 if want in head else 1
+            return ("Forutsetninger", f"{get_column_letter(col)}{row}") if row else None
+        _, body = r.table("Plan")
+        row = next((n for n, vals in body if vals and vals[0] is not None
+                    and (str(vals[0]) == field or str(vals[0]).startswith(field + "."))),
+                   None)
+        return ("Plan", f"B{row}") if row else None
+    return None

@@ -5,10 +5,10 @@ them in one sitting. A bad row of ``sectors.csv`` is left out, but the checks of
 the references of the rows that did read still run. Two things keep those later checks from
 inventing errors: a reference to an id that may sit on a row that did not read is not judged
 (it would be a false "unknown sector"), and a sum over rows is not checked while rows are
-missing. When plan.yaml itself has a bad value, the list item that holds it is left out (or a
-field no reference uses is given a stand-in) so that the references of the rest can run; when
-that is not possible (a bad period or base year, which every reference needs) they wait for
-the next run.
+missing. When plan.yaml itself has a bad value, the list item that holds it is left out (or
+a field no reference uses, or a bad assumption, is given a stand-in) so that the references
+of the rest can run; when that is not possible (a bad period or base year, which every
+reference needs) they wait for the next run.
 """
 
 from __future__ import annotations
@@ -70,6 +70,9 @@ def repaired(data: dict[str, Any], exc: ValidationError, unread: Unread
             drops.setdefault(at, set()).add(int(loc[len(at)]))
         elif loc[0] in STAND_INS:
             data[str(loc[0])] = STAND_INS[str(loc[0])]
+        elif loc[0] == "assumptions" and len(loc) > 1 and isinstance(data.get("base_year"), int):
+            data = _set(data, ("assumptions", str(loc[1])), _series(str(loc[1]),
+                                                                   data["base_year"]))
         else:
             return None
     for at, indexes in drops.items():
@@ -82,6 +85,18 @@ def repaired(data: dict[str, Any], exc: ValidationError, unread: Unread
         return Plan.model_validate(data)
     except ValidationError:
         return None
+
+
+SERIES_STAND_INS = {"population_index": 1.0, "investment_execution_rate": 1.0,
+                    "deflator_wage_weight": 0.5}
+"""A valid value for each assumption whose range excludes 0 (the others take 0)."""
+
+
+def _series(name: str, year: int) -> dict[str, Any]:
+    """A bad assumption's stand-in: valid, held over every year (no reference reads its
+    value; the series checks read only its years)."""
+    return {"values": {year: SERIES_STAND_INS.get(name, 0.0)}, "extend": "hold",
+            "assumption": "stand-in for a value refused above"}
 
 
 def _get(data: Mapping[str, Any], path: Iterable[str]) -> list[Any]:

@@ -76,11 +76,11 @@ class TableReader:
         except StopIteration:
             raise PlanError("empty file", file=self.file, line=1, field="header",
                             expected=f"a header with {', '.join(required)}") from None
+        known = {c.name for c in self.table.columns}
         for col in required:
             if col not in header:
                 raise PlanError(
-                    f"missing column {col!r}"
-                    + csvio.did_you_mean(col, [h for h in header if h not in required]),
+                    f"missing column {col!r}" + self._misnamed(col, header, known),
                     file=self.file, line=1, field=col, expected=", ".join(required),
                     found=",".join(header))
         if not PROVENANCE_NAMES & set(header):
@@ -91,7 +91,6 @@ class TableReader:
         if dupes:
             raise PlanError("duplicate column", file=self.file, line=1,
                             field=sorted(dupes)[0], expected="each column once")
-        known = {c.name for c in self.table.columns}
         for h in header:
             if YEAR_COLUMN.match(h):
                 self.years.append(int(h))
@@ -100,6 +99,15 @@ class TableReader:
                 self.unknown.append(f"{self.file}:1: unknown column {h!r}, not read"
                                     + csvio.did_you_mean(h, known))
         return header
+
+    def _misnamed(self, col: str, header: list[str], known: set[str]) -> str:
+        """The header that is most likely ``col`` misnamed: its Norwegian label (a sheet of
+        the workbook saved as CSV), or the nearest header that is no known column."""
+        label = self.table.column(col).label  # type: ignore[union-attr]
+        if label in header:
+            return (f" (the header {label!r} is its label in the workbook; a CSV file names "
+                    f"it {col})")
+        return csvio.did_you_mean(col, [h for h in header if h not in known])
 
     def _check_sum(self, line: int, total: dict[str, str], rows: list[Row]) -> None:
         """A sum row is skipped, but only if it sums the rows: otherwise a row is missing,

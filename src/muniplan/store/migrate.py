@@ -15,10 +15,11 @@ then read and edit the generated file in ``migrations/versions`` (name it ``NNNN
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from muniplan.store.database import WRITE
 
@@ -46,15 +47,62 @@ def head() -> str | None:
     """The newest migrations this code ships, as one comparable string.
 
     Parts of the store (plans, accounts, follow-up, citizens) each have their own line of
-    migrations from ``0001``, so there may be several heads; they are upgraded together."""
+    migrations from ``0001``, so there may be several heads; they are upgraded together.
+    Read from each migration file's own ``revision`` and ``down_revision`` rather than by
+    Alembic, whose import (every dialect's DDL) would otherwise be paid by the first page a
+    server answers; a migration with branch labels or dependencies is left to Alembic.
+    ``tests/test_server_start.py`` checks that both give the same heads."""
+    declared = [_declarations(path) for path in sorted((MIGRATIONS / "versions").glob("*.py"))]
+    if any(d.get("branch_labels") or d.get("depends_on") for d in declared):
+        return alembic_head()
+    revisions = {d["revision"] for d in declared}
+    parents = {p for d in declared for p in _as_tuple(d.get("down_revision"))}
+    return ",".join(sorted(revisions - parents)) or None
+
+
+def alembic_head() -> str | None:
+    """:func:`head` as Alembic reads it."""
     from alembic.script import ScriptDirectory
 
     heads = ScriptDirectory.from_config(config()).get_heads()
     return ",".join(sorted(heads)) or None
 
 
+DECLARED = ("revision", "down_revision", "branch_labels", "depends_on")
+
+
+def _declarations(path: Path) -> dict[str, Any]:
+    """A migration file's ``revision = …``-style module constants."""
+    out: dict[str, Any] = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+            else node.target if isinstance(node, ast.AnnAssign) else None
+        if isinstance(target, ast.Name) and target.id in DECLARED and node.value is not None:
+            out[target.id] = ast.literal_eval(node.value)
+    return out
+
+
+def _as_tuple(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 def current(engine: Engine) -> str | None:
-    """The migrations the database is at (None: empty, never upgraded)."""
+    """The migrations the database is at (None: empty, never upgraded): Alembic's version
+    table, read as Alembic reads it, without importing Alembic."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return None
+        heads = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars()
+        return ",".join(sorted(heads)) or None
+
+
+VERSION_TABLE = "alembic_version"
+
+
+def alembic_current(engine: Engine) -> str | None:
+    """:func:`current` as Alembic reads it."""
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as connection:

@@ -6,14 +6,18 @@ With ``--workers N`` uvicorn starts N processes, each calling :func:`app_from_en
 ready as soon as it has imported the code. The warm-up (``muniplan warm``) runs once for
 the whole site in its own process at low priority: it fills the store's computed results,
 which every worker reads; a reader who arrives first waits for that same computation (see
-:func:`muniplan.web.kept.exclusive`) instead of starting another.
+:func:`muniplan.web.kept.exclusive`) instead of starting another. It starts once the server
+accepts connections (:class:`Warming`), so that its own start — importing the same code —
+does not take the cores from the server's.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import threading
 from typing import Any
 
 WARM_NICENESS = 10
@@ -39,3 +43,41 @@ def start_warming() -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         preexec_fn=lambda: os.nice(WARM_NICENESS),
     )
+
+
+class Warming:
+    """:func:`start_warming` once something accepts connections on ``host:port`` (the
+    server this process is starting); :meth:`stop` ends the wait or the warm-up."""
+
+    POLL_SECONDS = 0.1
+
+    def __init__(self, host: str, port: int) -> None:
+        self._address = ({"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host),
+                         port)
+        self._process: subprocess.Popen[bytes] | None = None
+        self._stopped = threading.Event()
+        self._lock = threading.Lock()
+        threading.Thread(target=self._start_when_up, name="muniplan-warm", daemon=True).start()
+
+    def _start_when_up(self) -> None:
+        while not self._stopped.wait(self.POLL_SECONDS):
+            try:
+                socket.create_connection(self._address, timeout=1).close()
+            except OSError:
+                continue
+            with self._lock:
+                if not self._stopped.is_set():
+                    self._process = start_warming()
+            return
+
+    @property
+    def process(self) -> subprocess.Popen[bytes] | None:
+        return self._process
+
+    def stop(self, timeout: float = 10) -> None:
+        with self._lock:
+            self._stopped.set()
+            process = self._process
+        if process is not None and process.poll() is None:
+            process.terminate()
+            process.wait(timeout=timeout)

@@ -3,18 +3,24 @@ workbook and the open-data package (Fiscal Data Package, zipped).
 
 A document takes seconds to build (WeasyPrint lays out every page), so each one is built once
 per plan version and language and kept; a per-key lock makes concurrent readers wait for that
-one build instead of starting their own. Only the formats the report package provides are
-offered (:func:`available`), so the page never links to something that is not there.
+one build instead of starting their own. Only the formats this machine can build are offered
+(:func:`available`), so the page never links to something that is not there. What a format
+needs is looked up, not imported: importing WeasyPrint, openpyxl and the document builder
+costs about a second, which the first reader of the overview after a start would otherwise
+wait for; they are imported when a document is first asked for.
 """
 
 from __future__ import annotations
 
+import ctypes.util
 import importlib
+import importlib.util
 import io
 import threading
 import zipfile
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -77,6 +83,35 @@ def _module(name: str) -> Any:
         return None
 
 
+def _installed(*packages: str) -> bool:
+    return all(importlib.util.find_spec(name) is not None for name in packages)
+
+
+PDF_LIBRARIES = {"gobject-2.0": "libgobject-2.0.so.0", "pango-1.0": "libpango-1.0.so.0",
+                 "harfbuzz": "libharfbuzz.so.0", "fontconfig": "libfontconfig.so.1",
+                 "pangoft2-1.0": "libpangoft2-1.0.so.0"}
+"""The system libraries WeasyPrint loads to draw text (``weasyprint/text/ffi.py``), with
+their names on Linux; elsewhere they are looked for by name."""
+
+
+def _loads(name: str, soname: str) -> bool:
+    for path in (soname, ctypes.util.find_library(name)):
+        try:
+            if path:
+                ctypes.CDLL(path)
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def _pdf_libraries_load() -> bool:
+    """WeasyPrint is installed and the system libraries it draws text with load, found
+    without importing WeasyPrint (whose import loads them, and takes half a second)."""
+    return _installed("weasyprint") and all(
+        _loads(name, soname) for name, soname in PDF_LIBRARIES.items())
+
+
 @dataclass(frozen=True)
 class Format:
     key: str
@@ -84,6 +119,7 @@ class Format:
     ext: str
     media_type: str
     find: Callable[[], Callable[..., Any] | None]
+    can_build: Callable[[], bool]
 
     def builder(self) -> Callable[..., Any] | None:
         return self.find()
@@ -91,13 +127,14 @@ class Format:
 
 FORMATS = (
     Format("pdf", "Handlingsprogrammet som PDF (A4)", "pdf", "application/pdf",
-           lambda: _document("build_pdf")),
+           lambda: _document("build_pdf"), _pdf_libraries_load),
     Format("html", "Handlingsprogrammet som én HTML-fil", "html", "text/html; charset=utf-8",
-           lambda: _document("build_html")),
+           lambda: _document("build_html"), lambda: _installed("jinja2")),
     Format("xlsx", "Planen og framskrivingen som Excel-arbeidsbok", "xlsx",
-           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _workbook),
+           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _workbook,
+           lambda: _installed("openpyxl")),
     Format("zip", "Åpne data: Fiscal Data Package (CSV og datapackage.json)", "zip",
-           "application/zip", _data_package),
+           "application/zip", _data_package, lambda: True),
 )
 
 
@@ -113,8 +150,10 @@ LANGUAGE_FORMATS = {"pdf", "html"}
 """Formats written in the reader's language; the workbook and the data are the same in both."""
 
 
+@cache
 def available() -> list[Format]:
-    return [f for f in FORMATS if f.builder() is not None]
+    """The formats this machine can build (looked up once a process)."""
+    return [f for f in FORMATS if f.can_build()]
 
 
 class Documents:
@@ -140,7 +179,8 @@ def document(request: Request, plan_id: str, ext: str, lang: Lang = None,
     if fmt is None:
         raise NotFound(page._("Dokumentet finnes ikke i formatet «{ext}».").format(ext=ext))
     builder = fmt.builder()
-    assert builder is not None
+    if builder is None:  # the libraries were found but do not load after all
+        raise NotFound(page._("Dokumentet finnes ikke i formatet «{ext}».").format(ext=ext))
     loaded = page.loaded
     docs: Documents = request.app.state.documents
     store = request.app.state.store
