@@ -43,10 +43,10 @@ def _line(path: Path, fragment: str) -> int:
 
 def _validate(folder: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str]]:
     with pytest.raises(SystemExit) as exc:
-        main(["validate", str(folder)])
+        main(["--lang", "en", "validate", str(folder)])  # the messages as the code writes them
     err = capsys.readouterr().err
     assert "Traceback" not in err
-    return exc.value.code, [" ".join(x.split()) for x in err.strip().split("\nfeil: ")]
+    return exc.value.code, [" ".join(x.split()) for x in err.strip().split("\nerror: ")]
 
 
 def test_bad_cells_in_three_files_are_all_reported(tmp_path, capsys):
@@ -105,7 +105,7 @@ def test_the_same_error_on_many_rows_is_said_once(tmp_path, capsys):
     sectors.write_text(out.getvalue(), encoding="utf-8")
     code, errors = _validate(folder, capsys)
     assert code == 2
-    assert errors == [f"feil: {sectors}:2: 2022: frame for 2022, outside the plan period "
+    assert errors == [f"error: {sectors}:2: 2022: frame for 2022, outside the plan period "
                       "(also on lines 3, 4, 5, 6, 7 and 7 more) (expected years 2018–2021)"]
 
 
@@ -306,3 +306,17 @@ def test_a_missing_column_names_the_header_that_is_likely_it(tmp_path):
     assert error.startswith(f"{sectors}:1: program_area_name: missing column "
                             "'program_area_name' (expected ")
     assert "program_area_number'?" not in error
+
+
+def test_no_sectors_is_an_error_beside_another_files_error(tmp_path):
+    """sectors.csv with its header alone: "no sectors", even when plan.yaml has an error of
+    its own (the other file's error does not excuse it)."""
+    folder = _copy(tmp_path)
+    sectors, plan = folder / "sectors.csv", folder / "plan.yaml"
+    sectors.write_text(sectors.read_text(encoding="utf-8").splitlines()[0] + "\n",
+                       encoding="utf-8")
+    _replace(plan, 'law_regime: "1992"', 'law_regime: "1993"')
+    errors = _errors(folder)
+    assert len(errors) == 2, errors
+    assert errors[0] == f"{sectors}:2: no sectors (expected at least one programområde row)"
+    assert errors[1].startswith(f"{plan}:12: law_regime: ")

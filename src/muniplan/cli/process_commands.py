@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 
 from muniplan.cli.common import TableFormat, console, fail, print_json
+from muniplan.cli.i18n import _
 from muniplan.cli.store_commands import open_store, say
 from muniplan.cli.stored import load_ref
 from muniplan.cli.users import _actor
@@ -106,4 +107,4 @@ def publish(
         if stage is not None:
             process.set_stage(plan_id, number, stage.value, _actor())
         v = process.publish(plan_id, number, _actor())
-    say(f"[green]published[/] {plan_id} version {v.number} ({STAGE_LABELS[v.stage]})")
+    say(f"[green]published[/] {plan_id} version {v.number} ({_(STAGE_LABELS[v.stage])})")
