@@ -1,11 +1,11 @@
-"""The fused Monte Carlo population stage compiled with numba: one draw at a time, one pass
-over the ages a step, reduced to its weighted sums as each year is made.
+"""The fused Monte Carlo population stage compiled with numba: one draw at a time, a few
+short loops over the ages a step, reduced to its weighted sums once the draw is made.
 
 Why: the numpy loop of :func:`muniplan.demography.cohort._project_chunk` makes about twenty
 array passes over 212 ages for each year of a chunk, and at that size numpy's fixed cost per
 call is most of the time. Here the whole step — mortality, survival ratios, survivors,
-migration, births, the weighted sums — runs in compiled loops per draw whose state (two
-sexes × 106 ages) stays in L1. The arithmetic is the numpy path's (the formulas are in
+migration, births — runs in compiled loops per draw whose state (two sexes × 106 ages)
+stays in L1. The arithmetic is the numpy path's (the formulas are in
 :mod:`muniplan.demography.cohort` and :mod:`muniplan.demography.lifetable`), rearranged so
 the compiler can vectorise each loop (four float64 a time with AVX2):
 
@@ -14,12 +14,16 @@ the compiler can vectorise each loop (four float64 a time with AVX2):
   times ``exp(k·b_x)``, the draw's shock;
 * that ``exp`` is :func:`_exp_into`, a branch-free range reduction and polynomial, because
   ``math.exp`` is a libm call the compiler cannot vectorise (numba here has no SVML);
-* the weighted sums run as ``acc[columns] += x_r · w[r, columns]`` over each block of
-  columns that share rows, in the order the per-column sums would add them.
+* ``error_model="numpy"``: numba's default tests every divisor for zero to raise
+  ``ZeroDivisionError``, and that branch keeps the survival loop scalar (its denominators
+  are never below 1);
+* the weighted sums run for all of a draw's years at once, vectorised over the years, each
+  sum adding its terms in row order as a dot product would (:func:`_store`).
 
 Results agree with the numpy loop to about 1e-15 relative (the tests hold them to 1e-12);
 the numpy path stays the reference the tests compare with, and the fallback where numba is
-not installed. No ``fastmath``: every operation is IEEE, and reductions keep their order.
+not installed. ``fastmath`` only as ``contract`` in the polynomial (FMA, one rounding
+instead of two); elsewhere every operation is IEEE, and reductions keep their order.
 
 ``cache=True`` keeps the machine code in ``__pycache__`` so only the first run on a machine
 pays the compilation; ``nogil=True`` lets the caller's threads run chunks of draws in
