@@ -23,6 +23,7 @@ import tracemalloc
 from itertools import pairwise
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from muniplan.engine.demand import MIGRATION_WINDOW, N_AGES, service_change
 from muniplan.engine.finance import project_finances
@@ -132,6 +133,36 @@ def population_stage(plan, first: int, last: int) -> dict[str, float]:
         "sums_bytes": float(sums.nbytes)}
 
 
+def finance_stage(plan, inp, levers) -> dict[str, float]:
+    """CPU seconds of the finance stage alone (the path and the savings need of 10 000 draws,
+    on the inputs a run draws), compiled year loop against the numpy reference loop, side by
+    side in this run (best of 3 and of 1)."""
+    from muniplan.engine import montecarlo
+
+    captured: list[tuple[tuple, dict]] = []
+
+    def capture(*args: object, **kw: object) -> object:
+        captured.append((args, kw))
+        return project_finances(*args, **kw)
+
+    montecarlo.project_finances = capture
+    try:
+        run_draws(plan, inp, levers, draws=DRAWS, seed=1)
+    finally:
+        montecarlo.project_finances = project_finances
+    args, kw = captured[-1]
+    cpu = {}
+    for compiled, repeat in ((True, 3), (False, 1)):
+        best = float("inf")
+        for _ in range(repeat):
+            c = time.process_time()
+            with threadpool_limits(limits=1, user_api="blas"):
+                project_finances(*args, **kw, compiled=compiled)
+            best = min(best, time.process_time() - c)
+        cpu["compiled" if compiled else "numpy"] = best
+    return cpu
+
+
 def copy_bandwidth(megabytes: int = 256, repeats: int = 5) -> float:
     """Bytes a second one core moves in a large array copy (read + write)."""
     src = np.ones(megabytes * 2**20 // 8)
@@ -198,6 +229,7 @@ def main() -> dict[str, float]:
         cpu = min(cpu, time.process_time() - c)
     stages = stage_times(plan, inp, levers)
     population = population_stage(plan, int(inp.years[0]), int(inp.years[-1]))
+    finances = finance_stage(plan, inp, levers)
     bandwidth = copy_bandwidth()
     floor = floor_bytes(DRAWS, years) / bandwidth
     tracemalloc.start()  # a separate run for memory: tracing slows allocation down
@@ -235,6 +267,9 @@ def main() -> dict[str, float]:
         "population_numpy_cpu_s": population["numpy_cpu"],
         "population_speedup": population["numpy_cpu"] / population["kernel_cpu"],
         "population_floor_s": population["sums_bytes"] / bandwidth,
+        "finance_compiled_cpu_s": finances["compiled"],
+        "finance_numpy_cpu_s": finances["numpy"],
+        "finance_speedup": finances["numpy"] / finances["compiled"],
     }
     print(f"deterministic projection (population, demand, finances, savings): "
           f"{figures['deterministic_projection_ms']:.1f} ms")
@@ -246,6 +281,10 @@ def main() -> dict[str, float]:
           f"{best / floor:.1f}× (target ≤ 5×)")
     print("where the time goes (wall / CPU of all threads): " + "; ".join(
         f"{name} {w:.2f} / {c:.2f} s" for name, (w, c) in stages.items()))
+    print(f"finance stage alone (the path and the savings need, {DRAWS} draws), CPU: "
+          f"compiled year loop {finances['compiled']:.2f} s, numpy loop "
+          f"{finances['numpy']:.2f} s ({figures['finance_speedup']:.1f}× in this run; "
+          f"target ≤ 0.1 s)")
     print_population(population, bandwidth)
     print(f"peak memory: traced {figures['traced_peak_mb']:.0f} MB, process "
           f"{rss:.0f} MB (target ≤ 2 GB); BLAS held to 1 thread in the run (threadpoolctl)")

@@ -206,7 +206,7 @@ def test_the_users_command(tmp_path, monkeypatch, capsys):
     def run(*argv: str, stdin: str = "") -> tuple[int, str]:
         monkeypatch.setattr("sys.stdin", __import__("io").StringIO(stdin))
         with pytest.raises(SystemExit) as exc:
-            main(list(argv))
+            main(["--lang", "en", *argv])  # the messages as the code writes them
         out = capsys.readouterr()
         return exc.value.code, out.out + out.err
 

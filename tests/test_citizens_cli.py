@@ -15,9 +15,12 @@ from muniplan.store.citizens import CitizenStore
 PLAN = "baerum-2018-2021"
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+def run(argv: list[str], capsys: pytest.CaptureFixture[str],
+        lang: str = "en") -> tuple[int, str, str]:
+    """Run a command; in English unless ``lang`` says otherwise (the messages as the code
+    writes them; tests/test_cli_language.py checks both languages)."""
     with pytest.raises(SystemExit) as exc:
-        main(argv)
+        main(["--lang", lang, *argv])
     out = capsys.readouterr()
     return exc.value.code, out.out, out.err
 
@@ -36,7 +39,7 @@ def seeded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CitizenStore:
 
 
 def test_summary(seeded: CitizenStore, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["citizens", "summary", PLAN], capsys)
+    code, out, _ = run(["citizens", "summary", PLAN], capsys, lang="nb")
     assert code == 0 and "2 budsjetter, 1 med kommentar" in out
     code, out, _ = run(["citizens", "summary", PLAN, "--json"], capsys)
     data = json.loads(out)
@@ -53,8 +56,8 @@ def test_bad_input_is_a_located_error(seeded: CitizenStore,
 
 
 def test_purge(seeded: CitizenStore, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["citizens", "purge", "--older-than", "30"], capsys)
+    code, out, _ = run(["citizens", "purge", "--older-than", "30"], capsys, lang="nb")
     assert code == 0 and "Slettet 0" in out
-    code, out, _ = run(["citizens", "purge", "--older-than", "0"], capsys)
+    code, out, _ = run(["citizens", "purge", "--older-than", "0"], capsys, lang="nb")
     assert code == 0 and "Slettet 2" in out
     assert seeded.submissions(PLAN) == []

@@ -103,4 +103,5 @@ def test_unknown_column_is_a_warning_with_a_guess(tmp_path: Path, capsys) -> Non
         main(["validate", str(folder)])
     err = " ".join(capsys.readouterr().err.split())
     assert exc.value.code == 0
-    assert "investments.csv:1: unknown column 'sourse', not read (did you mean 'source'?)" in err
+    assert ("investments.csv:1: ukjent kolonne 'sourse', blir ikke lest (mente du 'source'?)"
+            in err)

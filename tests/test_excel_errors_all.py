@@ -71,7 +71,7 @@ def test_the_cli_lists_them_all_and_writes_nothing(broken, tmp_path, capsys):
     bad = tmp_path / "hp.xlsx"
     bad.write_bytes(broken)
     out = tmp_path / "plan"
-    assert run_guarded(app, ["excel", "import", str(bad), str(out)]) == 2
+    assert run_guarded(app, ["--lang", "en", "excel", "import", str(bad), str(out)]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err
     for line in EXPECTED:

@@ -34,9 +34,12 @@ def figure(name: str, kind: str, id_: str, field: str) -> float:
     return float(row["value"])
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+def run(argv: list[str], capsys: pytest.CaptureFixture[str],
+        lang: str = "en") -> tuple[int, str, str]:
+    """Run a command; in English unless ``lang`` says otherwise (the messages as the code
+    writes them; tests/test_cli_language.py checks both languages)."""
     with pytest.raises(SystemExit) as exc:
-        main(argv)
+        main(["--lang", lang, *argv])
     out = capsys.readouterr()
     return exc.value.code, out.out, out.err
 
@@ -179,7 +182,7 @@ def test_followup_table_fits_80_columns(capsys: pytest.CaptureFixture[str],
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
     code, out, _ = run(["followup", "--year", "2018", "--period", "T1", "--actuals",
-                        str(ACTUALS)], capsys)
+                        str(ACTUALS)], capsys, lang="nb")
     assert code == 0 and "1. tertial 2018" in out
     assert max(len(line) for line in out.splitlines() if not line.startswith(
         "Forutsetning")) <= 80

@@ -17,9 +17,12 @@ from muniplan.plan.load import load_plan
 from muniplan.plan.national import find_municipality, municipal_population, municipalities
 
 
-def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+def run(argv: list[str], capsys: pytest.CaptureFixture[str],
+        lang: str = "en") -> tuple[int, str, str]:
+    """Run a command; in English unless ``lang`` says otherwise (the messages as the code
+    writes them; tests/test_cli_language.py checks both languages)."""
     with pytest.raises(SystemExit) as exc:
-        main(argv)
+        main(["--lang", lang, *argv])
     out = capsys.readouterr()
     return exc.value.code, out.out, out.err
 
@@ -56,7 +59,7 @@ def test_init_validates_and_projects(tmp_path: Path, capsys, number: str) -> Non
     assert proj.series["demographic_cost"][-1] != 0  # age-driven services are not ignored
     code, out, err = run(["validate", str(folder)], capsys)
     assert code == 0 and out.startswith("ok ")
-    assert "standardverdier fra muniplan init står igjen" in err
+    assert "defaults from muniplan init remain" in err
     assert "population 2019–2026 carried forward" in err
 
 
@@ -110,7 +113,7 @@ def test_import_population_into_a_plan(tmp_path: Path, capsys) -> None:
     code, out, err = run(["data", "import-population", str(download), "-m", "1101",
                           "--plan", str(folder)], capsys)
     assert code == 0, err
-    assert "14 år, 2005–2018" in out
+    assert "14 years, 2005–2018" in out
     plan = load_plan(folder)
     assert plan.population is not None
     np.testing.assert_array_equal(plan.population.population, pop + 1)
@@ -132,7 +135,7 @@ def test_conflicting_downloads_are_refused(tmp_path: Path, capsys) -> None:
 @pytest.mark.parametrize(("argv", "message"), [
     (["-m", "0219", "--first-year", "2026"], "unknown kommune"),
     (["-m", "Berum", "--first-year", "2026"], "did you mean 3201 Bærum"),
-    (["-m", "0301", "--first-year", "1990"], "--first-year: forventet et år fra 2006"),
+    (["-m", "0301", "--first-year", "1990"], "--first-year: expected a year from 2006"),
 ])
 def test_bad_init_arguments(tmp_path: Path, capsys, argv: list[str], message: str) -> None:
     folder = tmp_path / "plan"

@@ -204,4 +204,4 @@ def test_the_command_line_takes_the_new_levers(capsys) -> None:
         main(["project", "--set", "sectors.skole.frame*=0.98"])
     err = capsys.readouterr().err
     assert exc.value.code == 2
-    assert "unknown sector 'skole'" in err and "Traceback" not in err
+    assert "ukjent sektor 'skole'" in err and "Traceback" not in err

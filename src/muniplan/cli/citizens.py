@@ -7,6 +7,7 @@ import typer
 from rich.table import Table
 
 from muniplan.cli.common import console, fail, print_json
+from muniplan.cli.i18n import _
 
 
 def register(app: typer.Typer) -> None:
@@ -37,8 +38,9 @@ def summary(plan_id: str = typer.Argument(..., help="The plan's id in the store.
                     "with_comment": result.with_comment,
                     "levers": [vars(x) for x in result.levers]})
         return
-    console.print(f"{result.count} budsjetter, {result.with_comment} med kommentar")
-    t = Table("Endring", "Median", "Kvartiler", "Fra–til", "Endret av")
+    console.print(_("{0} budsjetter, {1} med kommentar").format(result.count,
+                                                                  result.with_comment))
+    t = Table(*map(_, ("Endring", "Median", "Kvartiler", "Fra–til", "Endret av")))
     for x in result.levers:
         t.add_row(x.lever, f"{x.median:g}", f"{x.p25:g} – {x.p75:g}",
                   f"{x.low:g} – {x.high:g}", str(x.moved))
@@ -56,4 +58,4 @@ def purge(older_than: int = typer.Option(..., "--older-than", help="Delete what 
 
     with Store.from_settings(Settings()) as store:
         n = CitizenStore(store).purge(older_than)
-    console.print(f"Slettet {n} innspill eldre enn {older_than} dager.")
+    console.print(_("Slettet {0} innspill eldre enn {1} dager.").format(n, older_than))

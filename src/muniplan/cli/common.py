@@ -154,7 +154,7 @@ def run_guarded(app: typer.Typer, argv: list[str]) -> int:
             error(located(one), translate=False)
         return 2
     except MuniplanError as exc:
-        error(str(exc), translate=False)  # as written: the store speaks English
+        error(str(exc))  # the store writes English; the catalogue has its bokmål
         return 2
     except typer.Exit as exc:
         return exc.exit_code

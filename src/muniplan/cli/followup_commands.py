@@ -20,7 +20,9 @@ import typer
 from rich import box
 from rich.table import Table
 
+from muniplan.cli import i18n
 from muniplan.cli.common import DataFormat, console, plan_argument, print_json
+from muniplan.cli.i18n import _
 from muniplan.plan.errors import PlanError
 
 
@@ -116,7 +118,8 @@ def _write_document(p, f, out: Path, pdf: bool, lang: str) -> None:
     if pdf:
         files[f"{stem}.pdf"] = build_followup_pdf(p, f, lang)
     for path in write_files(out, files):
-        console.print(f"[green]wrote[/] {path} ({path.stat().st_size:,} bytes)")
+        console.print(_("[green]wrote[/] {0} ({1} bytes)").format(
+            path, i18n.size(path.stat().st_size)))
 
 
 def _followup_csv(f) -> None:
@@ -142,49 +145,54 @@ def _followup_table(p, f) -> None:
     )
     from muniplan.report.formatting import percent
 
-    t = Table(title=f"{report_title(p.municipality.name, f.year, f.period)} "
-              f"(mill. kr, {f.price_basis})", box=box.SIMPLE_HEAD, title_justify="left")
+    lang = i18n.current()
+    t = Table(title=f"{report_title(p.municipality.name, f.year, f.period, lang)} "
+              f"({_('mill. kr')}, {_(f.price_basis)})", box=box.SIMPLE_HEAD,
+              title_justify="left")
     for col, just in (("Programområde", "left"), ("Budsjett", "right"), ("Hittil", "right"),
                       ("Prognose", "right"), ("Avvik", "right"), ("%", "right"),
                       ("", "left")):
-        t.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
+        t.add_column(_(col) if col else col, justify=just,  # type: ignore[arg-type]
+                     overflow="fold")
     for line in f.lines:
         name = line.name if line.level == "program_area" else f"[bold]{line.name}[/]"
-        t.add_row(name, *line_cells(line), "!" if line.flagged else "")
+        t.add_row(name, *line_cells(line, lang), "!" if line.flagged else "")
     console.print(t)
     bases = {ln.prognosis_basis for ln in f.lines if ln.level == "program_area"}
-    console.print("Prognose: " + ", ".join(BASIS_LABELS[b] for b in sorted(bases)) +
-                  ". ! = avvik som skal rapporteres.", soft_wrap=True)
-    t = Table(title="Investeringer (mill. kr)", box=box.SIMPLE_HEAD, title_justify="left")
+    console.print(_("Prognose: {0}. ! = avvik som skal rapporteres.").format(
+        ", ".join(_(BASIS_LABELS[b]) for b in sorted(bases))), soft_wrap=True)
+    t = Table(title=_("Investeringer (mill. kr)"), box=box.SIMPLE_HEAD, title_justify="left")
     for col in ("Prosjekt", "Budsjett", "Brukt", "Gj.grad", "Overskr.", "Ferdig"):
-        t.add_column(col, justify="left" if col == "Prosjekt" else "right", overflow="fold")
+        t.add_column(_(col), justify="left" if col == "Prosjekt" else "right",
+                     overflow="fold")
     for inv in (*f.investments, f.investment_total):
-        t.add_row(inv.name + (" !" if inv.flagged else ""), *investment_cells(inv))
+        t.add_row(_(inv.name) + (" !" if inv.flagged else ""), *investment_cells(inv, lang))
     console.print(t)
     if f.indicators:
-        t = Table(title="Nøkkeltall fra regnskapet (mill. kr; folketall)",
+        t = Table(title=_("Nøkkeltall fra regnskapet (mill. kr; folketall)"),
                   box=box.SIMPLE_HEAD, title_justify="left")
         for col in ("Størrelse", "Planlagt", "Faktisk", "Forskjell"):
-            t.add_column(col, justify="left" if col == "Størrelse" else "right")
-        for row in indicator_rows(f):
-            t.add_row(*row)
+            t.add_column(_(col), justify="left" if col == "Størrelse" else "right")
+        for name, *cells in indicator_rows(f, lang):
+            t.add_row(_(name), *cells)
         console.print(t)
     for c in f.checks:
-        console.print(f"{c['rule']} {c['name']}: {percent(c['value'], 1)} — "
-                      f"{'holder' if c['holds'] else 'brutt'}", soft_wrap=True)
+        console.print(f"{c['rule']} {c['name']}: {percent(c['value'], 1, lang)} — "
+                      f"{_('holder') if c['holds'] else _('brutt')}", soft_wrap=True)
     reported = [s for s in f.statuses if s.reported or s.measured is not None]
     if reported:
-        t = Table(title="Tiltak og mål", box=box.SIMPLE_HEAD, title_justify="left")
-        t.add_column("Navn", overflow="fold")
-        t.add_column("Status / målt", justify="right")
+        t = Table(title=_("Tiltak og mål"), box=box.SIMPLE_HEAD, title_justify="left")
+        t.add_column(_("Navn"), overflow="fold")
+        t.add_column(_("Status / målt"), justify="right")
         for s in reported:
-            value = status_label(s.reported) if s.kind == "measure" else \
-                f"{s.measured:g} av {s.target_value:g} {s.unit or ''} ({s.target_year})" \
+            value = _(status_label(s.reported)) if s.kind == "measure" else \
+                _("{0} av {1} {2} ({3})").format(f"{s.measured:g}", f"{s.target_value:g}",
+                                                  s.unit or "", s.target_year) \
                 if s.target_value is not None else f"{s.measured:g}"
             t.add_row(s.name, value)
         console.print(t)
     for a in f.assumptions:
-        console.print(f"[dim]Forutsetning: {a}[/]", soft_wrap=True)
+        console.print(f"[dim]{_('Forutsetning:')} {a}[/]", soft_wrap=True)
 
 
 def import_accounts(
@@ -225,24 +233,21 @@ def import_accounts(
         raise PlanError("a report for this period exists", file=str(folder / name),
                         expected="--force to replace it")
     write_files(folder, {name: text})
-    console.print(f"[green]wrote[/] {folder / name}: {result.lines} lines, "
-                  f"{len(result.program_areas)} programområder, {len(result.income)} "
-                  "income lines", soft_wrap=True)
-    if result.unmapped:
-        t = Table(title="Ikke fordelt (funksjon uten programområde i mappingen)",
-                  box=box.SIMPLE_HEAD, title_justify="left")
-        for col in ("Funksjon", "Mill. kr", "Linjer"):
-            t.add_column(col, justify="left" if col == "Funksjon" else "right")
-        for key, (kr, n) in sorted(result.unmapped.items()):
-            t.add_row(key, millions(kr, 2), str(n))
-        console.print(t)
-    if result.left_out:
-        t = Table(title="Utelatt (finans, interne og mva-arter)", box=box.SIMPLE_HEAD,
-                  title_justify="left")
-        for col in ("Art", "Mill. kr", "Linjer"):
-            t.add_column(col, justify="left" if col == "Art" else "right")
-        for key, (kr, n) in sorted(result.left_out.items()):
-            t.add_row(key, millions(kr, 2), str(n))
+    console.print(_("[green]wrote[/] {0}: {1} lines, {2} programområder, {3} income lines")
+                  .format(folder / name, result.lines, len(result.program_areas),
+                          len(result.income)), soft_wrap=True)
+    lang = i18n.current()
+    for title, first, rows in (
+            ("Ikke fordelt (funksjon uten programområde i mappingen)", "Funksjon",
+             result.unmapped),
+            ("Utelatt (finans, interne og mva-arter)", "Art", result.left_out)):
+        if not rows:
+            continue
+        t = Table(title=_(title), box=box.SIMPLE_HEAD, title_justify="left")
+        for col in (first, "Mill. kr", "Linjer"):
+            t.add_column(_(col), justify="left" if col == first else "right")
+        for key, (kr, n) in sorted(rows.items()):
+            t.add_row(_(key), millions(kr, 2, lang), str(n))
         console.print(t)
 
 
@@ -284,16 +289,17 @@ def roll_forward_command(
             files[name] = text
     load_files(files, origin=str(out))  # the next plan loads, or nothing is written
     write_files(out, files)
-    t = Table(title=f"{new.title}: carried figures (mill. kr)", box=box.SIMPLE_HEAD,
-              title_justify="left")
+    lang = i18n.current()
+    t = Table(title=_("{0}: carried figures (NOK million)").format(new.title),
+              box=box.SIMPLE_HEAD, title_justify="left")
     for col in ("Figure", "Was", "Now", "Source"):
-        t.add_column(col, justify="right" if col in ("Was", "Now") else "left",
+        t.add_column(_(col), justify="right" if col in ("Was", "Now") else "left",
                      overflow="fold")
     for c in carried:
-        t.add_row(c.what, millions(c.old, 1), millions(c.new, 1), c.source)
+        t.add_row(_(c.what), millions(c.old, 1, lang), millions(c.new, 1, lang), c.source)
     console.print(t)
-    console.print(f"[green]wrote[/] {out} (plan {new.id}, {new.period.first}–"
-                  f"{new.period.last}, status draft)", soft_wrap=True)
+    console.print(_("[green]wrote[/] {0} (plan {1}, {2}–{3}, status draft)").format(
+        out, new.id, new.period.first, new.period.last), soft_wrap=True)
 
 
 def plan_vs_actual(
@@ -320,12 +326,13 @@ def plan_vs_actual(
         for r in data:
             w.writerow(["" if v is None else v for v in r.values()])
         return
-    t = Table(title=f"{p.title}: plan mot virkelighet (mill. kr; folketall i personer)",
-              box=box.SIMPLE_HEAD, title_justify="left")
+    lang = i18n.current()
+    t = Table(title=_("{0}: plan mot virkelighet (mill. kr; folketall i personer)").format(
+        p.title), box=box.SIMPLE_HEAD, title_justify="left")
     for col in ("År", "Størrelse", "Planlagt", "Faktisk", "Forskjell", "%"):
-        t.add_column(col, justify="left" if col in ("År", "Størrelse") else "right",
+        t.add_column(_(col), justify="left" if col in ("År", "Størrelse") else "right",
                      overflow="fold")
     for r in rows:
-        t.add_row(str(r.year), REALITY_LABELS.get(r.indicator, r.indicator),
-                  *reality_cells(r))
+        t.add_row(str(r.year), _(REALITY_LABELS.get(r.indicator, r.indicator)),
+                  *reality_cells(r, lang))
     console.print(t)

@@ -16,8 +16,10 @@ import typer
 from rich import box
 from rich.table import Table
 
+from muniplan.cli import i18n
 from muniplan.cli.common import console, plan_argument
 from muniplan.cli.followup_commands import ACTUALS_HELP, Period
+from muniplan.cli.i18n import _
 from muniplan.plan.errors import PlanError
 
 
@@ -69,8 +71,9 @@ def record(
         rec, created = record_report(store, p.id, year, period.value, files, version=version,
                                      author=author or _cli_user(), message=message)
     what = "[green]recorded[/]" if created else "unchanged:"
-    console.print(f"{what} {rec.plan_id} {rec.year} {rec.period} revision {rec.number} "
-                  f"(against plan version {rec.plan_version}, {rec.status})", soft_wrap=True)
+    console.print(_(f"{what} {rec.plan_id} {rec.year} {rec.period} revision {rec.number} "
+                    f"(against plan version {rec.plan_version}, {rec.status})"),
+                  soft_wrap=True)
 
 
 def publish(
@@ -88,8 +91,8 @@ def publish(
     with _store() as store:
         rec = publish_report(store, plan_id, year, period.value, revision,
                              by=by or _cli_user())
-    console.print(f"[green]published[/] {rec.plan_id} {rec.year} {rec.period} revision "
-                  f"{rec.number}", soft_wrap=True)
+    console.print(_(f"[green]published[/] {rec.plan_id} {rec.year} {rec.period} revision "
+                    f"{rec.number}"), soft_wrap=True)
 
 
 def list_reports(
@@ -102,12 +105,13 @@ def list_reports(
 
     with _store() as store:
         found = reports(store, plan_id, published_only=not all_)
-    t = Table(title=f"{plan_id}: oppfølgingsrapporter", box=box.SIMPLE_HEAD,
+    t = Table(title=_("{0}: oppfølgingsrapporter").format(plan_id), box=box.SIMPLE_HEAD,
               title_justify="left")
     for col in ("År", "Periode", "Revisjon", "Status", "Planversjon", "Registrert"):
-        t.add_column(col)
+        t.add_column(_(col))
     for r in found:
-        t.add_row(str(r.year), period_label(r.period), str(r.number),
-                  "publisert" if r.status == "published" else "utkast", str(r.plan_version),
+        t.add_row(str(r.year), period_label(r.period, i18n.current()), str(r.number),
+                  _("publisert") if r.status == "published" else _("utkast"),
+                  str(r.plan_version),
                   r.created_at.strftime("%Y-%m-%d %H:%M"))
     console.print(t)

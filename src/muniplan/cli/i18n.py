@@ -125,6 +125,12 @@ def _patterns(lang: str) -> list[tuple[re.Pattern[str], str]]:
     return [(pattern, text) for _size, pattern, text in out]
 
 
+def _fill(template: str, values: list[str]) -> str:
+    """``template`` with its numbered places filled: only those, for a text may hold braces
+    of its own (``{ }``)."""
+    return PLACEHOLDER.sub(lambda m: values[int(m.group(1))], template)
+
+
 def _(text: str) -> str:
     """``text`` in the current language (as written when the catalogue lacks it)."""
     table = catalogue(_state["lang"])
@@ -135,7 +141,7 @@ def _(text: str) -> str:
         if match:
             parts = match.groupdict()
             values = [_(parts[f"p{n}"]) for n in range(len(parts))]
-            return template.format(*values)
+            return _fill(template, values)
     return text
 
 

@@ -73,7 +73,8 @@ def validate(plan: str = plan_argument()) -> None:
         f"({_('horisont')} {p.horizon}), {holds}, "
         + (_("befolkningsdata") if p.population is not None else _("ingen befolkningsdata"))
     )
-    for warning in [*unknown_columns(plan), *map(str, plan_warnings(p))]:
+    for warning in [*unknown_columns(plan),
+                    *(f"{w.file}: {_(w.message)}" for w in plan_warnings(p))]:
         warn(warning)
 
 
@@ -367,12 +368,12 @@ def _print_checks(proj: Projection) -> None:
     for rule, years in broken.items():
         not_projected = all(c.ok is None for c in proj.checks if c.rule == rule)
         if not_projected:
-            console.print(f"[dim]–[/] {names[rule]}: "
+            console.print(f"[dim]–[/] {_(names[rule])}: "
                           + _("ikke framskrevet (oppfølgingsindikator)"))
         elif years:
-            console.print(f"[red]✗[/] {names[rule]}: " + _("brutt i {0}").format(_spans(years)))
+            console.print(f"[red]✗[/] {_(names[rule])}: " + _("brutt i {0}").format(_spans(years)))
         else:
-            console.print(f"[green]✓[/] {names[rule]}: " + _("holdes i alle år"))
+            console.print(f"[green]✓[/] {_(names[rule])}: " + _("holdes i alle år"))
     console.print(savings_summary(proj))
 
 

@@ -149,5 +149,5 @@ def excel_import(
     check_empty(out, force)
     files = import_workbook(file.read_bytes(), origin=str(file))
     written = write_files(out, files)
-    console.print(f"[green]wrote[/] {out} ({len(written)} files); "
-                  f"check it with: muniplan validate {out}")
+    console.print(_(f"[green]wrote[/] {out} ({len(written)} files); "
+                    f"check it with: muniplan validate {out}"), soft_wrap=True)

@@ -22,6 +22,7 @@ from muniplan.cli.common import (
     plan_argument,
     print_json,
 )
+from muniplan.cli.i18n import _
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) is imported only by the commands using it
     from pathlib import Path
@@ -62,8 +63,9 @@ def register(app: typer.Typer) -> None:
 
 
 def say(message: str) -> None:
-    """One line of output, never hard-wrapped, so scripts can grep it."""
-    console.print(message, soft_wrap=True)
+    """One line of output in the current language, never hard-wrapped, so scripts can
+    grep it."""
+    console.print(_(message), soft_wrap=True)
 
 
 def open_store() -> Store:
@@ -80,7 +82,7 @@ def db_upgrade() -> None:
     if before == head:
         say(f"database already at schema {head}: {store.location}")
     else:
-        say(f"[green]upgraded[/] {before or 'empty database'} → {head}: {store.location}")
+        say(f"[green]upgraded[/] {before or _('empty database')} → {head}: {store.location}")
 
 
 def db_current() -> None:
@@ -91,8 +93,9 @@ def db_current() -> None:
     if current == head:
         say(f"schema {current} (current): {store.location}")
         return
-    found = current or "none (empty database)"
-    say(f"schema {found}, expected {head}: {store.location}\nrun `muniplan db upgrade`")
+    found = current or _("none (empty database)")
+    say(f"schema {found}, expected {head}: {store.location}")
+    say("run `muniplan db upgrade`")
     raise typer.Exit(1)
 
 
@@ -147,10 +150,10 @@ def import_command(
     if created:
         parent = f", parent {version.parent}" if version.parent is not None else ""
         say(f"[green]imported[/] {version.plan_id} version {version.number} "
-            f"({STATUS_LABELS[version.status]}{parent}, {version.digest[:12]})")
+            f"({_(STATUS_LABELS[version.status])}{parent}, {version.digest[:12]})")
     else:
         say(f"unchanged: {version.plan_id} version {version.number} "
-            f"({STATUS_LABELS[version.status]}) has the same files; no new version made")
+            f"({_(STATUS_LABELS[version.status])}) has the same files; no new version made")
 
 
 def _recorded_base(recorded: Base | None, plan_id: str, folder: Path) -> int | None:
@@ -179,12 +182,12 @@ def plans_command(
     if not plans:
         say("no plans in the store yet (import one with `muniplan import`)")
         return
-    t = Table(title="Handlingsprogram i databasen")
+    t = Table(title=_("Handlingsprogram i databasen"))
     for col in ("Plan", "Tittel", "Kommune", "Siste versjon", "Status"):
-        t.add_column(col, justify="right" if col == "Siste versjon" else "left")
+        t.add_column(_(col), justify="right" if col == "Siste versjon" else "left")
     for p in plans:
         t.add_row(p.id, p.title, f"{p.municipality} ({p.number})", str(p.latest_version),
-                  STATUS_LABELS[p.latest_status])
+                  _(STATUS_LABELS[p.latest_status]))
     console.print(t)
 
 
@@ -206,12 +209,12 @@ def versions_command(
     if format is ListFormat.json:
         print_json([version_dict(v) for v in versions])
         return
-    t = Table(title=f"Versjoner av {plan_id} (* = den som vises som gjeldende)")
+    t = Table(title=_("Versjoner av {0} (* = den som vises som gjeldende)").format(plan_id))
     for col in ("Versjon", "Status", "Forrige", "Laget (UTC)", "Av", "Melding", "Innhold"):
-        t.add_column(col, justify="right" if col in ("Versjon", "Forrige") else "left")
+        t.add_column(_(col), justify="right" if col in ("Versjon", "Forrige") else "left")
     for v in versions:
         t.add_row(f"{v.number}{'*' if v.number == default else ''}",
-                  STATUS_LABELS[v.status], "" if v.parent is None else str(v.parent),
+                  _(STATUS_LABELS[v.status]), "" if v.parent is None else str(v.parent),
                   v.created_at.strftime("%Y-%m-%d %H:%M"), v.author or "", v.message or "",
                   v.digest[:12])
     console.print(t)

@@ -19,6 +19,7 @@ import typer
 from rich.table import Table
 
 from muniplan.cli.common import console, fail, print_json
+from muniplan.cli.i18n import _
 from muniplan.cli.store_commands import ListFormat, open_store, say
 
 if TYPE_CHECKING:
@@ -63,8 +64,8 @@ def _password(from_stdin: bool) -> str:
         return line.rstrip("\r\n")
     if not sys.stdin.isatty():
         fail("no terminal to ask for the password: pipe it in with --password-stdin")
-    first = getpass.getpass("Passord: ")
-    if getpass.getpass("Gjenta passordet: ") != first:
+    first = getpass.getpass(_("Passord: "))
+    if getpass.getpass(_("Gjenta passordet: ")) != first:
         fail("the two passwords differ; nothing was changed")
     return first
 
@@ -85,7 +86,7 @@ def add(
         store._ready()
         user = accounts.add_user(username, name or username, _password(password_stdin),
                                  role.value, group, actor=_actor())
-    say(f"[green]added[/] {user.username} ({ROLE_LABELS[user.role]}"
+    say(f"[green]added[/] {user.username} ({_(ROLE_LABELS[user.role])}"
         + (f", {user.group_id}" if user.group_id else "") + ")")
 
 
@@ -101,10 +102,10 @@ def list_users(fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f"
         say("no accounts yet: add the first administrator with "
             "`muniplan users add NAME --role admin`")
         return
-    table = Table("Brukernavn", "Navn", "Rolle", "Gruppe", "Aktiv")
+    table = Table(*map(_, ("Brukernavn", "Navn", "Rolle", "Gruppe", "Aktiv")))
     for u in users:
-        table.add_row(u.username, u.display_name, ROLE_LABELS[u.role], u.group_id or "",
-                      "ja" if u.active else "nei")
+        table.add_row(u.username, u.display_name, _(ROLE_LABELS[u.role]), u.group_id or "",
+                      _("ja") if u.active else _("nei"))
     console.print(table)
 
 
@@ -151,7 +152,7 @@ def audit_log(limit: int = typer.Option(50, "--limit", min=1, max=10_000)) -> No
     """Show the newest entries of the audit log: when, who, what, on what."""
     with open_store() as store:
         rows = _accounts(store).audit_log(limit)
-    table = Table("Tid (UTC)", "Hvem", "Hva", "På")
+    table = Table(*map(_, ("Tid (UTC)", "Hvem", "Hva", "På")))
     for r in rows:
         table.add_row(r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.action, r.target)
     console.print(table)

@@ -23,7 +23,7 @@ given the cuts of earlier years (which have built up the funds).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,7 +73,8 @@ def _b(x: np.ndarray, draws: int) -> np.ndarray:
 def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_fixed: np.ndarray,
                      rules: Sequence[Rule] = (), *, solve_savings: bool | np.ndarray = False,
                      draws: int | None = None, compiled: bool | None = None,
-                     alongside: bool = False) -> FinanceResult:
+                     alongside: bool = False, kept: Collection[str] | None = None
+                     ) -> FinanceResult:
     """Project the finances.
 
     ``pop_ratio`` ``(D|1, Y)``: total population over the base year's (income per
@@ -86,8 +87,10 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     With ``alongside`` the series describe the path without savings and the savings need
     of every draw comes from a second pass of the yearly loop over the same inputs (a Monte
     Carlo run needs both; the years' inputs are made once).
-    ``compiled``: run the yearly loop compiled (:mod:`muniplan.engine.finance_kernel`) or
-    as the numpy reference below; None chooses by :func:`finance_fast.use_compiled`.
+    ``kept``: the series the caller reads (a Monte Carlo keeps a few); the projects'
+    spending paths are made only when asked for. ``compiled``: run the yearly loop compiled
+    (:mod:`muniplan.engine.finance_kernel`) or as the numpy reference below; None chooses by
+    :func:`finance_fast.use_compiled`.
     """
     y_count = len(inp.years)
     shapes = [pop_ratio.shape[0], service_change_fixed.shape[0], inp.wage_growth.shape[0],
@@ -168,7 +171,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         exe.matrix[0] if exe.matrix is not None and len(exe.rate) == 1
         else execution_matrix(exe.rate.mean(axis=0, keepdims=True))[0]).T
     k = c * (1.0 - inp.vat_share)[:, None]  # booked without the compensated VAT, (P, Y)
-    total_cap = price @ k.T  # (D, P) nominal capital of each project
+    # a project's nominal capital is price @ k[p]; every sum over projects below is taken
+    # on the (Y, Y) side first, so no (draw, project) array is made
     idx = np.arange(y_count)
     comp = inp.completion_index[:, None]
     life = inp.useful_life[:, None]
@@ -179,13 +183,16 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     useful = np.broadcast_to(life, completed.shape)  # (P, Y): each asset's useful life
     upto = np.triu(np.ones((y_count, y_count)))  # [y, t]: spent in year y <= t
 
-    def book(weight: np.ndarray) -> np.ndarray:
-        """Σ_p weight[p, t] × book value of project p at the end of year t, (D, Y)."""
-        spent_k = price @ ((k.T @ weight) * upto)
-        written_off = total_cap @ (weight * cum_rate)
-        return spent_k - written_off
+    def capital(weight: np.ndarray) -> np.ndarray:
+        """Σ_p weight[p, t] × nominal capital of project p, (D, Y)."""
+        return price @ (k.T @ weight)
 
-    dep_new = total_cap @ rate_p
+    def book(weight: np.ndarray) -> np.ndarray:
+        """Σ_p weight[p, t] × book value of project p at the end of year t, (D, Y): what
+        was spent up to t, less what has been written off."""
+        return price @ ((k.T @ weight) * upto - k.T @ (weight * cum_rate))
+
+    dep_new = capital(rate_p)
     book_new_completed = book(completed)
     book_new_all = book(np.ones_like(completed))
     book_new_life = book(useful)
@@ -220,7 +227,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
             mask = ((inp.cost_recovery == code) & (place == where))[:, None]
             book_prev = np.concatenate([np.zeros((d, 1)), book(completed * mask)[:, :-1]],
                                        axis=1)
-            part = (total_cap @ (rate_p * mask) + rate * book_prev) * shock
+            part = (capital(rate_p * mask) + rate * book_prev) * shock
             recovered[name] = recovered.get(name, 0.0) + part
             by_place[int(where)] = by_place.get(int(where), 0.0) + part
             income_by_kind["fees"] = income_by_kind["fees"] + part
@@ -318,7 +325,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     # § 5-5 andre ledd: they sum to ``investments`` in the plan years
     long_term = inp.long_term_rows or (False,) * len(inp.investment_ids)
     for p_i, (pid, lt) in enumerate(zip(inp.investment_ids, long_term, strict=True)):
-        if not lt:
+        if not lt and (kept is None or f"project_{pid}" in kept):
             series[f"project_{pid}"] = price * c[p_i]
     if inp.tax_ratio:
         series["income_equalisation"] = equalisation

@@ -216,7 +216,7 @@ def _group_quantiles(labels: list[str], groups: np.ndarray, total: np.ndarray
     rows[:-1] = groups.transpose(2, 1, 0)
     rows[-1] = total.T
     rows.sort(axis=-1)
-    qs = np.quantile(rows, QUANTILES, axis=-1)  # (quantile, label, year)
+    qs = np.quantile(rows, QUANTILES, axis=-1, overwrite_input=True)  # (quantile, label, year)
     names = [*labels, "total"]
     return {f"{q:g}": {name: qs[i, g] for g, name in enumerate(names)}
             for i, q in enumerate(QUANTILES)}
@@ -280,7 +280,8 @@ def _run_draws(plan: Plan, inp: FinanceInputs, levers: Levers, *, draws: int, se
     step("finanser")
     # the path without savings and, on a second pass of the year loop over the same
     # inputs, each draw's savings need
-    base = project_finances(drawn, ratio, change, plan.rules, draws=draws, alongside=True)
+    base = project_finances(drawn, ratio, change, plan.rules, draws=draws, alongside=True,
+                            kept=KEPT_SERIES)
     step("innsparingsbehov")
     series = {k: np.ascontiguousarray(base.series[k]) for k in KEPT_SERIES if k in base.series}
     return MonteCarloResult(drawn, series, base.savings_need, pop_q, u.describe())

@@ -37,6 +37,7 @@ from muniplan.plan.parameters import PlanIds, parameter_unit
 from muniplan.plan.population import load_population_folder
 from muniplan.plan.references import Where, check_references
 from muniplan.plan.tables import BadRow, TableReader
+from muniplan.plan.validation_text import explain
 from muniplan.plan.yamlio import Path_, dotted, line_of, load_yaml
 
 EXAMPLES_DIR = Path(__file__).parent / "examples"
@@ -392,9 +393,9 @@ class _Loader:
             if located is not None:
                 loc, found = [*loc, located.field], located.found
             field = ".".join(loc) if loc else None
-            raise PlanError(
-                _clean(err["msg"]), file=self.fname(name), line=line, field=field, found=found,
-            ) from None
+            message, expected = explain(err)
+            raise PlanError(message, file=self.fname(name), line=line, field=field,
+                            expected=expected, found=found) from None
 
     # --- the YAML files beside plan.yaml ------------------------------------------------
     def _optional_list(self, name: str, key: str, expected: str
@@ -482,10 +483,8 @@ class _Loader:
 
     def _located_one(self, err: Any, loc: tuple[Any, ...], lines: dict[Path_, int],
                      others: Mapping[str, tuple[str, dict[Path_, int]]]) -> PlanError:
-        msg = _clean(err["msg"])
+        msg, expected = explain(err)
         found = _found(err.get("input")) if err["type"] not in ("missing",) else None
-        if err["type"] == "missing":
-            msg = "required field missing"
         msg += traps.hint(err["type"], loc, err.get("input"))
         located = _field_error(err)
         if located is not None:
@@ -493,13 +492,13 @@ class _Loader:
         if loc and loc[0] in others:  # priorities.yaml, scenarios.yaml, changes.yaml
             name, file_lines = others[loc[0]]
             return PlanError(msg, file=self.fname(name), line=line_of(file_lines, loc),
-                             field=dotted(loc), found=found)
+                             field=dotted(loc), expected=expected, found=found)
         if loc and loc[0] in ("sectors", "investments"):
             # rows were validated one by one already; this is a whole-plan problem
             return PlanError(msg, file=self.fname(f"{loc[0]}.csv"), field=dotted(loc),
-                             found=found)
+                             expected=expected, found=found)
         return PlanError(msg, file=self.fname("plan.yaml"), line=line_of(lines, loc),
-                         field=dotted(loc) or None, found=found)
+                         field=dotted(loc) or None, expected=expected, found=found)
 
 
 # --- module helpers ---------------------------------------------------------------------
@@ -540,13 +539,6 @@ def _field_error(err: Any) -> FieldError | None:
     """The :class:`FieldError` behind a pydantic error, if a whole-object check raised one."""
     cause = (err.get("ctx") or {}).get("error")
     return cause if isinstance(cause, FieldError) else None
-
-
-def _clean(msg: str) -> str:
-    for prefix in ("Value error, ", "Assertion failed, "):
-        if msg.startswith(prefix):
-            msg = msg[len(prefix):]
-    return msg.replace("a valid tuple", "a list")  # tuples in the model, lists in a file
 
 
 def _found(value: Any) -> Any:
