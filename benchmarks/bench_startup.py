@@ -14,8 +14,9 @@ CPU time stays close to what the command costs.
 
 Last, the server: ``muniplan serve`` on a fresh SQLite store with the Bærum example — seconds
 from starting the process to its first answer on ``/`` (a redirect to the plan) and to the
-first 200 of that page (the plan loaded and projected), against uvicorn serving the
-cheapest ASGI app from the same start (``BENCH_PORTS`` keeps to a port range).
+first 200 of that page (the plan loaded and projected), with the server process's CPU time
+at each, against uvicorn serving the cheapest ASGI app from the same start (``BENCH_PORTS``
+keeps to a port range).
 
 Run: ``.venv/bin/python -m benchmarks.bench_startup``.
 """
@@ -163,6 +164,12 @@ def _poll(url: str, proc: subprocess.Popen[bytes], t0: float, status: int | None
     raise RuntimeError(f"no answer from {url}")
 
 
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) the process ``pid`` has used so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _server(argv: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[bytes], float]:
     return subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL,
@@ -195,6 +202,7 @@ def serve_figures() -> None:
                             "benchmarks.loadclient:baseline_app"], ENV)
         try:
             trivial = _poll(f"http://127.0.0.1:{port}/", proc, t0)
+            trivial_cpu = _process_cpu(proc.pid)
         finally:
             _stop(proc)
         port = loadclient.free_port(ports)
@@ -202,15 +210,18 @@ def serve_figures() -> None:
         try:
             url = f"http://127.0.0.1:{port}/"
             first = _poll(url, proc, t0)
+            first_cpu = _process_cpu(proc.pid)
             page = _poll(url, proc, t0, status=200, follow=True)
+            page_cpu = _process_cpu(proc.pid)
         finally:
             _stop(proc)
     flag = "" if first <= SERVE_TARGET else f"  over {SERVE_TARGET} s"
-    print(f"{'uvicorn, trivial app: first answer':40} {trivial:5.2f} s")
-    print(f"{'muniplan serve: first answer on /':40} {first:5.2f} s {first / trivial:5.1f}× "
-          f"the trivial app{flag}")
+    print(f"{'uvicorn, trivial app: first answer':40} {trivial:5.2f} s   cpu {trivial_cpu:5.2f} s")
+    print(f"{'muniplan serve: first answer on /':40} {first:5.2f} s {first / trivial:5.1f}×   "
+          f"cpu {first_cpu:5.2f} s {first_cpu / trivial_cpu:5.1f}× the trivial app{flag}")
     print(f"{'muniplan serve: first 200 of the plan page':40} {page:5.2f} s "
-          f"{page / trivial:5.1f}× (load average {os.getloadavg()[0]:.1f})")
+          f"{page / trivial:5.1f}×   cpu {page_cpu:5.2f} s "
+          f"(load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

@@ -141,14 +141,18 @@ def test_the_help_of_every_command_in_both_languages(
         assert usage in " ".join(out.split()) and other not in out, path
 
 
-@pytest.mark.parametrize(("lang", "expected"), [
-    ("nb", "feil: ukjent kommando 'nosuch'. Prøv 'muniplan --help' for hjelp."),
-    ("en", "error: No such command 'nosuch'. Try 'muniplan --help' for help."),
+@pytest.mark.parametrize(("lang", "word", "expected"), [
+    ("nb", "nosuch", "feil: ukjent kommando 'nosuch'. Prøv 'muniplan --help' for hjelp."),
+    ("en", "nosuch", "error: No such command 'nosuch'. Try 'muniplan --help' for help."),
+    ("nb", "valdate", "feil: ukjent kommando 'valdate'. Mente du 'validate'? "
+                      "Prøv 'muniplan --help' for hjelp."),
+    ("en", "valdate", "error: No such command 'valdate'. Did you mean 'validate'? "
+                      "Try 'muniplan --help' for help."),
 ])
-def test_an_unknown_command(lang: str, expected: str,
+def test_an_unknown_command(lang: str, word: str, expected: str,
                             capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
-        main(["--lang", lang, "nosuch"])
+        main(["--lang", lang, word])
     assert exc.value.code == 2
     assert " ".join(capsys.readouterr().err.split()) == expected
 

@@ -106,7 +106,7 @@ def test_cli_monte_carlo_json(capsys) -> None:
     (["project", "--draws", "0", "--seed", "1"], "--draws"),
     (["project", "--draws", "5"], "--seed"),
     (["project", "--scenario", "nope"], "ukjent scenario"),
-    (["project", "--set", "assumptions.foo=1"], "unknown parameter"),
+    (["project", "--set", "assumptions.foo=1"], "ukjent parameter"),
     (["project", "--set", "assumptions.interest_rate=0.05@2041"], "outside"),
 ])
 def test_cli_bad_monte_carlo_and_scenario_input(capsys, args, fragment) -> None:

@@ -97,7 +97,7 @@ def test_cli_national_csv_one_row_per_kommune_and_year(client: Any,
 def test_bad_input_exits_2_with_a_message(argv: list[str], message: str,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
-        main(["national", *argv, "--scheduler", "tcp://127.0.0.1:1"])
+        main(["--lang", "en", "national", *argv, "--scheduler", "tcp://127.0.0.1:1"])
     out = capsys.readouterr()
     assert exc.value.code == 2
     assert message in out.err and "Traceback" not in out.err and out.out == ""
