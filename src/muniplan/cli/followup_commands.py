@@ -290,7 +290,7 @@ def roll_forward_command(
     load_files(files, origin=str(out))  # the next plan loads, or nothing is written
     write_files(out, files)
     lang = i18n.current()
-    t = Table(title=_("{0}: carried figures (mill. kr)").format(new.title),
+    t = Table(title=_("{0}: carried figures (NOK million)").format(new.title),
               box=box.SIMPLE_HEAD, title_justify="left")
     for col in ("Figure", "Was", "Now", "Source"):
         t.add_column(_(col), justify="right" if col in ("Was", "Now") else "left",

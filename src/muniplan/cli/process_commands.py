@@ -16,7 +16,7 @@ import typer
 from rich.table import Table
 
 from muniplan.cli.common import TableFormat, console, fail, print_json
-from muniplan.cli.i18n import _
+from muniplan.cli.i18n import _, current, decimal
 from muniplan.cli.store_commands import open_store, say
 from muniplan.cli.stored import load_ref
 from muniplan.cli.users import _actor
@@ -82,13 +82,14 @@ def compare(
     if fmt is CompareFormat.json:
         print_json(comparison_to_dict(c))
         return
-    for t in (key_table(c), rule_table(c), *change_tables(c)):
+    lang = current()
+    for t in (key_table(c, lang), rule_table(c, lang), *change_tables(c, lang)):
         _print(t)
     for col in c.columns:
         if col.imbalances:
-            worst = ", ".join(f"{i.year} (merforbruk {i.deficit / 1e6:,.1f} mill. kr)"
-                              .replace(",", " ") for i in col.imbalances)
-            say(f"[red]{col.label} er ikke i balanse:[/] {worst}")
+            worst = ", ".join(_("{0} (merforbruk {1} mill. kr)").format(
+                i.year, decimal(i.deficit / 1e6)) for i in col.imbalances)
+            say(_("[red]{0} er ikke i balanse:[/] {1}").format(col.label, worst))
 
 
 def publish(
