@@ -233,6 +233,7 @@ def _store_commands(tmp: Path) -> list[tuple[list[str], str | None]]:
         (["users", "list"], None),
         (["users", "disable", "kari"], None),
         (["users", "disable", "ingen"], None),
+        (["users", "audit"], None),
         (["followup-record", "--year", "2018", "--period", "year", "--actuals",
           str(FOLLOWUP / "baerum" / "actuals")], None),
         (["followup-record", "--year", "2018", "--period", "year", "--actuals",
