@@ -188,7 +188,10 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 def serve_figures() -> None:
     """``muniplan serve`` from start to its first answer and first page, against uvicorn
     serving the cheapest app."""
-    from benchmarks import loadclient
+    try:
+        from benchmarks import loadclient
+    except ImportError:  # run as a script: benchmarks/ is on the path
+        import loadclient  # type: ignore[no-redef]
 
     ports = loadclient.port_range()
     with tempfile.TemporaryDirectory() as tmp:

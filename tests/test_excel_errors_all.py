@@ -109,3 +109,25 @@ def test_the_loaders_errors_are_located_on_their_sheets_too(example_dir):
                      ("Tjenester", f"{services.cell(row, areas).column_letter}{row}")]
     assert "did you mean 'barn-og-unge'" in str(info.value)
     assert "did you mean 'barnevern'" in str(info.value)
+
+
+def test_a_measures_error_is_located_on_its_tiltak_row(example_dir):
+    """The second measure of the last priority area names an unknown sector; the first
+    measure of the first area has a bad status. Each is on its own Tiltak row and column."""
+    plan = load_plan(example_dir)
+    wb = load_workbook(io.BytesIO(export_workbook(plan, project(plan),
+                                                  read_folder(example_dir))))
+    ws = wb["Tiltak"]
+    head = [c.value for c in ws[1]]
+    areas = [r[0] for r in ws.iter_rows(min_row=2, values_only=True)]
+    last = [n for n, a in enumerate(areas, start=2) if a == areas[-1]][1]
+    sector, status = head.index("sektor") + 1, head.index("status") + 1
+    ws.cell(last, sector).value = "barn-og-ung"
+    ws.cell(2, status).value = "kanskje"
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(PlanErrors) as info:
+        import_workbook(buf.getvalue(), origin="hp.xlsx")
+    where = [(e.sheet, e.cell) for e in info.value.problems]
+    assert where == [("Tiltak", f"{ws.cell(2, status).column_letter}2"),
+                     ("Tiltak", f"{ws.cell(last, sector).column_letter}{last}")]

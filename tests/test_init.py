@@ -186,3 +186,13 @@ def test_excel_import_refuses_a_folder_that_is_not_empty(tmp_path: Path, capsys)
     assert [p.name for p in out.iterdir()] == ["notes.txt"]
     assert run(["excel", "import", str(xlsx), str(out), "--force"], capsys)[0] == 0
     assert (out / "plan.yaml").is_file() and (out / "notes.txt").is_file()
+
+
+def test_the_defaults_left_are_listed_by_section():
+    """Thirty defaults read as a list per section of plan.yaml, each section named once."""
+    from muniplan.plan.advice import _grouped
+
+    assert _grouped(["assumptions.wage_growth", "assumptions.price_growth", "income.tax",
+                     "opening.funds.disposisjonsfond"]) == (
+        "assumptions: wage_growth, price_growth; income: tax; opening: funds.disposisjonsfond")
+    assert _grouped(["barnehage", "grunnskole"]) == "barnehage, grunnskole"

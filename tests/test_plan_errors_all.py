@@ -320,3 +320,30 @@ def test_no_sectors_is_an_error_beside_another_files_error(tmp_path):
     assert len(errors) == 2, errors
     assert errors[0] == f"{sectors}:2: no sectors (expected at least one programområde row)"
     assert errors[1].startswith(f"{plan}:12: law_regime: ")
+
+
+def test_an_item_left_out_does_not_shift_the_others_places(tmp_path):
+    """A bad service (grunnskole, services[1]) and a bad measure (priority area 0) are left
+    out for the reference checks; the errors found after them still name the file's own
+    places: services[2] and its line, priority_areas[4] and its line."""
+    folder = _copy(tmp_path)
+    plan, prio = folder / "plan.yaml", folder / "priorities.yaml"
+    _replace(plan, "groups: [{ages: [6, 15], coverage: 1.0}]",
+             "groups: [{ages: [6, 15], dekning: 1.0}]")
+    _replace(plan, "program_areas: [barnevern]", "program_areas: [barnevernet]")
+    _replace(prio, "        status: planned\n", "        status: kanskje\n")
+    text = prio.read_text(encoding="utf-8")
+    at = text.index("      - id: medvirkningsplaner")
+    prio.write_text(text[:at] + text[at:].replace("sector: miljo-idrett-og-kultur",
+                                                  "sector: miljo-idrett", 1),
+                    encoding="utf-8")
+    errors = _errors(folder)
+    assert len(errors) == 4, errors
+    assert errors[0].startswith(f"{prio}:{_line(prio, 'kanskje')}: "
+                                "priority_areas[0].measures[0].status: ")
+    assert errors[1].startswith(f"{plan}:{_line(plan, 'dekning: 1.0')}: services[1].groups")
+    bad = prio.read_text(encoding="utf-8").splitlines().index("        sector: miljo-idrett") + 1
+    assert errors[2].startswith(f"{prio}:{bad}: "
+                                "priority_areas[4].measures[1].sector: unknown sector")
+    assert errors[3].startswith(f"{plan}:{_line(plan, 'barnevernet')}: "
+                                "services[2].program_areas: unknown programområde")

@@ -106,3 +106,29 @@ def test_service_users_in_the_kernel_equal_the_numpy_fallback(monkeypatch) -> No
     by_hand = sum(sums[:, :, groups + g * services:groups + (g + 1) * services]
                   * factors[:, :, g:g + 1] for g in range(groups))
     np.testing.assert_array_equal(fast[0], by_hand.transpose(0, 2, 1))
+
+
+def test_a_chunk_with_shocks_beyond_the_polynomial_range_takes_libm(baerum, monkeypatch) -> None:
+    """The kernel checks each chunk's largest ``|k·b|`` against the range its own exp
+    takes; beyond it (here: the range set to zero) the chunk runs on ``math.exp`` and still
+    gives the numpy loop's sums."""
+    from muniplan.demography.fused import project_weighted
+
+    model = estimate(baerum.population, base_year=baerum.base_year, window=MIGRATION_WINDOW)
+    w = np.random.default_rng(6).random((2 * N_AGES, 3))
+    args = dict(first_year=model.base_year + 1, draws=20, seed=7)
+    reference = project_weighted(model, 2030, w, compiled=False, **args)
+    chosen = []
+    real = kernel._reduce
+
+    def spy(*a):
+        chosen.append(a[-2])
+        return real(*a)
+
+    monkeypatch.setattr(kernel, "_reduce", spy)
+    fast = project_weighted(model, 2030, w, compiled=True, **args)
+    monkeypatch.setattr(kernel, "_EXP_RANGE", 0.0)
+    libm = project_weighted(model, 2030, w, compiled=True, **args)
+    assert chosen == [True, False]
+    np.testing.assert_allclose(fast, reference, rtol=1e-12)
+    np.testing.assert_allclose(libm, reference, rtol=1e-12)

@@ -182,9 +182,10 @@ def draw_paths(u: Uncertainty, steps: int, draws: int, horizons: np.ndarray,
     walk = walk[:, horizons]                                       # (draws, steps)
     sd = np.asarray(u.mortality_sd, dtype=np.float64)
     drift_sd = np.asarray(u.mortality_drift_sd, dtype=np.float64)
-    k_shock = (walk[:, :, None] * sd[None, None, :]
-               + (z_kd[:, None] * horizons[None, :])[:, :, None] * drift_sd[None, None, :])
-    k_shock *= f_mort[:, None, None]
+    drift_error = z_kd[:, None] * horizons[None, :]                # (draws, steps)
+    k_shock = np.empty((draws, steps, 2))
+    for s in range(2):  # one sex a pass: numpy is slow on a last axis of two
+        k_shock[:, :, s] = (walk * sd[s] + drift_error * drift_sd[s]) * f_mort[:, None]
     return Paths(
         k_shock=k_shock,
         fertility=_ar1_path(z_f, z_fl, f_fert, u.fertility),

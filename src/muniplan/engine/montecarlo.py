@@ -216,7 +216,7 @@ def _group_quantiles(labels: list[str], groups: np.ndarray, total: np.ndarray
     rows[:-1] = groups.transpose(2, 1, 0)
     rows[-1] = total.T
     rows.sort(axis=-1)
-    qs = np.quantile(rows, QUANTILES, axis=-1)  # (quantile, label, year)
+    qs = np.quantile(rows, QUANTILES, axis=-1, overwrite_input=True)  # (quantile, label, year)
     names = [*labels, "total"]
     return {f"{q:g}": {name: qs[i, g] for g, name in enumerate(names)}
             for i, q in enumerate(QUANTILES)}

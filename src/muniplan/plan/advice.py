@@ -58,8 +58,19 @@ def default_warnings(plan: Plan) -> list[Warning_]:
         else:
             by_file["plan.yaml"].append(".".join(path))
     return [Warning_(f, f"{len(items)} standardverdi{'er' * (len(items) > 1)} fra muniplan "
-                        f"init står igjen ({DEFAULT_MARK}): {', '.join(items)}")
+                        f"init står igjen ({DEFAULT_MARK}): {_grouped(items)}")
             for f, items in by_file.items() if items]
+
+
+def _grouped(items: list[str]) -> str:
+    """``assumptions: wage_growth, price_growth; income: tax``: a section named once, so
+    that thirty defaults read as a short list per section rather than one long run."""
+    groups: dict[str, list[str]] = {}
+    for item in items:
+        head, _, rest = item.partition(".")
+        groups.setdefault(head if rest else "", []).append(rest or head)
+    return "; ".join(f"{head}: {', '.join(names)}" if head else ", ".join(names)
+                     for head, names in groups.items())
 
 
 def population_warnings(plan: Plan) -> list[Warning_]:

@@ -364,10 +364,38 @@ def _locate_one(r: _Reader, exc: PlanError) -> PlanError:
                          expected=exc.expected, found=exc.found)
     sheet = {"plan.yaml": "Plan", "priorities.yaml": "Satsingsområder"}.get(name)
     cell = None
-    if name == "plan.yaml" and exc.field:
-        sheet, cell = _plan_cell(r, exc.field) or (sheet, None)
+    if exc.field:
+        find = {"plan.yaml": _plan_cell, "priorities.yaml": _priority_cell}.get(name)
+        sheet, cell = (find(r, exc.field) if find else None) or (sheet, None)
     return PlanError(exc.message, file=r.origin, sheet=sheet, cell=cell, field=exc.field,
                      expected=exc.expected, found=exc.found)
+
+
+PRIORITY_ITEM = re.compile(r"^priority_areas\[(?P<i>\d+)\](?:\.(?P<kind>measures|targets)"
+                           r"\[(?P<j>\d+)\])?(?:\.(?P<rest>.+))?$")
+ITEM_SHEETS = {"measures": "Tiltak", "targets": "Mål"}
+
+
+def _priority_cell(r: _Reader, field: str) -> tuple[str, str] | None:
+    """The sheet and cell of a priorities.yaml field: a priority area on Satsingsområder, a
+    measure on Tiltak, a target on Mål (the j-th row of its area, as the export writes
+    them)."""
+    m = PRIORITY_ITEM.match(field)
+    if m is None:
+        return None
+    with contextlib.suppress(PlanError, IndexError, ValueError):
+        _, areas = r.table("Satsingsområder")
+        area_row, area_vals = areas[int(m["i"])]
+        sheet, rows = "Satsingsområder", [(area_row, area_vals)]
+        if m["kind"]:
+            sheet = ITEM_SHEETS[m["kind"]]
+            _, body = r.table(sheet)
+            rows = [x for x in body if x[1] and x[1][0] == area_vals[0]][int(m["j"]):]
+        head, _ = r.table(sheet)
+        rest = (m["rest"] or "").split(".")[0].split("[")[0]
+        col = head.index(rest) + 1 if rest in head else 1
+        return sheet, f"{get_column_letter(col)}{rows[0][0]}"
+    return None
 
 
 LISTED = re.compile(r"^(?P<key>[a-z_]+(?:\.funds)?)\[(?P<i>\d+)\](?:\.(?P<rest>.+))?$")

@@ -189,15 +189,17 @@ class _Loader:
         others = {"priority_areas": ("priorities.yaml", pr_lines),
                   "scenarios": ("scenarios.yaml", sc_lines),
                   "changes": ("changes.yaml", ch_lines)}
+        renumber: partial.Renumber = {}
         try:
             plan: Plan | None = Plan.model_validate(data)
         except ValidationError as exc:
             self.problems.extend(self._located(exc, lines, others))
-            plan = partial.repaired(data, exc, self.unread)
+            plan = partial.repaired(data, exc, self.unread, renumber)
         if plan is not None:
             where = Where(plan_yaml=self.fname("plan.yaml"),
                           priorities=self.fname("priorities.yaml"), lines=lines,
-                          pr_lines=pr_lines, rows=self.locations, unread=self.unread)
+                          pr_lines=pr_lines, rows=self.locations, unread=self.unread,
+                          renumber=renumber)
             self.problems.extend(check_references(plan, where))
         self.problems.check()
         assert plan is not None  # an unrepairable plan had errors, raised above

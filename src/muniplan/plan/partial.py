@@ -55,10 +55,16 @@ def known(unread: Unread, kind: str) -> frozenset[str]:
     return unread.get(kind) or frozenset()
 
 
-def repaired(data: dict[str, Any], exc: ValidationError, unread: Unread
-             ) -> Plan | None:
+Renumber = dict[tuple[str, ...], list[int]]
+"""A list left with gaps → the place in the file of each item kept, so that the reference
+checks name the item's own index and line (``services[2]``, not the ``[1]`` it became)."""
+
+
+def repaired(data: dict[str, Any], exc: ValidationError, unread: Unread,
+             renumber: Renumber) -> Plan | None:
     """The plan without the items that failed validation, for the reference checks; None
-    when a failed field is one the references need. ``unread`` is told what was left out."""
+    when a failed field is one the references need. ``unread`` is told what was left out,
+    ``renumber`` where the items kept stand in the file."""
     data = dict(data)
     drops: dict[tuple[str, ...], set[int]] = {}
     for loc in (tuple(e["loc"]) for e in exc.errors()):
@@ -80,7 +86,8 @@ def repaired(data: dict[str, Any], exc: ValidationError, unread: Unread
         for i in indexes:
             item = items[i] if i < len(items) else None
             mark(unread, LIST_KINDS[at], item.get("id") if isinstance(item, dict) else None)
-        data = _set(data, at, [x for i, x in enumerate(items) if i not in indexes])
+        renumber[at] = [i for i in range(len(items)) if i not in indexes]
+        data = _set(data, at, [items[i] for i in renumber[at]])
     try:
         return Plan.model_validate(data)
     except ValidationError:
@@ -97,6 +104,17 @@ def _series(name: str, year: int) -> dict[str, Any]:
     value; the series checks read only its years)."""
     return {"values": {year: SERIES_STAND_INS.get(name, 0.0)}, "extend": "hold",
             "assumption": "stand-in for a value refused above"}
+
+
+def original(path: tuple[Any, ...], renumber: Mapping[tuple[str, ...], list[int]]
+             ) -> tuple[Any, ...]:
+    """``path`` with the index of a renumbered list turned back into the file's."""
+    for at, places in renumber.items():
+        n = len(at)
+        if path[:n] == at and len(path) > n and isinstance(path[n], int) \
+                and path[n] < len(places):
+            return (*at, places[path[n]], *path[n + 1:])
+    return path
 
 
 def _get(data: Mapping[str, Any], path: Iterable[str]) -> list[Any]:

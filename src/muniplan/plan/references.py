@@ -16,6 +16,7 @@ from muniplan.plan import csvio
 from muniplan.plan.errors import PlanError
 from muniplan.plan.frames import frames
 from muniplan.plan.model import Plan
+from muniplan.plan.partial import original
 from muniplan.plan.yamlio import Path_, dotted, line_of
 
 Errors = Iterator[PlanError]
@@ -32,6 +33,7 @@ class Where:
     pr_lines: Mapping[Path_, int]
     rows: Mapping[tuple[str, str], tuple[str, int | None]]
     unread: Mapping[str, frozenset[str] | None] = field(default_factory=dict)
+    renumber: Mapping[tuple[str, ...], list[int]] = field(default_factory=dict)
 
     def unseen(self, kind: str, ident: str) -> bool:
         """Whether ``ident`` may name a ``kind`` on a row or item that did not read."""
@@ -45,10 +47,12 @@ class Where:
         return not any(k in self.unread for k in kinds)
 
     def yaml(self, path: Path_, message: str, **kw: Any) -> PlanError:
+        path = original(path, self.renumber)
         return PlanError(message, file=self.plan_yaml, line=line_of(self.lines, path),
                          field=dotted(path), **kw)
 
     def prio(self, path: Path_, message: str, **kw: Any) -> PlanError:
+        path = original(path, self.renumber)
         return PlanError(message, file=self.priorities, line=line_of(self.pr_lines, path),
                          field=dotted(path), **kw)
 
