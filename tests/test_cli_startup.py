@@ -161,3 +161,21 @@ def test_the_version(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["--version"])
     assert exc.value.code == 0 and capsys.readouterr().out == f"muniplan {__version__}\n"
+
+
+def test_every_module_with_commands_is_in_the_table() -> None:
+    """A new command module must be named in ``COMMANDS`` (or registered by a module that
+    is), else its commands are never found."""
+    import re
+    from pathlib import Path
+
+    import muniplan.cli as cli
+
+    folder = Path(cli.__file__).parent
+    named = set(cli.COMMANDS)
+    registers = {p.stem for p in folder.glob("*.py") if re.search(r"^def register\(",
+                                                                   p.read_text(), re.M)}
+    registered_by_others = {m for m in registers - named
+                            if any(f"{m}.register(" in (folder / f"{n}.py").read_text()
+                                   for n in named)}
+    assert registers - named - registered_by_others == set()

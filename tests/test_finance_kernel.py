@@ -170,3 +170,16 @@ def test_one_off_commands_do_not_import_numba_for_a_deterministic_projection() -
                          check=True)
     assert out.stdout.strip() == "False"
     assert finance_fast.use_compiled(None, finance_fast.MIN_DRAWS)
+
+
+def test_spending_many_budget_paths_at_once_gives_each_path_as_alone() -> None:
+    from muniplan.engine.execution import Execution, spend, spend_many
+
+    rng = np.random.default_rng(5)
+    budgets = rng.uniform(-1e8, 1e9, (7, 12))
+    for draws in (1, 3, Execution.MANY + 1):
+        exe = Execution(rng.uniform(0.3, 1.0, (draws, 12)))
+        for many, one in zip(spend_many(exe, budgets), budgets, strict=True):
+            assert np.array_equal(many, spend(exe, one))
+    for many, one in zip(spend_many(None, budgets), budgets, strict=True):
+        assert np.array_equal(many, spend(None, one))

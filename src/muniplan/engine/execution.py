@@ -70,6 +70,24 @@ class Execution:
         return out
 
 
+def spend_many(matrix: np.ndarray | Execution | None, budgets: np.ndarray
+               ) -> list[np.ndarray]:
+    """Several budget paths ``(K, Y)`` as spent, one ``(D, Y)`` array each. Many draws go
+    through the recursion once for all the paths (K times fewer passes over the rates, the
+    same products and sums as :func:`spend`, so the same figures)."""
+    if not isinstance(matrix, Execution) or matrix.matrix is not None:
+        return [spend(matrix, b) for b in budgets]
+    b = np.asarray(budgets, dtype=float)
+    rate_by_year = np.ascontiguousarray(matrix.rate.T)  # (Y, D)
+    out = np.empty((b.shape[1], len(b), rate_by_year.shape[1]))  # (Y, K, D)
+    carry = np.zeros(out.shape[1:])
+    for t in range(len(out)):
+        available = carry + b[:, t, None]
+        np.multiply(rate_by_year[t], available, out=out[t])
+        carry = available - out[t]
+    return list(np.moveaxis(out, 0, -1))
+
+
 def spend(matrix: np.ndarray | Execution | None, budget: np.ndarray) -> np.ndarray:
     """The budget path ``(Y,)`` as spent, ``(D, Y)`` (the budget itself without a rate)."""
     if matrix is None:

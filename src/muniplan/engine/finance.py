@@ -30,7 +30,7 @@ import numpy as np
 
 from muniplan.engine.debt import minimum_instalment, minimum_instalment_1992
 from muniplan.engine.equalisation import equalised_block_grant
-from muniplan.engine.execution import Execution, execution_matrix, spend
+from muniplan.engine.execution import Execution, execution_matrix, spend_many
 from muniplan.engine.finance_fast import run_loop, use_compiled
 from muniplan.engine.inputs import INCOME_KINDS, FinanceInputs
 from muniplan.engine.property_tax import CATEGORIES, income_change_fixed
@@ -148,20 +148,16 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     net_share = 1.0 - inp.vat_share - inp.grant_share - inp.sale_share
     loan_share = np.where(fixed_loan, np.nan_to_num(inp.loan_share), net_share * (1 - self_share))
 
-    def spent(weights: np.ndarray) -> np.ndarray:
-        """Nominal spending ``(D, Y)`` on Σ_p weights[p] × cost[p], as executed."""
-        return price * spend(exe, weights @ c_budget)
-
-    ones = np.ones(len(c_budget))
-    cost = spent(ones)
-    vat = spent(inp.vat_share)
-    grants = spent(inp.grant_share)
-    sales = spent(inp.sale_share)
-    new_loans = np.array(np.broadcast_to(spent(loan_share), (d, y_count)))
-    transfer = np.array(np.broadcast_to(cost - vat - grants - sales - new_loans, (d, y_count)))
+    # nominal spending (D, Y) on Σ_p weights[p] × cost[p], as executed, for each weighting
     nonrent = ~inp.rentable
-    net_nonrent = np.broadcast_to(spent(net_share * nonrent), (d, y_count))
-    self_nonrent = np.broadcast_to(spent((net_share - loan_share) * nonrent), (d, y_count))
+    weights = (np.ones(len(c_budget)), inp.vat_share, inp.grant_share, inp.sale_share,
+               loan_share, net_share * nonrent, (net_share - loan_share) * nonrent)
+    cost, vat, grants, sales, loans, net_nonrent, self_nonrent = (
+        price * s for s in spend_many(exe, np.stack([w @ c_budget for w in weights])))
+    new_loans = np.array(np.broadcast_to(loans, (d, y_count)))
+    transfer = np.array(np.broadcast_to(cost - vat - grants - sales - new_loans, (d, y_count)))
+    net_nonrent = np.broadcast_to(net_nonrent, (d, y_count))
+    self_nonrent = np.broadcast_to(self_nonrent, (d, y_count))
     budget_cost = price * c_budget.sum(axis=0)
     carry = np.broadcast_to(np.cumsum(budget_cost - cost, axis=-1), (d, y_count))
 
