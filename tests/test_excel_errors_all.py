@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from muniplan.cli import app
 from muniplan.cli.common import run_guarded
 from muniplan.engine.projection import project
-from muniplan.plan.errors import PlanErrors
+from muniplan.plan.errors import PlanError, PlanErrors
 from muniplan.plan.load import load_plan, read_folder
 from muniplan.report.excel import export_workbook, import_workbook
 
@@ -131,3 +131,22 @@ def test_a_measures_error_is_located_on_its_tiltak_row(example_dir):
     where = [(e.sheet, e.cell) for e in info.value.problems]
     assert where == [("Tiltak", f"{ws.cell(2, status).column_letter}2"),
                      ("Tiltak", f"{ws.cell(last, sector).column_letter}{last}")]
+
+
+def test_a_rows_error_is_on_its_own_row_past_blank_rows_and_long_cells(example_dir):
+    """A blank row above and a note of several lines (Alt+Enter) in a cell do not move an
+    error off its row: the loader's line in the CSV text is mapped back to the sheet's row."""
+    plan = load_plan(example_dir)
+    wb = load_workbook(io.BytesIO(export_workbook(plan, project(plan),
+                                                  read_folder(example_dir))))
+    ws = wb["Investeringer"]
+    head = [c.value for c in ws[1]]
+    ws.insert_rows(3)  # a blank row between the first and the second project
+    ws.cell(2, head.index("forutsetning") + 1).value = "Første linje\nandre linje\ntredje"
+    ws.cell(6, head.index("sektor") + 1).value = "barn-og-ung"
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(PlanError) as info:
+        import_workbook(buf.getvalue(), origin="hp.xlsx")
+    assert (info.value.sheet, info.value.cell) == ("Investeringer", "D6")
+    assert "did you mean 'barn-og-unge'" in str(info.value)

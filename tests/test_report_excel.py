@@ -231,7 +231,7 @@ def test_import_refuses_a_folder_with_files_without_force(workbook, tmp_path, ca
     out.mkdir()
     (out / "notat.txt").write_text("mine", encoding="utf-8")
     assert run_guarded(app, ["excel", "import", str(xlsx), str(out)]) == 2
-    assert "not empty" in capsys.readouterr().err
+    assert "mappen er ikke tom" in capsys.readouterr().err  # bokmål, the default
     assert sorted(p.name for p in out.iterdir()) == ["notat.txt"]
     assert run_guarded(app, ["excel", "import", str(xlsx), str(out), "--force"]) == 0
     assert (out / "plan.yaml").is_file()

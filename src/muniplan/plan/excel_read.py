@@ -43,6 +43,9 @@ class _Reader:
     def __init__(self, data: bytes, origin: str) -> None:
         self.origin = origin
         self.problems = Problems()
+        self.rows: dict[str, dict[int, int]] = {}
+        """Per sheet written as a CSV file: the file's line that ends a record → its row on
+        the sheet (blank rows are left out, a cell may hold several lines)."""
         try:
             self.wb = load_workbook(io.BytesIO(data), data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a non-workbook
@@ -323,6 +326,7 @@ def _read_csv(r: _Reader, sheet: str, table: Table, problems: Problems) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(head)
+    ends = r.rows.setdefault(sheet, {1: 1})
     for row, vals in body:
         cells = []
         for j, (h, v) in enumerate(zip(head, vals, strict=True), start=1):
@@ -333,6 +337,7 @@ def _read_csv(r: _Reader, sheet: str, table: Table, problems: Problems) -> str:
                     v = r.number(sheet, row, j, labels.get(h, h), v)
             cells.append(_csv_text(v))
         w.writerow(cells)
+        ends[out.getvalue().count("\n")] = row
     return out.getvalue()
 
 
@@ -358,8 +363,9 @@ def _locate_one(r: _Reader, exc: PlanError) -> PlanError:
     if table and exc.line:
         head, _ = r.table(table.sheet)
         col = head.index(exc.field) + 1 if exc.field in head else 1
+        row = r.rows.get(table.sheet, {}).get(exc.line, exc.line)
         return PlanError(exc.message, file=r.origin, sheet=table.sheet,
-                         cell=f"{get_column_letter(col)}{exc.line}",
+                         cell=f"{get_column_letter(col)}{row}",
                          field=header_labels(table.sheet).get(exc.field or "", exc.field),
                          expected=exc.expected, found=exc.found)
     sheet = {"plan.yaml": "Plan", "priorities.yaml": "Satsingsområder"}.get(name)
