@@ -230,4 +230,4 @@ def test_the_users_command(tmp_path, monkeypatch, capsys):
     code, out = run("users", "disable", "ingen")
     assert code == 2 and "no user 'ingen'" in out
     code, out = run("users", "audit")
-    assert code == 0 and "user.disable" in out
+    assert code == 0 and "account disabled" in out and "user forste" in out

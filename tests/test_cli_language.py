@@ -233,6 +233,7 @@ def _store_commands(tmp: Path) -> list[tuple[list[str], str | None]]:
         (["users", "list"], None),
         (["users", "disable", "kari"], None),
         (["users", "disable", "ingen"], None),
+        (["users", "audit"], None),
         (["followup-record", "--year", "2018", "--period", "year", "--actuals",
           str(FOLLOWUP / "baerum" / "actuals")], None),
         (["followup-record", "--year", "2018", "--period", "year", "--actuals",
@@ -280,3 +281,13 @@ def test_the_detector_sees_both_languages() -> None:
         "mangler", "fant"}
     assert foreign_words("Barn og unge: 12 mill. kr", "en") == set()
     assert foreign_words("feil: 'the file' `muniplan db upgrade` /tmp/the/file", "nb") == set()
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_translation_keeps_the_places_of_its_values(lang: str) -> None:
+    # a value lost or invented in a translation would print a wrong message or none
+    from muniplan.cli.i18n import PLACEHOLDER, catalogue
+
+    wrong = {key: text for key, text in catalogue(lang).items()
+             if set(PLACEHOLDER.findall(key)) != set(PLACEHOLDER.findall(text))}
+    assert wrong == {}

@@ -94,7 +94,7 @@ BAD = [
     ("  long_term_investments: .nan\n  assumption: t\n", "long_term_investments",
      "expected a number"),
     ("  sector_frame: 5\n", "source", "'source' or an 'assumption'"),
-    ("  sektor: 5\n  assumption: t\n", "sektor", "Extra inputs"),
+    ("  sektor: 5\n  assumption: t\n", "sektor", "unknown field"),
 ]
 
 

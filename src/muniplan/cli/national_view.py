@@ -9,7 +9,9 @@ from typing import Any
 
 from rich.table import Table
 
+from muniplan.cli import i18n
 from muniplan.cli.common import console, err_console
+from muniplan.cli.i18n import _
 from muniplan.demography.calibration import Calibration
 from muniplan.demography.evaluation import (
     calibrate,
@@ -47,8 +49,8 @@ def national_data(base_year: int, to_year: int, draws: int, seed: int,
                         f"{data.first_year[late[0]]}", found=str(base_year))
     if late:
         names = ", ".join(f"{data.kommuner[i].number} {data.kommuner[i].name}" for i in late)
-        err_console.print(f"[yellow]merk:[/] {names}: ingen befolkning før {base_year}, "
-                          "utelatt")
+        err_console.print(_("[yellow]merk:[/] {0}: ingen befolkning før {1}, utelatt")
+                          .format(names, base_year))
         indices = [i for i in indices if i not in late]
     calibration = packaged_calibration() if draws else None
     with dask_client(scheduler, workers, port) as client:
@@ -95,21 +97,23 @@ def print_csv(data: dict[str, Any]) -> None:
 def print_table(data: dict[str, Any]) -> None:
     """The first and last year per kommune, 80+ growth and (with draws) the 90 % interval."""
     first, last = data["base_year"], data["to_year"]
-    t = Table(title=f"Befolkning 1. januar {first} og {last}, alle kommuner"
-              + (" (90 % intervall)" if data["draws"] else ""))
+    lang = i18n.current()
+    t = Table(title=_("Befolkning 1. januar {0} og {1}, alle kommuner").format(first, last)
+              + (_(" (90 % intervall)") if data["draws"] else ""))
     for name, justify in (("Nr.", "left"), ("Kommune", "left"), (str(first), "right"),
                           (str(last), "right"), ("80+ endring", "right")):
-        t.add_column(name, justify=justify)  # type: ignore[arg-type]
+        t.add_column(_(name), justify=justify)  # type: ignore[arg-type]
     if data["draws"]:
-        t.add_column("90 % intervall", justify="right")
+        t.add_column(_("90 % intervall"), justify="right")
     for k in data["kommuner"]:
         total, old = k["values"]["total"], k["values"]["80+"]
         growth = f"{(old[-1] / old[0] - 1) * 100:+.0f} %" if old[0] else "–"
-        cells = [k["number"], k["name"], number(total[0], 0), number(total[-1], 0), growth]
+        cells = [k["number"], k["name"], number(total[0], 0, lang), number(total[-1], 0, lang),
+                 growth]
         if data["draws"]:
             q = k["quantiles"]
-            cells.append(f"{number(q['0.05']['total'][-1], 0)}–"
-                         f"{number(q['0.95']['total'][-1], 0)}")
+            cells.append(f"{number(q['0.05']['total'][-1], 0, lang)}–"
+                         f"{number(q['0.95']['total'][-1], 0, lang)}")
         t.add_row(*cells)
     console.print(t)
     console.print(f"[dim]{data['sources']}[/]")

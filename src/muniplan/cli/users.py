@@ -154,8 +154,15 @@ def audit_log(limit: int = typer.Option(50, "--limit", min=1, max=10_000)) -> No
         rows = _accounts(store).audit_log(limit)
     table = Table(*map(_, ("Tid (UTC)", "Hvem", "Hva", "På")))
     for r in rows:
-        table.add_row(r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.action, r.target)
+        table.add_row(r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, _(r.action),
+                      _target(r.target))
     console.print(table)
+
+
+def _target(target: str) -> str:
+    """``user:kari`` as the reader's words: ``bruker kari``."""
+    kind, sep, name = target.partition(":")
+    return f"{_(kind)} {name}" if sep else target
 
 
 def _accounts(store: object) -> Accounts:

@@ -14,6 +14,7 @@ import time
 import typer
 
 from muniplan.cli.common import console, fail
+from muniplan.cli.i18n import _, decimal
 
 
 def register(app: typer.Typer) -> None:
@@ -36,7 +37,8 @@ def warm() -> None:
             t = time.perf_counter()
             loaded = web.source.load(record.id)
             web.risk(loaded)
-            console.print(f"{record.id} versjon {loaded.version.number}: klar "
-                          f"({time.perf_counter() - t:.1f} s)", soft_wrap=True)
+            console.print(_("{0} versjon {1}: klar ({2} s)").format(
+                record.id, loaded.version.number, decimal(time.perf_counter() - t)),
+                soft_wrap=True)
     finally:
         store.dispose()
