@@ -132,3 +132,22 @@ def test_a_chunk_with_shocks_beyond_the_polynomial_range_takes_libm(baerum, monk
     assert chosen == [True, False]
     np.testing.assert_allclose(fast, reference, rtol=1e-12)
     np.testing.assert_allclose(libm, reference, rtol=1e-12)
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("nb", ("Monte Carlo-kjøringen trenger mer minne enn tillatt", "høyst 12633 trekk over 83 år",
+            "'100000 trekk × 83 år ≈ 15.8 GB'")),
+    ("en", ("needs more memory than allowed", "at most 12633 draws over 83 years",
+            "'100000 draws × 83 years ≈ 15.8 GB'")),
+])
+def test_the_memory_bound_is_refused_in_the_readers_language(capsys, monkeypatch, lang,
+                                                             words) -> None:
+    from muniplan.cli import main
+
+    monkeypatch.setenv("MUNIPLAN_MEMORY_LIMIT_MB", "2048")
+    with pytest.raises(SystemExit) as exit_:
+        main(["--lang", lang, "project", "--draws", "100000", "--seed", "1", "--to", "2100"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert all(w in err for w in words), err
+    assert "Traceback" not in err
