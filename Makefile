@@ -24,8 +24,14 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 # the project's own code is installed editable, so uv compiles only the libraries; compile
 # it too (each run, cheap when up to date), since PYTHONDONTWRITEBYTECODE=1 would otherwise
 # make every command compile every module it imports again
-setup: $(VENV)/.synced
+setup: $(VENV)/.synced $(VENV)/.kernels
 	$(BIN)/python -m compileall -q -j 0 src
+
+# the numba kernels compiled into their cache once (half a minute of CPU), again only when
+# a kernel's source changes: no command, page or test then waits for the compilation
+$(VENV)/.kernels: $(VENV)/.synced $(wildcard src/muniplan/engine/finance_kernel.py src/muniplan/demography/kernel.py)
+	$(BIN)/python -m muniplan.cli.precompile
+	touch $@
 
 run: setup
 	$(BIN)/muniplan project --summary
