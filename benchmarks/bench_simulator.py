@@ -8,7 +8,9 @@ here it is done first so the warm-up's Monte Carlo runs are not measured). Every
 default: each citizen connects from its own loopback address (127.0.1.N), so the
 per-address limits count each person separately, as they would on the Internet.
 
-Each citizen is an asyncio task with its own cookies: it opens the simulator, then moves one
+Each citizen is an asyncio task with its own cookies: it opens the simulator (the citizens
+arrive one after another over ``RAMP`` seconds; those first visits are the "arrival" line,
+apart from the steady state), then moves one
 lever at a time (a random walk over the levers' steps, so most choices are new: the results
 cache is not what is measured), asks for the recomputed result part (``del=resultat``, what
 the page's script asks for), reloads the whole page one time in ten, and sends its budget
@@ -21,8 +23,8 @@ load average before and after, and the server's CPU time per request (all its pr
 The machine is shared, so absolute times are noisy; the ratios are the figures to compare.
 
 Run: ``.venv/bin/python -m benchmarks.bench_simulator``; ``BENCH_SIM_CITIZENS``,
-``BENCH_SIM_SECONDS``, ``BENCH_SIM_THINK``, ``BENCH_SIM_WORKERS`` change the defaults 50, 60,
-1.0, 2; ``BENCH_PORTS=9000-9099`` keeps the server to those ports.
+``BENCH_SIM_SECONDS``, ``BENCH_SIM_THINK``, ``BENCH_SIM_WORKERS``, ``BENCH_SIM_RAMP`` change the
+defaults 50, 60, 1.0, 2, 5.0; ``BENCH_PORTS=9000-9099`` keeps the server to those ports.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ import time
 from pathlib import Path
 
 import httpx
+
+from muniplan.web import serving
 
 try:
     from benchmarks import loadclient
@@ -60,6 +64,13 @@ LEVERS = {  # lever: (low, high, step), within the example's default limits
 }
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 MS = 1000.0
+RAMP = float(os.environ.get("BENCH_SIM_RAMP", "5.0"))
+"""Seconds over which the citizens arrive, one after the other (people do not all open a
+page in the same millisecond); 0: all at once, the worst case."""
+WARM_MARGIN = 2.0
+"""Seconds given to each worker's engine warm-up (numba's import, the cached finance loop)
+after it starts, so the steady state is measured; the citizens' first visits, all at once,
+are reported on their own line ("arrival")."""
 MUNIPLAN = [sys.executable, "-c", "import sys; from muniplan.cli import main; main(sys.argv[1:])"]
 """The ``muniplan`` command of this interpreter (the console script, wherever it is)."""
 
@@ -172,7 +183,8 @@ async def citizen(url: str, seed: int, until: float, out: dict[str, list[float]]
                 errors.append(f"{kind} {r.status_code}")
             return r
 
-        page = await timed("page", "GET", SIM)
+        await asyncio.sleep(seed * RAMP / CITIZENS)
+        page = await timed("arrival", "GET", SIM)
         while time.perf_counter() < until:
             await asyncio.sleep(rng.uniform(0.5, 1.5) * THINK)
             choices = step(choices, rng)
@@ -190,7 +202,7 @@ async def citizen(url: str, seed: int, until: float, out: dict[str, list[float]]
 
 
 async def run_load(url: str) -> tuple[dict[str, list[float]], list[str], float]:
-    out: dict[str, list[float]] = {"recompute": [], "page": [], "send": []}
+    out: dict[str, list[float]] = {"recompute": [], "page": [], "send": [], "arrival": []}
     errors: list[str] = []
     t0 = time.perf_counter()
     until = t0 + SECONDS
@@ -255,6 +267,7 @@ def main() -> dict[str, float]:
         proc = start_server(env, port)
         try:
             wait_up(url, proc)
+            time.sleep(serving.WARM_DELAY + WARM_MARGIN)  # the workers' warm-up
             base = baseline(url)
             load_before = os.getloadavg()
             cpu0 = server_cpu(proc)

@@ -38,12 +38,14 @@ def test_a_served_worker_warms_its_engine_in_the_background(monkeypatch, tmp_pat
     started = []
     monkeypatch.setenv("MUNIPLAN_DATABASE_URL", f"sqlite:///{tmp_path / 'm.db'}")
     monkeypatch.setattr(serving.threading, "Timer",
-                        lambda delay, fn: started.append((delay, fn)) or _NotStarted())
+                        lambda delay, fn, args: started.append((delay, fn, args)) or _NotStarted())
     from muniplan.store import Settings, Store
 
     Store.from_settings(Settings()).upgrade()
     serving.app_from_environment()
-    assert started == [(serving.ENGINE_WARM_DELAY, serving.warm_engine)]
+    assert [(d, f) for d, f, _ in started] == [(serving.WARM_DELAY, serving.warm_worker)]
+    serving.warm_worker(started[0][2][0])  # runs, and leaves the engine on the compiled loop
+    assert finance_fast.use_compiled(None, 1)
 
 
 class _NotStarted:

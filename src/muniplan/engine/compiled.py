@@ -19,12 +19,15 @@ WARM_DRAWS = finance_fast.MIN_DRAWS
 """Enough draws that the Monte Carlo takes the compiled finance loop in any process."""
 
 
-def compile_kernels(plan: Plan) -> bool:
-    """Project ``plan`` through every compiled kernel: a small Monte Carlo (the population
-    kernel and the compiled finance loop) and one deterministic projection (the finance loop
-    for a single path, taken once numba is loaded). False where numba is not installed."""
+def compile_kernels(plan: Plan, *, monte_carlo: bool = True) -> bool:
+    """Project ``plan`` through the compiled kernels: a small Monte Carlo (the population
+    kernel and the compiled finance loop; left out with ``monte_carlo=False``, for a process
+    that only projects single paths) and one deterministic projection (the finance loop for
+    a single path, taken once numba is loaded). False where numba is not installed."""
     if not finance_fast.available():
         return False
-    project(plan, draws=WARM_DRAWS, seed=0)
+    finance_fast.warm_up()
+    if monte_carlo:
+        project(plan, draws=WARM_DRAWS, seed=0)
     project(plan)
     return True

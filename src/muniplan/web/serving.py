@@ -22,9 +22,9 @@ from typing import Any
 
 WARM_NICENESS = 10
 FRESH_SECONDS = 1.0
-ENGINE_WARM_DELAY = 3.0
-"""Seconds after a worker is built before it loads the compiled engine: after its first
-answers, so that the import does not hold the interpreter while the first reader waits."""
+WARM_DELAY = 3.0
+"""Seconds after a worker is built before it warms up (:func:`warm_worker`): after its first
+answers, so that the warm-up does not hold the interpreter while the first reader waits."""
 """How long a worker reuses "which version is current" for anonymous readers."""
 
 
@@ -36,19 +36,26 @@ def app_from_environment() -> Any:
     settings = Settings()
     app = create_app(settings, Store.from_settings(settings))
     app.state.web.source.fresh_seconds = FRESH_SECONDS
-    threading.Timer(ENGINE_WARM_DELAY, warm_engine).start()
+    threading.Timer(WARM_DELAY, warm_worker, args=(app,)).start()
     return app
 
 
-def warm_engine() -> None:
-    """Load numba and the compiled finance loop in this worker, in the background: from then
-    on a simulator request or a projection of one path takes the compiled loop (a third of
-    the numpy loop's time) instead of the numpy one, which a process only leaves once numba
-    is loaded. The machine code comes from numba's cache (``make setup`` fills it)."""
+def warm_worker(app: Any) -> None:
+    """Make this worker's first answers as quick as its later ones, in the background:
+
+    * every template compiled (a second of CPU on a cold cache), so the first reader of a
+      page does not wait for it;
+    * numba and the compiled finance loop loaded: from then on a simulator request or a
+      projection of one path takes the compiled loop (a third of the numpy loop's time),
+      which a process only leaves once numba is loaded. The machine code comes from numba's
+      cache (``make setup`` fills it)."""
     from muniplan.engine.compiled import compile_kernels
     from muniplan.plan.load import load_plan
 
-    compile_kernels(load_plan())
+    templates = app.state.web.templates
+    for name in templates.list_templates():
+        templates.get_template(name)
+    compile_kernels(load_plan(), monte_carlo=False)  # Monte Carlo results come from the store
 
 
 def start_warming() -> subprocess.Popen[bytes]:
