@@ -183,3 +183,32 @@ def test_spending_many_budget_paths_at_once_gives_each_path_as_alone() -> None:
             assert np.array_equal(many, spend(exe, one))
     for many, one in zip(spend_many(None, budgets), budgets, strict=True):
         assert np.array_equal(many, spend(None, one))
+
+
+def test_slices_of_draws_on_threads_give_the_figures_of_one_thread(
+        baerum: Plan, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled loop over slices of draws on several threads: every figure and every
+    savings need equal, bit for bit, to the loop over all draws on one thread."""
+    inp, levers = prepare(baerum)
+    monkeypatch.setattr(finance, "use_compiled", lambda _c, _d: True)
+    monkeypatch.setattr(finance_fast, "MIN_SLICE", 64)
+    runs = []
+    for threads in (1, 2, 3):
+        monkeypatch.setattr(finance_fast, "THREADS", threads)
+        assert len(finance_fast.slices(300, finance_fast.THREADS)) == threads
+        runs.append(run_draws(baerum, inp, levers, draws=300, seed=7))
+    one = runs[0]
+    assert (one.savings > 0).any()  # the savings solver ran in some draws
+    for other in runs[1:]:
+        assert other.series.keys() == one.series.keys()
+        for k, v in one.series.items():
+            np.testing.assert_array_equal(other.series[k], v, err_msg=k)
+        np.testing.assert_array_equal(other.savings, one.savings)
+
+
+def test_the_slices_cover_every_draw_once() -> None:
+    for draws, threads in ((1, 2), (511, 2), (1024, 2), (10_000, 2), (10_000, 3), (7, 1)):
+        parts = finance_fast.slices(draws, threads)
+        assert np.array_equal(np.concatenate([np.arange(draws)[s] for s in parts]),
+                              np.arange(draws))
+        assert len(parts) == max(1, min(threads, draws // finance_fast.MIN_SLICE))

@@ -260,12 +260,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     with np.errstate(invalid="ignore", divide="ignore"):
         sf_share = np.where(net_nonrent > 0,
                             (self_nonrent - loans_for_transfer) / net_nonrent, np.nan)
-    opening = np.broadcast_to(inp.fund_opening, (d, len(inp.fund_ids)))[:, :, None]
-    change = funds - np.concatenate([opening, funds[:, :, :-1]], axis=2)
-    fund_in = np.maximum(change, 0.0).sum(axis=1)
-    fund_out = np.maximum(-change, 0.0).sum(axis=1)
-    acc_before = np.concatenate([np.zeros((d, 1)), accumulated_deficit[:, :-1]], axis=1)
-    covered = acc_before + deficit - accumulated_deficit
+    moved = (_movements(inp, funds, deficit, accumulated_deficit)
+             if kept is None or not set(MOVEMENTS).isdisjoint(kept) else {})
     buffer = funds[:, roles == "buffer", :].sum(axis=1)
     reserve = funds[:, roles == "reserve", :].sum(axis=1)
     all_funds = funds.sum(axis=1)
@@ -307,10 +303,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         "buffer_fund": buffer,
         "liquidity_reserve": reserve,
         **{f"fund_{fid}": funds[:, f, :] for f, fid in enumerate(inp.fund_ids)},
-        "fund_allocations": fund_in,
-        "fund_use": fund_out,
+        **{k: v for k, v in moved.items() if k != "deficit_covered"},
         "deficit": deficit,
-        "deficit_covered": covered,
+        **{k: v for k, v in moved.items() if k == "deficit_covered"},
         "accumulated_deficit": accumulated_deficit,
         "price_index": price,
         "cost_index": real_cost,
@@ -342,6 +337,23 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     solving = solving or alongside
     return FinanceResult(inp.years, series, savings if solving else None,
                          savings_reason if solving else None, by_place)
+
+
+MOVEMENTS = ("fund_allocations", "fund_use", "deficit_covered")
+
+
+def _movements(inp: FinanceInputs, funds: np.ndarray, deficit: np.ndarray,
+               accumulated: np.ndarray) -> dict[str, np.ndarray]:
+    """What went into and out of the funds each year and the deficit covered: three passes
+    over every fund of every draw, made only for a caller that keeps them (a Monte Carlo
+    does not)."""
+    d = funds.shape[0]
+    opening = np.broadcast_to(inp.fund_opening, (d, len(inp.fund_ids)))[:, :, None]
+    change = funds - np.concatenate([opening, funds[:, :, :-1]], axis=2)
+    acc_before = np.concatenate([np.zeros((d, 1)), accumulated[:, :-1]], axis=1)
+    return dict(zip(MOVEMENTS, (np.maximum(change, 0.0).sum(axis=1),
+                                np.maximum(-change, 0.0).sum(axis=1),
+                                acc_before + deficit - accumulated), strict=True))
 
 
 def _loop_outputs(d: int, y: int, f: int) -> dict[str, np.ndarray]:

@@ -12,10 +12,13 @@ warm it up with :func:`warm_up`).
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from types import ModuleType
 
 import numpy as np
@@ -28,6 +31,12 @@ from muniplan.plan.model import Rule
 MIN_DRAWS = 64
 """From this many draws the compiled loop pays for numba's import even in a fresh process
 (measured by ``benchmarks/bench_savings.py``)."""
+
+THREADS = max(1, min(4, os.cpu_count() or 1))
+"""Slices of draws the compiled loop runs side by side (as the population stage's threads)."""
+
+MIN_SLICE = 512
+"""Draws a slice has at least: below that a thread costs more than it saves."""
 
 
 @cache
@@ -103,9 +112,11 @@ def _f(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 
 def run_loop(inp: FinanceInputs, rules: Sequence[Rule], solve_rows: np.ndarray,
-             flows: dict[str, np.ndarray], out: dict[str, np.ndarray]) -> None:
+             flows: dict[str, np.ndarray], out: dict[str, np.ndarray],
+             threads: int | None = None) -> None:
     """Run the year loop compiled. ``flows``: the loop's ``(D, Y)`` inputs by name
-    (``new_loans`` and ``transfer`` are changed in place); ``out``: its output arrays."""
+    (``new_loans`` and ``transfer`` are changed in place); ``out``: its output arrays.
+    ``threads``: how many slices of draws run at once (None: :data:`THREADS`)."""
     k = _kernel()
     d, y = out["debt"].shape
     shape = (d, y)
@@ -116,23 +127,55 @@ def run_loop(inp: FinanceInputs, rules: Sequence[Rule], solve_rows: np.ndarray,
     disp_w = np.array([r not in ("buffer", "managed") for r in inp.fund_roles], dtype=float)
     ra = rule_arrays(rules, inp) if solve_rows.any() else _no_rules(y)
     managed = inp.managed_fund_index
-    k.year_loop(
-        _f(flows["income"], shape), _f(flows["opex"], shape), _f(flows["depreciation"], shape),
-        _f(flows["assets_end"], shape), _f(flows["w_life_end"], shape),
-        _f(flows["rate"], shape), _f(inp.financial_income, (y,)),
-        _f(inp.expected_real_return if managed >= 0 else np.zeros(y), (y,)),
-        _f(flows["cpi"], shape), _f(flows["deviation"], shape),
-        flows["new_loans"], flows["transfer"],
-        inp.law_regime == "2018", float(inp.extra_instalments), float(inp.opening_debt),
-        float(inp.opening_assets), float(inp.opening_useful_life),
-        np.asarray(inp.fund_opening, dtype=float).copy(), int(managed),
-        int(inp.return_buffer_index), roles, int(inp.reserve_fund_index), order[1:], order,
-        disp_w, k.LIMIT_CODES[inp.transfer_limit], np.require(solve_rows, bool, ["C", "W"]),
-        ra.indicator, ra.operator, ra.lower_operator, ra.limit, ra.tolerance, ra.lower_limit,
-        ra.applies, ra.lower,
-        out["debt"], out["instal"], out["min_instal"], out["interest"], out["ndr"],
-        out["funds"], out["deficit"], out["accumulated"], out["fund_return"],
-        out["return_budgeted"], out["loans_for_transfer"], out["savings"], out["reason"])
+    per_draw = [_f(flows[n], shape) for n in ("income", "opex", "depreciation", "assets_end",
+                                                "w_life_end", "rate")]
+    yearly = [_f(inp.financial_income, (y,)),
+              _f(inp.expected_real_return if managed >= 0 else np.zeros(y), (y,))]
+    per_draw2 = [_f(flows["cpi"], shape), _f(flows["deviation"], shape), flows["new_loans"],
+                 flows["transfer"]]
+    shared = [inp.law_regime == "2018", float(inp.extra_instalments), float(inp.opening_debt),
+              float(inp.opening_assets), float(inp.opening_useful_life),
+              np.asarray(inp.fund_opening, dtype=float).copy(), int(managed),
+              int(inp.return_buffer_index), roles, int(inp.reserve_fund_index), order[1:],
+              order, disp_w, k.LIMIT_CODES[inp.transfer_limit]]
+    rule_args = [ra.indicator, ra.operator, ra.lower_operator, ra.limit, ra.tolerance,
+                 ra.lower_limit, ra.applies, ra.lower]
+    outputs = [out[n] for n in ("debt", "instal", "min_instal", "interest", "ndr", "funds",
+                                "deficit", "accumulated", "fund_return", "return_budgeted",
+                                "loans_for_transfer", "savings", "reason")]
+    rows = np.require(solve_rows, bool, ["C", "W"])
+
+    def run(s: slice) -> None:
+        # each slice its own copy of the shared arrays: the loop's calls count references
+        # to them, and two cores counting on one array's counter stall each other (4× slower)
+        k.year_loop(*(a[s] for a in per_draw), *_own(yearly), *(a[s] for a in per_draw2),
+                    *_own(shared), rows[s], *_own(rule_args), *(a[s] for a in outputs))
+
+    for_each_slice(run, d, THREADS if threads is None else threads)
+
+
+def _own(args: list) -> list:
+    """``args`` with every array copied."""
+    return [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+
+
+def slices(draws: int, threads: int) -> list[slice]:
+    """The slices of draws the loop runs at once: one per thread, each of at least
+    :data:`MIN_SLICE` draws (a draw's figures do not depend on the slice it is in)."""
+    n = max(1, min(threads, draws // MIN_SLICE))
+    bounds = [draws * i // n for i in range(n + 1)]
+    return [slice(a, b) for a, b in pairwise(bounds)]
+
+
+def for_each_slice(run: Callable[[slice], None], draws: int, threads: int) -> None:
+    """``run`` on each of :func:`slices`, on a thread pool when there are several (the
+    compiled loop releases the GIL, so the slices use the cores side by side)."""
+    parts = slices(draws, threads)
+    if len(parts) == 1:
+        run(parts[0])
+        return
+    with ThreadPoolExecutor(max_workers=len(parts)) as pool:
+        list(pool.map(run, parts))
 
 
 def _no_rules(y: int) -> RuleArrays:
