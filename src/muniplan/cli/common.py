@@ -100,9 +100,6 @@ def _without_lang(command: Command, argv: list[str]) -> list[str]:
             arg.partition("=")[2] if arg.startswith("--lang=") else None)
         if value is not None and value not in i18n.LANGUAGES:
             fail(f"--lang: expected nb or en, found {value!r}")
-    leaf = _command_of(command, argv)
-    if any("--lang" in getattr(p, "opts", ()) for p in getattr(leaf, "params", ())):
-        return argv
     out: list[str] = []
     skip = False
     for arg in argv:
@@ -112,7 +109,10 @@ def _without_lang(command: Command, argv: list[str]) -> list[str]:
             skip = True
         elif not arg.startswith("--lang="):
             out.append(arg)
-    return out
+    leaf = _command_of(command, argv)
+    own = any("--lang" in getattr(p, "opts", ()) for p in getattr(leaf, "params", ()))
+    # `muniplan --lang en` alone names no command: the help, as `muniplan` shows it
+    return argv if own and out else out
 
 
 def _wants_help(command: Command, argv: list[str]) -> bool:

@@ -3,9 +3,10 @@ run or its help is shown.
 
 Why: building every command at start-up imports every command module and makes Typer inspect
 every function's parameters; a command then starts in the time of all of them. Here the top
-level knows only the names of the commands and the module each lives in, and builds one
-module's commands on first use. ``muniplan --help`` still lists every command with its help
-(it loads them all to do so); ``muniplan validate`` builds only the plan commands.
+level knows only the names of the commands, the module each lives in and the first paragraph
+of each one's help, and builds one module's commands on first use. ``muniplan --help`` lists
+every command from those paragraphs without importing any command module (the help panel shows
+no more of a command than that); ``muniplan validate`` builds only the plan commands.
 
 The group's own options (``--version``, ``--lang``) are taken as parsed: Typer checks every
 option's value with pydantic, whose import alone costs more start-up than the rest of a
@@ -21,9 +22,15 @@ from typing import Any
 import typer
 import typer.main
 from typer import _click
-from typer.core import TyperGroup, TyperOption
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 PACKAGE = "muniplan.cli"
+
+
+def summary_command(name: str, summary: str) -> _click.Command:
+    """A command as the group's help lists it: its name and the first paragraph of its help,
+    nothing to run."""
+    return TyperCommand(name=name, help=summary)
 
 
 def build_module(module: str, markup_mode: Any) -> dict[str, _click.Command]:
@@ -115,14 +122,34 @@ class LazyGroup(TyperGroup):
     ``muniplan.cli`` with a ``register(app)``) and built on first use."""
 
     modules: Mapping[str, str] = {}
+    summaries: Mapping[str, str] = {}
     plain_help = True
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         self.on_load: Callable[[_click.Command], None] | None = None
         self.commands = LazyCommands(self, self.modules, self.commands)
+        self._listing = False
         for param in self.params:
             _as_parsed(param)
+
+    def format_help(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+        """The command named; while the group's help is written, a command not yet built is
+        listed from its summary rather than built."""
+        loaded = self.commands._loaded  # type: ignore[attr-defined]
+        if self._listing and cmd_name not in loaded and cmd_name in self.summaries:
+            listed = summary_command(cmd_name, self.summaries[cmd_name])
+            if self.on_load is not None:
+                self.on_load(listed)
+            return listed
+        return super().get_command(ctx, cmd_name)
 
     def list_commands(self, ctx: _click.Context) -> list[str]:
         return list(self.commands)
@@ -131,8 +158,12 @@ class LazyGroup(TyperGroup):
         return _as_parsed(super().get_help_option(ctx))
 
 
-def lazy_group(modules: Mapping[str, tuple[str, ...]]) -> type[LazyGroup]:
-    """A :class:`LazyGroup` for ``{module: (command, …)}``, the commands in that order."""
+def lazy_group(modules: Mapping[str, Mapping[str, str] | tuple[str, ...]]) -> type[LazyGroup]:
+    """A :class:`LazyGroup` for ``{module: {command: summary, …}}``, the commands in that
+    order; a module given as a tuple of names has no summaries, and the group's help then
+    builds its commands to list them."""
     by_command = {command: module for module, commands in modules.items()
                   for command in commands}
-    return type("MuniplanGroup", (LazyGroup,), {"modules": by_command})
+    summaries = {command: summary for commands in modules.values()
+                 if isinstance(commands, Mapping) for command, summary in commands.items()}
+    return type("MuniplanGroup", (LazyGroup,), {"modules": by_command, "summaries": summaries})
