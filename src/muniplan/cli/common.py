@@ -16,6 +16,7 @@ from rich.markup import escape
 
 from muniplan.cli import i18n
 from muniplan.cli.i18n import _
+from muniplan.cli.wrap import hanging
 from muniplan.plan.errors import MuniplanError, PlanError, each
 
 if TYPE_CHECKING:
@@ -51,16 +52,23 @@ def plan_argument() -> Any:
     return typer.Argument(None, help=PLAN_HELP, show_default=False)
 
 
+def _labelled(style: str, label: str, text: str) -> None:
+    """``label text`` on stderr: wrapped at the terminal's width with a hanging indent when
+    stderr is a terminal; one line a message when it is a pipe, file or log, so that scripts,
+    ``grep`` and the tests read one message a line."""
+    if err_console.is_terminal:
+        text = hanging(label, text, err_console.width)[len(label) + 1:]
+    err_console.print(f"[{style}]{label}[/] {escape(text)}", markup=True, soft_wrap=True)
+
+
 def error(message: str, translate: bool = True) -> None:
-    """One error line on stderr, in the current language, never hard-wrapped."""
-    text = _(message) if translate else message
-    err_console.print(f"[bold red]{_('error:')}[/] {escape(text)}", markup=True,
-                      soft_wrap=True)
+    """One error on stderr, in the current language."""
+    _labelled("bold red", _("error:"), _(message) if translate else message)
 
 
 def warn(message: str) -> None:
-    """One warning line on stderr, in the current language."""
-    err_console.print(f"[yellow]{_('advarsel:')}[/] {escape(_(message))}", soft_wrap=True)
+    """One warning on stderr, in the current language."""
+    _labelled("yellow", _("advarsel:"), _(message))
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -131,8 +139,9 @@ def _usage_error(exc: typer.TyperException) -> None:
     error(message)
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
-        err_console.print(_("Try '{0} --help' for help.").replace("{0}", ctx.command_path),
-                          markup=False, soft_wrap=True)
+        hint = _("Try '{0} --help' for help.").replace("{0}", ctx.command_path)
+        err_console.print(hanging("", hint, err_console.width)[1:]
+                          if err_console.is_terminal else hint, markup=False, soft_wrap=True)
 
 
 def run_guarded(app: typer.Typer, argv: list[str]) -> int:
