@@ -3,7 +3,9 @@
 Why a ratio: the machine is shared and its load changes the seconds from one run to the next;
 the ratio to ``python -c pass`` says what muniplan itself adds. Start-up of a command is
 ``muniplan CMD --help``: everything a command costs before it does its own work (importing,
-building the command line, parsing). Then whole runs of the quick commands (``validate``,
+building the command line, parsing). ``muniplan --help`` lists the commands from the summaries in
+``cli/__init__.py``; it is printed beside the same help with every command built to list it
+(the way it was done before), as a same-run baseline. Then whole runs of the quick commands (``validate``,
 ``show``, ``project``), split at the moment the command's own function is called: the time
 before (the process starting, imports, the command line parsed and its values checked) is the
 start-up, the time after is the command's work (loading and checking the plan, projecting);
@@ -53,6 +55,13 @@ def _best(argv: list[str], repeat: int = REPEAT) -> tuple[float, float]:
         cpu = min(cpu, _cpu() - c)
     return wall, cpu
 
+
+LOADED_HELP = """
+import sys
+from muniplan.cli import app, main
+app.info.cls.summaries = {}  # list the commands by building them, as before the summaries
+main(sys.argv[1:])
+"""
 
 SPLIT = """
 import sys, time
@@ -117,12 +126,18 @@ def main() -> None:
     print(_line("python -c 'import numpy'", _best([sys.executable, "-c", "import numpy"]), base))
     print(_line("python -c 'import muniplan.cli'",
                 _best([sys.executable, "-c", "import muniplan.cli"]), base))
+    loaded = _best([sys.executable, "-c", LOADED_HELP, "--help"])
+    print(_line("muniplan --help, every command built", loaded, base))
     starts = {"muniplan --help": _best([MUNIPLAN, "--help"]),
               "muniplan --version": _best([MUNIPLAN, "--version"])}
     for path in command_paths():
         starts[f"muniplan {' '.join(path)} --help"] = _best([MUNIPLAN, *path, "--help"])
     for label, t in starts.items():
         print(_line(label, t, base))
+    top = starts["muniplan --help"]
+    print(f"muniplan --help from the summaries: {top[0]:.2f} s, cpu {top[1]:.2f} s; building "
+          f"every command to list them: {loaded[0]:.2f} s, cpu {loaded[1]:.2f} s "
+          f"(ratio {top[1] / loaded[1]:.2f} of the CPU)")
     worst = max(starts, key=lambda k: starts[k][0])
     over = sum(t[0] > TARGET for t in starts.values())
     print(f"start-up: {len(starts)} commands, slowest {worst} {starts[worst][0]:.2f} s "

@@ -104,25 +104,30 @@ PLACEHOLDER = re.compile(r"\{(\d+)\}")
 
 
 @cache
-def _patterns(lang: str) -> list[tuple[re.Pattern[str], str]]:
-    """The catalogue's ids with ``{0}``, ``{1}`` … as regular expressions: a placeholder's
-    first place captures, a repeat must be the same text."""
-    out = []
-    for key, text in catalogue(lang).items():
-        if "{0}" not in key:
-            continue
-        regex, end, seen = "", 0, set()
-        for m in PLACEHOLDER.finditer(key):
-            regex += re.escape(key[end:m.start()])
-            n = m.group(1)
-            regex += f"(?P=p{n})" if n in seen else f"(?P<p{n}>.+?)"
-            seen.add(n)
-            end = m.end()
-        regex += re.escape(key[end:]) + r"\Z"
-        out.append((len(PLACEHOLDER.sub("", key)), re.compile(regex, re.DOTALL), text))
-    # the most specific first: "--sep: expected … found {0}" before "{0} (expected {1})"
-    out.sort(key=lambda entry: -entry[0])
-    return [(pattern, text) for _size, pattern, text in out]
+def _patterns(lang: str) -> list[tuple[tuple[str, ...], str, str]]:
+    """The catalogue's ids with ``{0}``, ``{1}`` …: each with its literal parts (a text can
+    match only if it holds them all), the id and the translation, the most specific first
+    ("--sep: expected … found {0}" before "{0} (expected {1})"). The regular expressions are
+    compiled only for an id whose parts a text holds: compiling them all cost a help page
+    more than the rest of its work."""
+    out = [(tuple(part for part in PLACEHOLDER.split(key)[::2] if part), key, text)
+           for key, text in catalogue(lang).items() if "{0}" in key]
+    out.sort(key=lambda entry: -len(PLACEHOLDER.sub("", entry[1])))
+    return out
+
+
+@cache
+def _pattern(key: str) -> re.Pattern[str]:
+    """``key`` as a regular expression: a placeholder's first place captures, a repeat must
+    be the same text."""
+    regex, end, seen = "", 0, set()
+    for m in PLACEHOLDER.finditer(key):
+        regex += re.escape(key[end:m.start()])
+        n = m.group(1)
+        regex += f"(?P=p{n})" if n in seen else f"(?P<p{n}>.+?)"
+        seen.add(n)
+        end = m.end()
+    return re.compile(regex + re.escape(key[end:]) + r"\Z", re.DOTALL)
 
 
 def _fill(template: str, values: list[str]) -> str:
@@ -136,11 +141,11 @@ def _(text: str) -> str:
     table = catalogue(_state["lang"])
     if text in table:
         return table[text]
-    for pattern, template in _patterns(_state["lang"]):
-        match = pattern.match(text)
+    for parts, key, template in _patterns(_state["lang"]):
+        match = _pattern(key).match(text) if all(p in text for p in parts) else None
         if match:
-            parts = match.groupdict()
-            values = [_(parts[f"p{n}"]) for n in range(len(parts))]
+            groups = match.groupdict()
+            values = [_(groups[f"p{n}"]) for n in range(len(groups))]
             return _fill(template, values)
     return text
 
