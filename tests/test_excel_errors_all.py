@@ -32,17 +32,17 @@ BAD_CELLS = {  # sheet, cell: value
 }
 
 EXPECTED = [
-    "hp.xlsx [Plan]!B16: opening.debt.value: not a number (expected a number, found 'mye')",
-    "hp.xlsx [Plan]!B34: finance.demography_in_frames: not true or false (expected TRUE or "
+    "hp.xlsx, Plan!B16: opening.debt.value: not a number (expected a number, found 'mye')",
+    "hp.xlsx, Plan!B34: finance.demography_in_frames: not true or false (expected TRUE or "
     "FALSE, found 'kanskje')",
-    "hp.xlsx [Forutsetninger]!E2: 2019: not a number (expected a number, found 'høy')",
-    "hp.xlsx [Kilder]!A3: id: missing required cell (expected an id, unique on the sheet)",
-    "hp.xlsx [Handlingsregler]!A3: id: missing required cell (expected an id, unique on the "
+    "hp.xlsx, Forutsetninger!E2: 2019: not a number (expected a number, found 'høy')",
+    "hp.xlsx, Kilder!A3: id: missing required cell (expected an id, unique on the sheet)",
+    "hp.xlsx, Handlingsregler!A3: id: missing required cell (expected an id, unique on the "
     "sheet)",
-    "hp.xlsx [Aldersgrupper]!A3: tjeneste: unknown service (expected an id from the sheet "
+    "hp.xlsx, Aldersgrupper!A3: tjeneste: unknown service (expected an id from the sheet "
     "Tjenester, found 'skole')",
-    "hp.xlsx [Sektorer]!K2: 2020: not a number (expected a number, found '9,4 mrd')",
-    "hp.xlsx [Tiltak]!A2: satsingsområde: unknown priority area (expected an id from the "
+    "hp.xlsx, Sektorer!K2: 2020: not a number (expected a number, found '9,4 mrd')",
+    "hp.xlsx, Tiltak!A2: satsingsområde: unknown priority area (expected an id from the "
     "sheet Satsingsområder, found 'klimaklok')",
 ]
 

@@ -152,6 +152,12 @@ def size(n: int) -> str:
     return text if _state["lang"] == "en" else text.replace(",", "\u00a0")
 
 
+def count(n: int, one: str, many: str) -> str:
+    """``n`` and the noun for it, singular for exactly one: ``1 investering``, ``18
+    investeringer`` (the nouns are bokmål, translated through the catalogue)."""
+    return f"{size(n)} {_(one if n == 1 else many)}"
+
+
 def decimal(x: float, places: int = 1) -> str:
     """``2,1`` in bokmål, ``2.1`` in English."""
     text = f"{x:.{places}f}"

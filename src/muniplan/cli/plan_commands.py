@@ -23,7 +23,7 @@ from muniplan.cli.common import (
     warn,
     working,
 )
-from muniplan.cli.i18n import _, current
+from muniplan.cli.i18n import _, count, current
 from muniplan.cli.tables import column_blocks, write_csv
 
 if TYPE_CHECKING:  # the engine, the models and numpy load inside the commands that use them
@@ -63,10 +63,15 @@ def validate(plan: str = plan_argument()) -> None:
 
     p = load_plan(plan)
     total = sum(i.total_cost for i in p.investments)
-    holds = _("{0} sektorer, {1} programområder, {2} investeringer ({3} mill. kr), "
-              "{4} satsingsområder, {5} handlingsregler, {6} tjenester").format(
-        len(p.sectors), sum(len(s.program_areas) for s in p.sectors), len(p.investments),
-        millions(total, 0, current()), len(p.priority_areas), len(p.rules), len(p.services))
+    holds = ", ".join([
+        count(len(p.sectors), "sektor", "sektorer"),
+        count(sum(len(s.program_areas) for s in p.sectors), "programområde", "programområder"),
+        count(len(p.investments), "investering", "investeringer")
+        + " " + _("({0} mill. kr)").replace("{0}", millions(total, 0, current())),
+        count(len(p.priority_areas), "satsingsområde", "satsingsområder"),
+        count(len(p.rules), "handlingsregel", "handlingsregler"),
+        count(len(p.services), "tjeneste", "tjenester"),
+    ])
     console.print(
         f"[green]ok[/] {escape(str(resolve(plan)))}: {escape(p.title)} — "
         f"{escape(p.municipality.name)}, {p.period.first}–{p.period.last} "

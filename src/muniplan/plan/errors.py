@@ -21,6 +21,7 @@ next reference), it collects them in :class:`Problems` and raises :class:`PlanEr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -28,6 +29,15 @@ from dataclasses import dataclass, replace
 
 class MuniplanError(Exception):
     """Base of every error muniplan raises on purpose."""
+
+
+def excel_sheet(name: str) -> str:
+    """A sheet's name as Excel writes it in a reference (``Plan!B16``): quoted, with its own
+    quotes doubled, when it holds anything but letters, digits and underscores
+    (``'Mål og tiltak'!B3``)."""
+    if re.fullmatch(r"\w+", name):
+        return name
+    return "'" + name.replace("'", "''") + "'"
 
 
 @dataclass(eq=False)
@@ -56,7 +66,7 @@ class PlanError(MuniplanError):
         if self.file:
             where = self.file
             if self.sheet:
-                where += f" [{self.sheet}]"
+                where += f", {excel_sheet(self.sheet)}"
             if self.cell:
                 where += f"!{self.cell}"
             if self.line is not None:
