@@ -262,8 +262,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
                             (self_nonrent - loans_for_transfer) / net_nonrent, np.nan)
     moved = (_movements(inp, funds, deficit, accumulated_deficit)
              if kept is None or not set(MOVEMENTS).isdisjoint(kept) else {})
-    buffer = funds[:, roles == "buffer", :].sum(axis=1)
-    reserve = funds[:, roles == "reserve", :].sum(axis=1)
+    buffer, reserve = _role_sum(funds, roles == "buffer"), _role_sum(funds, roles == "reserve")
     all_funds = funds.sum(axis=1)
     operating_expenses = opex + depreciation
     gross = income - operating_expenses
@@ -337,6 +336,15 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     solving = solving or alongside
     return FinanceResult(inp.years, series, savings if solving else None,
                          savings_reason if solving else None, by_place)
+
+
+def _role_sum(funds: np.ndarray, chosen: np.ndarray) -> np.ndarray:
+    """The sum of the ``chosen`` funds, ``(D, Y)``. One fund is its own sum: its series is
+    returned as it is, without copying every draw's funds to add nothing to it."""
+    picked = np.flatnonzero(chosen)
+    if len(picked) == 1:
+        return funds[:, picked[0], :]
+    return funds[:, picked, :].sum(axis=1)
 
 
 MOVEMENTS = ("fund_allocations", "fund_use", "deficit_covered")
