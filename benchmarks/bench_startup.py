@@ -3,16 +3,16 @@
 Why a ratio: the machine is shared and its load changes the seconds from one run to the next;
 the ratio to ``python -c pass`` says what muniplan itself adds. Start-up of a command is
 ``muniplan CMD --help``: everything a command costs before it does its own work (importing,
-building the command line, parsing). ``muniplan --help`` lists the commands from the
-summaries in ``cli/__init__.py``; it is printed beside the same help with every command built
-to list it (the way it was done before), as a same-run baseline. Then whole runs of the quick
-commands (``validate``, ``show``, ``project``), split at the moment the command's own
-function is called: the time before (the process starting, imports, the command line parsed
-and its values checked) is the start-up, the time after is the command's work (loading and checking the plan, projecting);
-and ``init`` for a kommune end to end. Best of ``BENCH_STARTUP_REPEAT`` runs (default 3), warm
-bytecode. Each line gives the wall time and the CPU time (user + system) of the child
-process: on a loaded machine the wall time grows with the other processes' work while the
-CPU time stays close to what the command costs.
+building the command line, parsing). ``muniplan --help`` lists the commands from the summaries
+in ``cli/__init__.py``; it is printed beside the same help with every command built to list it
+(the way it was done before), as a same-run baseline. Then whole runs of the quick commands
+(``validate``, ``show``, ``project``), split at the moment the command's own function is
+called: the time before (the process starting, imports, the command line parsed and its values
+checked) is the start-up, the time after is the command's work (loading and checking the plan,
+projecting); and ``init`` for a kommune end to end. Best of ``BENCH_STARTUP_REPEAT`` runs
+(default 3), warm bytecode. Each line gives the wall time and the CPU time (user + system) of
+the child process: on a loaded machine the wall time grows with the other processes' work while
+the CPU time stays close to what the command costs.
 
 Last, the server: ``muniplan serve`` on a fresh SQLite store with the Bærum example — seconds
 from starting the process to its first answer on ``/`` (a redirect to the plan) and to the
