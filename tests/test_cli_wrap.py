@@ -95,3 +95,18 @@ def test_validate_on_a_terminal_80_columns_wide(tmp_path: Path, lang: str, label
     # piped, the same message on one line
     assert piped.stderr.count("\n") == 1
     assert " ".join(shown.split()) == " ".join(piped.stderr.split())
+
+
+@pytest.mark.parametrize(("lang", "label"), [("nb", "advarsel:"), ("en", "warning:")])
+def test_warnings_on_a_terminal_80_columns_wide(tmp_path: Path, lang: str, label: str) -> None:
+    """A plan just written by ``init`` carries long warnings (the defaults still in place)."""
+    subprocess.run([MUNIPLAN, "init", "plan", "-m", "1101", "--first-year", "2026"],
+                   cwd=tmp_path, check=True, capture_output=True)
+    code, shown = _on_a_terminal([MUNIPLAN, "validate", "plan", "--lang", lang], tmp_path)
+    assert code == 0
+    lines = shown.rstrip("\n").split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith(label))
+    warnings = lines[first:]
+    assert len(warnings) > 4 and all(len(line) <= 80 for line in warnings), shown
+    indent = " " * (len(label) + 1)
+    assert all(line.startswith((label + " ", indent)) for line in warnings), shown
