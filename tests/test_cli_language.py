@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from muniplan.cli import main
+from muniplan.cli import common, main
 from muniplan.plan.load import EXAMPLES_DIR, load_plan
 
 EXAMPLE = EXAMPLES_DIR / "baerum-2018-2021"
@@ -175,7 +175,11 @@ PLAN_COMMANDS = [
 def test_a_plan_command_in_one_language(argv: list[str], lang: str,
                                         capsys: pytest.CaptureFixture[str],
                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("COLUMNS", "200")  # the plan's names on one line, to be left out
+    # the plan's names on one line, to be left out (the consoles read COLUMNS when the CLI
+    # is first imported, so their width is set directly)
+    monkeypatch.setenv("COLUMNS", "200")
+    for console in (common.console, common.err_console):
+        monkeypatch.setattr(console, "_width", 200)
     _code, text = run(argv, lang, capsys, monkeypatch)
     assert text.strip()
     assert foreign_words(text, lang) == set(), text
