@@ -106,7 +106,7 @@ def test_the_same_error_on_many_rows_is_said_once(tmp_path, capsys):
     code, errors = _validate(folder, capsys)
     assert code == 2
     assert errors == [f"error: {sectors}:2: 2022: frame for 2022, outside the plan period "
-                      "(also on lines 3, 4, 5, 6, 7 and 7 more) (expected years 2018–2021)"]
+                      "(also on lines 3, 4, 5, 6, 7 and 7 other lines) (expected years 2018–2021)"]
 
 
 def test_one_problem_is_raised_as_itself():

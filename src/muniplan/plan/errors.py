@@ -148,7 +148,7 @@ def _merge(errors: list[PlanError]) -> list[PlanError]:
         first = same[0]
         others = [str(e.line) for e in same[1:] if e.line is not None]
         if others:
-            shown = ", ".join(others[:5]) + (f" and {len(others) - 5} more"
+            shown = ", ".join(others[:5]) + (f" and {len(others) - 5} other lines"
                                              if len(others) > 5 else "")
             first = replace(first, message=f"{first.message} (also on line"
                             f"{'s' * (len(others) > 1)} {shown})")
