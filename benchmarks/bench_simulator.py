@@ -275,12 +275,7 @@ def main() -> dict[str, float]:
             cpu = server_cpu(proc) - cpu0
             load_after = os.getloadavg()
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            loadclient.stop(proc)
     return report(base, out, errors, wall, cpu, (load_before, load_after), port)
 
 

@@ -191,13 +191,6 @@ def _server(argv: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[byte
                             cwd=Path(__file__).resolve().parents[1]), time.perf_counter()
 
 
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 def serve_figures() -> None:
@@ -222,7 +215,7 @@ def serve_figures() -> None:
             trivial = _poll(f"http://127.0.0.1:{port}/", proc, t0)
             trivial_cpu = _process_cpu(proc.pid)
         finally:
-            _stop(proc)
+            loadclient.stop(proc)
         port = loadclient.free_port(ports)
         proc, t0 = _server([MUNIPLAN, "serve", "--port", str(port)], env)
         try:
@@ -232,7 +225,7 @@ def serve_figures() -> None:
             page = _poll(url, proc, t0, status=200, follow=True)
             page_cpu = _process_cpu(proc.pid)
         finally:
-            _stop(proc)
+            loadclient.stop(proc)
     flag = "" if first <= SERVE_TARGET else f"  over {SERVE_TARGET} s"
     print(f"{'uvicorn, trivial app: first answer':40} {trivial:5.2f} s   cpu {trivial_cpu:5.2f} s")
     print(f"{'muniplan serve: first answer on /':40} {first:5.2f} s {first / trivial:5.1f}×   "

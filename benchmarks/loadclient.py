@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import socket
+import subprocess
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -141,3 +142,13 @@ async def baseline_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     await send({"type": "http.response.start", "status": 200,
                 "headers": [(b"content-type", b"text/plain"), (b"content-length", b"2")]})
     await send({"type": "http.response.body", "body": b"ok"})
+
+
+def stop(proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    """End a server the benchmark started: terminate, and kill if it does not go."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
