@@ -206,3 +206,17 @@ def test_json_api_is_mounted_with_json_errors(client: TestClient) -> None:
     assert r.headers["x-content-type-options"] == "nosniff"
     paths = client.get("/openapi.json").json()["paths"]
     assert all(p.startswith("/api/") for p in paths)
+
+
+@pytest.mark.parametrize(("lang", "robek"), [
+    ("nb", "ROBEK: økonomiplanen i balanse og merforbruk dekket i tide"),
+    ("en", "ROBEK: the financial plan in balance and deficits covered in time")])
+def test_sustainability_names_the_laws_checks_in_words_not_ids(client: TestClient, lang: str,
+                                                                robek: str) -> None:
+    """The plan's rules keep their ids (R1 …); the law's two checks have none a reader
+    knows, so their internal ids are never shown."""
+    html = client.get(PLAN + "baerekraft", params={"lang": lang}).text
+    t = text(html)
+    assert robek in t
+    assert "<strong>R1</strong>" in html
+    assert not re.search(r"<strong>(robek|balanse)</strong>|\b(robek|balanse): ", html)

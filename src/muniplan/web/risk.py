@@ -16,6 +16,7 @@ import numpy as np
 from muniplan.engine.compare import ScenarioResult, compare
 from muniplan.engine.montecarlo import FinanceUncertainty
 from muniplan.engine.projection import Projection, project
+from muniplan.engine.rules import BALANCE_RULE, ROBEK_RULE
 from muniplan.plan.model import Plan
 from muniplan.report.formatting import label, millions, percent
 from muniplan.web.charts import PALETTE, Chart, Gettext, Table, _base, _year_axis
@@ -117,15 +118,29 @@ def fan(name: str, plan: Plan, risk: Risk, lang: str, _: Gettext) -> Chart:
     return Chart(f"fan-{name.replace('_', '-')}", lab, alt, spec, table)
 
 
+def check_names(plan: Plan, _: Gettext) -> dict[str, str]:
+    """The name of each check the Monte Carlo gives a breach probability for: the plan's own
+    rules (their ids are the plan's, R1, R2, …) and the law's two checks, which have no id a
+    reader knows and are named in words only."""
+    names = {r.id: r.name for r in plan.rules}
+    names[BALANCE_RULE] = _("Balansekravet (intet merforbruk)")
+    names[ROBEK_RULE] = _("ROBEK: økonomiplanen i balanse og merforbruk dekket i tide")
+    return names
+
+
+def check_label(plan: Plan, rule: str, _: Gettext) -> str:
+    """``R1: name`` for a plan's rule, the name alone for a check of the law."""
+    name = check_names(plan, _).get(rule, rule)
+    return name if rule in (BALANCE_RULE, ROBEK_RULE) else f"{rule}: {name}"
+
+
 def breach(plan: Plan, risk: Risk, lang: str, _: Gettext) -> Chart:
     mc = risk.montecarlo
     years = list(mc.years)
-    names = {r.id: r.name for r in plan.rules}
-    names["balanse"] = _("Balansekravet (intet merforbruk)")
     probs = mc.breach_probability or {}
     shown = [k for k in probs if np.nanmax(probs[k]) > 0] or list(probs)
     # a period-end rule has a value only in the years it applies: points, not a line
-    values = [{"year": y, "rule": f"{k}: {names.get(k, k)}", "value": round(
+    values = [{"year": y, "rule": check_label(plan, k, _), "value": round(
         float(probs[k][i]) * 100, 1)} for k in shown for i, y in enumerate(years)
         if not np.isnan(probs[k][i])]
     spec = _base(values, lang)
@@ -149,7 +164,9 @@ def breach(plan: Plan, risk: Risk, lang: str, _: Gettext) -> Chart:
         p = probs[k][i]
         return "–" if np.isnan(p) else percent(float(p), 0, lang)
 
-    parts = [_("{rule} fra {year}").format(rule=k, year=y) for k, y in first.items() if y]
+    own = {r.id for r in plan.rules}
+    parts = [_("{rule} fra {year}").format(rule=k if k in own else check_label(plan, k, _),
+                                           year=y) for k, y in first.items() if y]
     alt = _("Linjediagram: sannsynligheten for at hver handlingsregel brytes, per år, i "
             "{draws} trekninger.").format(draws=risk.draws)
     if parts:
@@ -157,7 +174,7 @@ def breach(plan: Plan, risk: Risk, lang: str, _: Gettext) -> Chart:
     step = [i for i, y in enumerate(years) if (y - years[0]) % 2 == 0 or i == len(years) - 1]
     table = Table(_("Sannsynlighet for brudd per regel og år"),
                   [_("Regel"), *[str(years[i]) for i in step]],
-                  [[f"{k}: {names.get(k, k)}", *[cell(k, i) for i in step]] for k in probs],
+                  [[check_label(plan, k, _), *[cell(k, i) for i in step]] for k in probs],
                   [False, *[True] * len(step)])
     return Chart("breach-probability", _("Sannsynlighet for brudd på handlingsreglene"), alt,
                  spec, table)

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 
 from muniplan.web.pages.common import Lang, Page, ToYear, Version, charts, open_page
 from muniplan.web.pages.economy import year_ranges
-from muniplan.web.risk import FAN_SERIES
+from muniplan.web.risk import FAN_SERIES, check_names
 
 router = APIRouter(include_in_schema=False)
 KIND_ORDER = {"plan": 0, "stress": 1, "lever": 2, "alternative": 3}
@@ -54,8 +54,9 @@ def sustainability(request: Request, plan_id: str, lang: Lang = None, version: V
     need = [(y, float(mc.savings_need[years.index(y)]), float(at[0.8][years.index(y)]),
              float(at[0.95][years.index(y)])) for y in marks]
     probs = mc.breach_probability or {}
-    names = {r.id: r.name for r in page.plan.rules}
-    likely = [(k, names.get(k, page._("Balansekravet (intet merforbruk)")),
+    own = {r.id for r in page.plan.rules}
+    names = check_names(page.plan, page._)
+    likely = [(k if k in own else None, names.get(k, k),
                next((years[i] for i, p in enumerate(v) if p >= 0.5), None))
               for k, v in probs.items()]
     rows, row_marks = scenario_rows(page, risk)
