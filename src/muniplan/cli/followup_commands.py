@@ -77,12 +77,16 @@ def followup_command(
     threshold_amount: float = typer.Option(10.0, "--threshold-mill", min=0, max=1e6,
                                            help="… or of at least this many mill. kr."),
     out: Path = typer.Option(None, "--out", "-o", help="Write the report as a document "
-                             "(oppfolging-YYYY-PERIOD.html) into this folder instead."),
+                             "into this folder instead."),
     pdf: bool = typer.Option(False, "--pdf", help="With --out: also the PDF (A4)."),
-    lang: str = typer.Option("nb", "--lang", help="nb (bokmål) or en, for --out."),
+    lang: str = typer.Option("nb", "--lang", metavar="nb|en",
+                             help="nb (bokmål) or en, for --out."),
 ) -> None:
     """Budget against actual: deviation and year-end prognosis per programområde, sector
-    and the kommune; investments, measures and targets."""
+    and the kommune; investments, measures and targets.
+
+    With --out the report is written as a document, oppfolging-YYYY-PERIOD.html (and .pdf
+    with --pdf)."""
     from muniplan.engine.followup import follow_up
     from muniplan.report.followup import followup_to_dict
 
