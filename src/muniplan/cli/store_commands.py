@@ -9,7 +9,7 @@ command with one message and exit code 2 (see :func:`muniplan.cli.common.run_gua
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
@@ -238,6 +238,15 @@ def serve(
         from muniplan.web import serving
     except ImportError as exc:
         fail(f"the web app cannot be loaded ({exc})")
+    if workers == 1:  # this process serves: no collector until its pages are loaded
+        serving.hold_collector()
+    try:
+        _serve(serving, host, port, workers)
+    finally:
+        serving.release_collector()
+
+
+def _serve(serving: Any, host: str, port: int, workers: int) -> None:
     import uvicorn
 
     from muniplan.store import Settings, Store
