@@ -128,6 +128,42 @@ def test_pdf_pages_text_and_images(pdf_dir, tmp_path):
     assert len(pngs) == 3 and all(p.stat().st_size > 2_000 for p in pngs)
 
 
+def _text_edges() -> tuple[float, float]:
+    """The left and right edges of the text on an A4 page, in points, from the stylesheet's
+    ``@page { margin: top right bottom left }``."""
+    from muniplan.report import document
+
+    css = (Path(document.__file__).parent / "templates" / "handlingsprogram.css").read_text()
+    margins = re.search(r"@page\s*\{[^}]*margin:\s*([^;]+);", css).group(1).split()
+    right, left = (float(m.removesuffix("mm")) * 72 / 25.4 for m in (margins[1], margins[3]))
+    return left, 595.276 - right
+
+
+def test_no_table_reaches_past_the_text_margins(pdf_dir):
+    """Every word on every page (tables, figures' labels, headings) lies between the text
+    margins, as poppler places it: an eight-year table of 1000 kr once reached 41 pt past
+    the right one."""
+    pdf = pdf_dir / "handlingsprogram.pdf"
+    boxes = subprocess.run([_poppler("pdftotext"), "-bbox", str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    left, right = _text_edges()
+    outside = []
+    for number, page in enumerate(boxes.split("<page ")[1:], start=1):
+        for x_min, x_max, word in re.findall(
+                r'xMin="([\d.]+)"[^>]*xMax="([\d.]+)"[^>]*>([^<]*)<', page):
+            if float(x_min) < left - 0.5 or float(x_max) > right + 0.5:
+                outside.append((number, word, float(x_min), float(x_max)))
+    assert len(re.findall("<page ", boxes)) >= 12
+    assert outside == [], f"words outside {left:.1f}–{right:.1f} pt: {outside[:10]}"
+
+
+def test_a_table_of_eight_years_is_set_small_and_words_wrap(html):
+    assert re.search(r'<figure class="table small[^"]*" id="tab-framskriving"', html)
+    assert re.search(r'<figure class="table[^"]*" id="tab-handlingsregler"', html)
+    assert '<td class="num words">ikke framskrevet</td>' in html
+    assert '<td class="num">' in html
+
+
 def test_failure_writes_nothing(tmp_path):
     out = tmp_path / "never"
     code = run_guarded(app, ["report", str(tmp_path / "no-such-plan"), "--out", str(out)])

@@ -21,7 +21,7 @@ from rich import box
 from rich.table import Table
 
 from muniplan.cli import i18n
-from muniplan.cli.common import DataFormat, console, plan_argument, print_json
+from muniplan.cli.common import DataFormat, console, plan_argument, print_json, say
 from muniplan.cli.i18n import _
 from muniplan.plan.errors import PlanError
 
@@ -77,12 +77,16 @@ def followup_command(
     threshold_amount: float = typer.Option(10.0, "--threshold-mill", min=0, max=1e6,
                                            help="… or of at least this many mill. kr."),
     out: Path = typer.Option(None, "--out", "-o", help="Write the report as a document "
-                             "(oppfolging-YYYY-PERIOD.html) into this folder instead."),
+                             "into this folder instead."),
     pdf: bool = typer.Option(False, "--pdf", help="With --out: also the PDF (A4)."),
-    lang: str = typer.Option("nb", "--lang", help="nb (bokmål) or en, for --out."),
+    lang: str = typer.Option("nb", "--lang", metavar="nb|en",
+                             help="nb (bokmål) or en, for --out."),
 ) -> None:
     """Budget against actual: deviation and year-end prognosis per programområde, sector
-    and the kommune; investments, measures and targets."""
+    and the kommune; investments, measures and targets.
+
+    With --out the report is written as a document, oppfolging-YYYY-PERIOD.html (and .pdf
+    with --pdf)."""
     from muniplan.engine.followup import follow_up
     from muniplan.report.followup import followup_to_dict
 
@@ -159,8 +163,8 @@ def _followup_table(p, f) -> None:
         t.add_row(name, *line_cells(line, lang), "!" if line.flagged else "")
     console.print(t)
     bases = {ln.prognosis_basis for ln in f.lines if ln.level == "program_area"}
-    console.print(_("Prognose: {0}. ! = avvik som skal rapporteres.").format(
-        ", ".join(_(BASIS_LABELS[b]) for b in sorted(bases))), soft_wrap=True)
+    say(_("Prognose: {0}. ! = avvik som skal rapporteres.").format(
+        ", ".join(_(BASIS_LABELS[b]) for b in sorted(bases))))
     t = Table(title=_("Investeringer (mill. kr)"), box=box.SIMPLE_HEAD, title_justify="left")
     for col in ("Prosjekt", "Budsjett", "Brukt", "Gj.grad", "Overskr.", "Ferdig"):
         t.add_column(_(col), justify="left" if col == "Prosjekt" else "right",
@@ -177,8 +181,8 @@ def _followup_table(p, f) -> None:
             t.add_row(_(name), *cells)
         console.print(t)
     for c in f.checks:
-        console.print(f"{c['rule']} {c['name']}: {percent(c['value'], 1, lang)} — "
-                      f"{_('holder') if c['holds'] else _('brutt')}", soft_wrap=True)
+        say(f"{c['rule']} {c['name']}: {percent(c['value'], 1, lang)} — "
+            f"{_('holder') if c['holds'] else _('brutt')}")
     reported = [s for s in f.statuses if s.reported or s.measured is not None]
     if reported:
         t = Table(title=_("Tiltak og mål"), box=box.SIMPLE_HEAD, title_justify="left")
@@ -192,7 +196,7 @@ def _followup_table(p, f) -> None:
             t.add_row(s.name, value)
         console.print(t)
     for a in f.assumptions:
-        console.print(f"[dim]{_('Forutsetning:')} {a}[/]", soft_wrap=True)
+        say(f"[dim]{_('Forutsetning:')}[/] [dim]{a}[/]")
 
 
 def import_accounts(
@@ -233,9 +237,9 @@ def import_accounts(
         raise PlanError("a report for this period exists", file=str(folder / name),
                         expected="--force to replace it")
     write_files(folder, {name: text})
-    console.print(_("[green]wrote[/] {0}: {1} lines, {2} programområder, {3} income lines")
-                  .format(folder / name, result.lines, len(result.program_areas),
-                          len(result.income)), soft_wrap=True)
+    say(_("[green]wrote[/] {0}: {1} lines, {2} programområder, {3} income lines")
+        .format(folder / name, result.lines, len(result.program_areas),
+                len(result.income)))
     lang = i18n.current()
     for title, first, rows in (
             ("Ikke fordelt (funksjon uten programområde i mappingen)", "Funksjon",
@@ -298,8 +302,8 @@ def roll_forward_command(
     for c in carried:
         t.add_row(_(c.what), millions(c.old, 1, lang), millions(c.new, 1, lang), c.source)
     console.print(t)
-    console.print(_("[green]wrote[/] {0} (plan {1}, {2}–{3}, status draft)").format(
-        out, new.id, new.period.first, new.period.last), soft_wrap=True)
+    say(_("[green]wrote[/] {0} (plan {1}, {2}–{3}, status draft)").format(
+        out, new.id, new.period.first, new.period.last))
 
 
 def plan_vs_actual(

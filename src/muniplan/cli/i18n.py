@@ -186,6 +186,50 @@ def localise(command: Any, deep: bool = True) -> None:
         localise(child)
 
 
+TYPE_WORDS = {"str": "<text>", "int": "<integer>", "float": "<number>", "path": "<path>",
+              "Path": "<path>", "datetime": "<date>"}
+"""The value an option takes, in words rather than the Python type the library shows
+(``<str>``, ``<list[Path]>``, ``<float range>``); the catalogue has their bokmål."""
+_TYPE = re.compile(r"<(list\[)?(\w+)( range)?\]?>")
+
+
+def type_label(shown: str) -> str:
+    """A help page's type column in words: ``<int>`` → ``<heltall>``, ``<list[str]>`` →
+    ``<tekst>...`` (one or more); anything else (``nb|en``, ``PLAN_ID[@N]``) as it is, a long
+    list of choices on more than one line."""
+    m = _TYPE.fullmatch(shown)
+    if m is None or m.group(2) not in TYPE_WORDS:
+        return _choices(shown)
+    return _(TYPE_WORDS[m.group(2)]) + ("..." if m.group(1) else "")
+
+
+def _choices(shown: str, width: int = 18) -> str:
+    """A long list of choices on lines that break after a ``|``, so that the narrow type
+    column never cuts a value in two (``alternativ`` / ``e``)."""
+    lines = [""]
+    for value in shown.split("|"):
+        piece = value if lines[-1] == "" else "|" + value
+        if lines[-1] and len(lines[-1]) + len(piece) > width:
+            lines[-1] += "|"
+            piece = value
+            lines.append("")
+        lines[-1] += piece
+    return "\n".join(lines)
+
+
+def _shown_type(original: Any) -> Any:
+    """The library's type column, without a type for a flag (``--pdf``, not ``--pdf
+    <bool>``: a flag takes no value) and with the others in words."""
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        if getattr(self, "is_flag", False):
+            return None
+        shown = original(self, ctx)
+        return None if shown is None else type_label(shown)
+
+    return display_type_rich
+
+
 LIBRARY_TEXTS = ("ARGUMENTS_PANEL_TITLE", "OPTIONS_PANEL_TITLE", "COMMANDS_PANEL_TITLE",
                  "ERRORS_PANEL_TITLE", "DEFAULT_STRING", "REQUIRED_LONG_STRING", "ABORTED_TEXT")
 _originals: dict[str, str] = {}
@@ -194,6 +238,7 @@ _originals: dict[str, str] = {}
 def localise_library() -> None:
     """The command-line library's own words (panel titles, "Usage:", the help option) in the
     current language. Only for help pages: a command's run never imports the help renderer."""
+    from typer import core as typer_core
     from typer import rich_utils
     from typer._click import core, formatting
 
@@ -214,5 +259,7 @@ def localise_library() -> None:
                 option.help = _(option.help)
             return option
 
+        for kind in (typer_core.TyperArgument, typer_core.TyperOption):
+            kind.display_type_rich = _shown_type(kind.display_type_rich)  # type: ignore[method-assign]
         formatting.HelpFormatter.write_usage = usage  # type: ignore[method-assign]
         core.Command.get_help_option = help_option  # type: ignore[method-assign]

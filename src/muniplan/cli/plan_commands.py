@@ -20,6 +20,7 @@ from muniplan.cli.common import (
     fail,
     plan_argument,
     print_json,
+    say,
     warn,
     working,
 )
@@ -131,8 +132,8 @@ def _print_notes(rows: Sequence[object]) -> None:
     for row in rows:
         note = getattr(row, "note", None)
         if note:
-            console.print(f"[dim]{_('Merknad')}[/] – {escape(getattr(row, 'name', ''))}: "
-                          f"{escape(note)}", soft_wrap=True)
+            say(f"[dim]{_('Merknad')}[/] – {escape(getattr(row, 'name', ''))}: "
+                f"{escape(note)}")
 
 
 def _scenarios(p: Plan, names: list[str] | None, sets: list[str] | None) -> list[Scenario]:
@@ -200,8 +201,8 @@ def project_command(
     scenario: list[str] = typer.Option(None, "--scenario", "-s", help="A scenario of the "
                                        "plan's scenarios.yaml; repeat to compose them."),
     set_: list[str] = typer.Option(None, "--set", help="An override PARAM=VALUE, "
-                                   "PARAM+=VALUE or PARAM*=VALUE, optionally @FIRST-LAST, e.g. "
-                                   "assumptions.interest_rate+=0.02@2019-2040; repeatable."),
+                                   "PARAM+=VALUE or PARAM*=VALUE, optionally @FIRST-LAST; "
+                                   "repeatable (an example above)."),
     years: str = typer.Option("", "--years", help="'all' for every year to the horizon "
                               "(in blocks that fit the width); default: the plan years, then "
                               "every tenth."),
@@ -214,7 +215,10 @@ def project_command(
 ) -> None:
     """Project the plan's finances year by year to the horizon: income, expenses, debt,
     the net operating result, every rule checked, and the savings need; with --draws, the
-    percentile fans and the probability that each rule breaks."""
+    percentile fans and the probability that each rule breaks.
+
+    With --set assumptions.interest_rate+=0.02@2019-2040 the interest rate is 2 points
+    higher from 2019 to 2040."""
     from muniplan.report.data import projection_to_dict
 
     if draws > 1 and seed is None:
@@ -295,7 +299,7 @@ def _write_xlsx(p: Plan, proj: Projection, out: Path) -> None:
     from muniplan.report.output import write_file
 
     write_file(out, export_projection(p, proj))
-    console.print("[green]ok[/] " + _("skrev {0}").format(escape(str(out))), soft_wrap=True)
+    say("[green]ok[/] " + _("skrev {0}").format(escape(str(out))))
 
 
 def _shown_years(proj: Projection) -> list[int]:

@@ -51,7 +51,9 @@ def project_weighted(model: DemographicModel, to_year: int, weights: np.ndarray,
     paths = draw_paths(model.uncertainty, steps, draws, horizons, seed)
     offset = first_year - base
     years = steps + 1 - offset
-    out = np.zeros((draws, years, w.shape[1]))
+    # laid out year by year: a year's sums of all draws side by side, as the calibration
+    # reads them (every draw of a year at once); indexed (draw, year, column) all the same
+    out = np.zeros((years, draws, w.shape[1])).transpose(1, 0, 2)
     parts = [(rows, cols, np.ascontiguousarray(w[rows][:, cols])) for rows, cols in blocks]
 
     kernel = _kernel() if compiled is None or compiled else None

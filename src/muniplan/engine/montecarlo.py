@@ -18,13 +18,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from muniplan.demography import DEFAULT_GROUPS, parse_groups
+from muniplan.demography.calibrated import reduce_sums
 from muniplan.demography.calibration import Calibration, size_class
-from muniplan.demography.fused import project_weighted, service_users
+from muniplan.demography.fused import project_weighted
 from muniplan.engine.demand import N_AGES, coverage_weights, plan_model, service_change
 from muniplan.engine.finance_stage import project_parts
 from muniplan.engine.heap import reuse_freed_memory
@@ -188,43 +190,32 @@ def _population_stage(plan: Plan, u: FinanceUncertainty, seed: np.random.SeedSeq
         parts += [services * groups[:, g:g + 1] for g in range(k)]
     weights = np.concatenate(parts, axis=1)
     sums = project_weighted(model, last, weights, first_year=first, draws=draws, seed=seed)
-    factors = None
+    calibration = central = None
+    size = 0
     if u.population and u.population_calibrated:
         centre = project_weighted(model, last, groups, first_year=plan.base_year, draws=1,
                                   seed=None)[0]
-        factors = population_calibration().scaled(u.population_scale).factors(
-            sums[:, :, :k], centre[first - plan.base_year:],
-            np.arange(first, last + 1) - plan.base_year, size_class(float(centre[0].sum())))
-        sums[:, :, :k] *= factors
-    users = None
-    if services is not None:
-        users = service_users(sums, k, services.shape[1], factors)
-    total = sums[:, :, :k].sum(axis=2)
-    pop_q = _group_quantiles([label for label, _ in spans], sums[:, :, :k], total)
-    return total / total[:, :1], users, pop_q
+        calibration = _scaled_calibration(u.population_scale)
+        central, size = centre[first - plan.base_year:], size_class(float(centre[0].sum()))
+    reduced = reduce_sums(sums, k, 0 if services is None else services.shape[1], calibration,
+                          central, np.arange(first, last + 1) - plan.base_year, size,
+                          QUANTILES)
+    del sums
+    names = [*(label for label, _ in spans), "total"]
+    pop_q = {f"{q:g}": {name: reduced.quantiles[i, g] for g, name in enumerate(names)}
+             for i, q in enumerate(QUANTILES)}
+    return reduced.total / reduced.total[:, :1], reduced.users, pop_q
 
 
-def _group_quantiles(labels: list[str], groups: np.ndarray, total: np.ndarray
-                     ) -> dict[str, dict[str, np.ndarray]]:
-    """:data:`QUANTILES` of each age group ``groups[draw, year, group]`` and of the total
-    over the draws: ``{quantile: {label: (year,)}}``.
-
-    Each year's draws are sorted once, side by side in memory, and the quantiles read
-    from the sorted rows: the same numbers as ``np.quantile`` of the unsorted draws (its
-    selection on sorted rows is quick), for a third of the time of selecting each quantile
-    from unsorted, strided columns."""
-    rows = np.empty((groups.shape[2] + 1, groups.shape[1], groups.shape[0]))
-    rows[:-1] = groups.transpose(2, 1, 0)
-    rows[-1] = total.T
-    rows.sort(axis=-1)
-    qs = np.quantile(rows, QUANTILES, axis=-1, overwrite_input=True)  # (quantile, label, year)
-    names = [*labels, "total"]
-    return {f"{q:g}": {name: qs[i, g] for g, name in enumerate(names)}
-            for i, q in enumerate(QUANTILES)}
+@lru_cache(maxsize=4)
+def _scaled_calibration(scale: float) -> Calibration:
+    """The packaged calibration with its errors times ``scale`` (kept: runs repeat)."""
+    return population_calibration().scaled(scale)
 
 
+@lru_cache(maxsize=1)
 def population_calibration() -> Calibration:
-    """The packaged interval calibration (read once; a constant of the method)."""
+    """The packaged interval calibration (read once a process; a constant of the method)."""
     return Calibration(*load_calibration())
 
 

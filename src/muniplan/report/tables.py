@@ -23,6 +23,12 @@ ROUNDING_NOTE = {"nb": "Tallene er avrundet; summer kan avvike.",
                  "en": "Figures are rounded; totals may differ."}
 
 
+WIDE = 8
+"""Columns of figures from which a table is set in the small type: eight columns of figures
+in 1000 kr (``−2 049 409``, ``27 246 355``) and a label do not fit the A4 text width at the
+body's 8.5 pt, and would reach past the right margin."""
+
+
 @dataclass
 class Row:
     cells: list[str]
@@ -41,6 +47,19 @@ class Table:
     numeric_from: int = 1
     small: bool = False
     widths: list[str] = field(default_factory=list)
+
+    @property
+    def dense(self) -> bool:
+        """Set in the small type: asked for, or :data:`WIDE` columns of figures or more."""
+        return self.small or len(self.columns) - self.numeric_from >= WIDE
+
+    def cell_class(self, index: int, text: str) -> str:
+        """The class of cell ``index``: ``num`` in a column of figures (right-aligned, kept
+        on one line), ``num words`` for a worded cell there ("ikke framskrevet"), which may
+        wrap like text; ``""`` in a column of text."""
+        if index < self.numeric_from:
+            return ""
+        return "num" if any(ch.isdigit() for ch in text) else "num words"
 
 
 def t(nb: str, en: str, lang: str) -> str:
