@@ -15,6 +15,7 @@ import csv
 import sys
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich import box
@@ -23,7 +24,7 @@ from rich.table import Table
 from muniplan.cli import i18n
 from muniplan.cli.common import DataFormat, console, plan_argument, print_json, say
 from muniplan.cli.i18n import _
-from muniplan.plan.errors import PlanError
+from muniplan.plan.errors import Described, PlanError
 
 
 class Period(str, Enum):
@@ -97,8 +98,7 @@ def followup_command(
     if acts.report(year, period.value) is None:
         raise PlanError(f"no report for {year} {period.value}", file=str(folder),
                         field="--period", expected=f"{year}-{period.value}.csv",
-                        found=", ".join(f"{r.year}-{r.period}" for r in acts.reports)
-                        or "no reports")
+                        found=_reports_found(acts))
     f = follow_up(p, proj, acts, year, period.value, threshold_share=threshold_percent / 100,
                   threshold_amount=threshold_amount * 1e6)
     if out is not None:
@@ -279,8 +279,7 @@ def roll_forward_command(
     if accounts is None:
         raise PlanError(f"rolling forward needs the accounts of {closed}", file=str(folder),
                         field="--to-first-year", expected=f"{closed}-year.csv in the folder",
-                        found=", ".join(f"{r.year}-{r.period}" for r in acts.reports)
-                        or "no reports")
+                        found=_reports_found(acts))
     if to_first_year not in proj.years:
         raise PlanError("beyond the plan's horizon", field="--to-first-year",
                         expected=str(p.period.first + 1), found=str(to_first_year))
@@ -340,3 +339,9 @@ def plan_vs_actual(
         t.add_row(str(r.year), _(REALITY_LABELS.get(r.indicator, r.indicator)),
                   *reality_cells(r, lang))
     console.print(t)
+
+
+def _reports_found(acts: Any) -> Described:
+    """The reports a folder holds, for an error's ``found``: ``2018-T1, 2018-T2``, or ``no
+    reports`` in words (translated, not quoted as if the folder held that text)."""
+    return Described(", ".join(f"{r.year}-{r.period}" for r in acts.reports) or "no reports")
