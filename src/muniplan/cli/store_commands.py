@@ -9,11 +9,12 @@ command with one message and exit code 2 (see :func:`muniplan.cli.common.run_gua
 from __future__ import annotations
 
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.table import Table
 
+from muniplan.cli import common
 from muniplan.cli.common import (
     DEFAULT_PLAN,
     TableFormat,
@@ -63,9 +64,9 @@ def register(app: typer.Typer) -> None:
 
 
 def say(message: str) -> None:
-    """One line of output in the current language, never hard-wrapped, so scripts can
-    grep it."""
-    console.print(_(message), soft_wrap=True)
+    """One line of output in the current language: wrapped between words at a terminal,
+    one line when piped, so scripts can grep it."""
+    common.say(_(message))
 
 
 def open_store() -> Store:
@@ -237,6 +238,15 @@ def serve(
         from muniplan.web import serving
     except ImportError as exc:
         fail(f"the web app cannot be loaded ({exc})")
+    if workers == 1:  # this process serves: no collector until its pages are loaded
+        serving.hold_collector()
+    try:
+        _serve(serving, host, port, workers)
+    finally:
+        serving.release_collector()
+
+
+def _serve(serving: Any, host: str, port: int, workers: int) -> None:
     import uvicorn
 
     from muniplan.store import Settings, Store

@@ -26,7 +26,6 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from muniplan.plan.load import load_files
 from muniplan.store.accounts import UserRecord, audit
 from muniplan.store.errors import NotFoundError, StoreError
 from muniplan.store.process_schema import STAGES, VersionProcessRow
@@ -159,6 +158,8 @@ class Process:
         an alternative saved by someone else meanwhile is a :class:`Conflict`."""
         if stage not in STAGES:
             raise StoreError(f"unknown stage {stage!r} (expected one of {', '.join(STAGES)})")
+        from muniplan.plan.load import load_files  # the plan models: not for every reader
+
         files = dict(files)
         plan = load_files(files, origin=f"({title or stage})")
         _check_storable(plan, files, "(web)")

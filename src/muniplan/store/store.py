@@ -11,15 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from muniplan.plan.errors import PlanError
-from muniplan.plan.load import load_files
-from muniplan.plan.model import Plan
 from muniplan.store import migrate
 from muniplan.store.database import WRITE, open_engine, parse_url, readable_errors, shown
 from muniplan.store.errors import NotFoundError, StoreError
@@ -33,6 +31,12 @@ from muniplan.store.schema import (
     PlanVersionRow,
 )
 from muniplan.store.settings import Settings
+
+if TYPE_CHECKING:
+    from muniplan.plan.model import Plan
+
+# Plan loading (the pydantic models, numpy) is imported where a plan is read or written: a
+# web server lists the store's plans for its first answer without it.
 
 MAX_NUMBER = 2**31 - 1
 """The largest version number an INTEGER column holds on every backend."""
@@ -132,6 +136,8 @@ class Store:
         """
         if status not in STATUSES:
             raise StoreError(f"unknown status {status!r} (expected one of {', '.join(STATUSES)})")
+        from muniplan.plan.load import load_files
+
         files = dict(files)
         plan = load_files(files, origin=origin)
         _check_storable(plan, files, origin)
@@ -186,6 +192,8 @@ class Store:
 
     def load(self, plan_id: str, number: int | None = None) -> Plan:
         """The validated :class:`Plan` of that version (default as in :meth:`version`)."""
+        from muniplan.plan.load import load_files
+
         if number is None:
             number = self.version(plan_id).number
         return load_files(self.files(plan_id, number), origin=f"{plan_id}@{number}")

@@ -8,11 +8,13 @@ from the vl-convert package at first use rather than committed or fetched from a
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from fastapi import FastAPI, Request
@@ -25,22 +27,23 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from muniplan.report import formatting
-from muniplan.web import charts as chartlib
-from muniplan.web import risk as risklib
 from muniplan.web.auth import AuthCookies
 from muniplan.web.chart_widths import WIDTHS
 from muniplan.web.i18n import gettext_for, negotiate
-from muniplan.web.kept import kept
 from muniplan.web.official import mark_official, official
-from muniplan.web.pages import routers
-from muniplan.web.pages.assets import router as assets_router
-from muniplan.web.pages.common import BadParameter
-from muniplan.web.pages.downloads import Documents
+from muniplan.web.page_loader import LoadPages, PageLoader
 from muniplan.web.public_cache import PublicCache
 from muniplan.web.security import HeadAsGet, SecurityHeaders
-from muniplan.web.source import BoundedCache, Loaded, NotFound, PlanSource
+from muniplan.web.source import BadParameter, BoundedCache, Loaded, NotFound, PlanSource
 from muniplan.web.transfer import Transfer
+
+if TYPE_CHECKING:
+    from muniplan.web import charts as chartlib
+    from muniplan.web import risk as risklib
+
+# The pages, the charts, the engine and the number formats are imported when first used
+# (see muniplan.web.page_loader): the app is built, and answers "/", without numpy or the
+# plan models. tests/test_server_start.py keeps it so.
 
 HERE = Path(__file__).parent
 PREFERRED_PLAN = "baerum-2018-2021"
@@ -61,6 +64,9 @@ class WebState:
     _bundle_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def chart(self, loaded: Loaded, name: str, lang: str) -> chartlib.Chart | None:
+        from muniplan.web import charts as chartlib
+        from muniplan.web import risk as risklib
+
         if risklib.is_risk_chart(name):
             return self.charts.get((*loaded.key, name, lang), lambda: risklib.build(
                 name, loaded.plan, self.risk(loaded), lang, gettext_for(lang)))
@@ -70,12 +76,17 @@ class WebState:
     def risk(self, loaded: Loaded) -> risklib.Risk:
         """The version's Monte Carlo run and scenarios, computed once (concurrent requests
         wait for the same run) and kept in the store across restarts and workers."""
+        from muniplan.web import risk as risklib
+        from muniplan.web.kept import kept
+
         return self.risks.get(loaded.key, lambda: kept(
             self.source.store, loaded.plan.id, loaded.version.number, "risk",
             risklib.stored_key(loaded.to_year),
             lambda: risklib.compute(loaded.plan, loaded.to_year)))
 
     def svg(self, loaded: Loaded, chart: chartlib.Chart, lang: str) -> str:
+        from muniplan.web import charts as chartlib
+
         return self.svgs.get((*loaded.key, chart.name, lang),
                              lambda: chartlib.to_svg(chart, lang))
 
@@ -99,12 +110,29 @@ def template_env() -> jinja2.Environment:
         trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
         bytecode_cache=jinja2.FileSystemBytecodeCache(),
     )
-    env.globals.update(millions=formatting.millions, percent=formatting.percent,
-                       number=formatting.number, label=formatting.label,
-                       category_label=chartlib.category_label, chart_widths=WIDTHS)
+    formats = "muniplan.report.formatting"
+    env.globals.update(millions=_on_call(formats, "millions"), percent=_on_call(formats, "percent"),
+                       number=_on_call(formats, "number"), label=_on_call(formats, "label"),
+                       category_label=_on_call("muniplan.web.charts", "category_label"),
+                       chart_widths=WIDTHS)
     env.filters["official"] = official
     env.globals["mark_official"] = mark_official
     return env
+
+
+def _on_call(module: str, name: str) -> Callable[..., Any]:
+    """``module.name``, imported when a template first calls it (the number formats bring
+    in the engine's registry and numpy, which the error page and ``/`` do not need)."""
+
+    found: list[Callable[..., Any]] = []
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if not found:
+            found.append(getattr(importlib.import_module(module), name))
+        return found[0](*args, **kwargs)
+
+    call.__name__ = name
+    return call
 
 
 def _is_api(request: Request) -> bool:
@@ -166,14 +194,32 @@ def _mount_api(app: FastAPI, store: Any) -> None:
     app.include_router(api.api_router(store), prefix="/api")
 
 
-def create_app(settings: Any, store: Any) -> FastAPI:
-    """A new app serving ``store``'s plans. ``settings`` is kept on ``app.state``."""
+def _add_pages(app: FastAPI, store: Any) -> None:
+    """Every page, chart, document, the JSON API and the static files, in that order (the
+    chart script's route before the static files' mount)."""
+    from muniplan.web.pages import routers
+    from muniplan.web.pages.assets import router as assets_router
+    from muniplan.web.pages.downloads import Documents
+
+    app.state.documents = Documents()
+    app.include_router(assets_router)
+    for router in routers():
+        app.include_router(router)
+    _mount_api(app, store)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+
+def create_app(settings: Any, store: Any, *, pages_on_first_use: bool = False) -> FastAPI:
+    """A new app serving ``store``'s plans. ``settings`` is kept on ``app.state``.
+
+    With ``pages_on_first_use`` (as ``muniplan serve`` builds it) the app answers ``/`` at
+    once and adds its pages when a request first needs them (:mod:`muniplan.web.page_loader`);
+    otherwise every route is there when this returns, for code that reads ``app.routes``."""
     app = FastAPI(title="muniplan", docs_url=None, redoc_url=None,
                   description="Handlingsprogram med økonomiplan: nettsider og JSON-API.")
     app.state.settings = settings
     app.state.store = store
     app.state.web = WebState(settings, PlanSource(store), template_env())
-    app.state.documents = Documents()
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -213,15 +259,18 @@ def create_app(settings: Any, store: Any) -> FastAPI:
         return RedirectResponse(f"/plan/{target}/{query}", status_code=307)
 
     @app.get("/plan/{plan_id}", include_in_schema=False)
-    def plan_root(plan_id: str, request: Request) -> Response:
+    def plan_root(request: Request) -> Response:
+        # the id from the path as given, not a declared parameter: FastAPI checks declared
+        # parameters with pydantic, whose v1 layer it imports for that (a tenth of a second)
+        plan_id = request.path_params["plan_id"]
         query = ("?" + request.url.query) if request.url.query else ""
         return RedirectResponse(f"/plan/{plan_id}/{query}", status_code=308)
 
-    app.include_router(assets_router)
-    for router in routers():
-        app.include_router(router)
-    _mount_api(app, store)
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    quick = [r for r in app.router.routes if getattr(r, "endpoint", None) in (home, plan_root)]
+    app.state.pages = PageLoader(lambda: _add_pages(app, store))
+    app.add_middleware(LoadPages, loader=app.state.pages, quick=quick)
+    if not pages_on_first_use:
+        app.state.pages.load()
     app.add_middleware(AuthCookies)
     app.add_middleware(Transfer)
     app.add_middleware(HeadAsGet)

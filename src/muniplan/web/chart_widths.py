@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from muniplan.web.charts import Chart, to_svg
+if TYPE_CHECKING:
+    from muniplan.web.charts import Chart
+
+# The chart module (the engine, numpy) is imported when a chart is drawn: the templates name
+# the widths, and are built with the app, before any chart is.
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,8 @@ def drawings(chart: Chart, lang: str, cache: Any, key: tuple[Any, ...]) -> list[
     that puts its chart inline; ``cache`` (a :class:`~muniplan.web.source.BoundedCache`) keeps
     each under ``key`` + width, since drawing one takes a large fraction of a second. The
     site's CSS shows the one for the screen (``.chart-w-<name>``, the same breakpoints)."""
+    from muniplan.web.charts import to_svg
+
     out = [(w.name, cache.get((*key, lang, w.name),
                               lambda w=w: to_svg(narrowed(chart, w), lang))) for w in WIDTHS]
     return [*out, ("bred", cache.get((*key, lang, "bred"), lambda: to_svg(chart, lang)))]

@@ -13,13 +13,17 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from muniplan.engine.projection import Projection, project
-from muniplan.plan.model import Plan
 from muniplan.store.errors import NotFoundError
 from muniplan.store.process import Process
-from muniplan.web.kept import kept
+
+if TYPE_CHECKING:
+    from muniplan.engine.projection import Projection
+    from muniplan.plan.model import Plan
+
+# The engine (numpy) and the stored results are imported where a plan is projected: the app
+# is built, and answers its first request, without them.
 
 
 class Translatable(Exception):
@@ -41,6 +45,15 @@ class NotFound(Translatable, LookupError):
 
 class OutOfRange(Translatable, ValueError):
     """A parameter of the right type outside what the plan allows (a year past its horizon)."""
+
+
+class BadParameter(ValueError):
+    """A parameter that passed its type but not the plan (e.g. a year past the horizon); the
+    message is already in the page's language."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(message)
+        self.name = name
 
 
 @dataclass(frozen=True)
@@ -189,6 +202,9 @@ class PlanSource:
         if to_year is not None and not (plan.period.last <= to_year <= plan.horizon):
             raise OutOfRange("«to» må være et år fra {first} til {last}, fikk {found}.",
                              first=plan.period.last, last=plan.horizon, found=to_year)
+        from muniplan.engine.projection import project
+        from muniplan.web.kept import kept
+
         to = to_year or plan.horizon
         proj = self._projections.get(
             (plan_id, version.number, plan.digest, to),

@@ -18,21 +18,13 @@ from muniplan.plan.model import Provenance
 from muniplan.web.auth import current_user
 from muniplan.web.charts import Chart
 from muniplan.web.i18n import gettext_for, negotiate
-from muniplan.web.source import Loaded, OutOfRange
+from muniplan.web.source import BadParameter, Loaded, OutOfRange
 
 Lang = Annotated[Literal["nb", "en"] | None, Query(
     description="Språk: nb (bokmål, standard) eller en (English)")]
 Version = Annotated[int | None, Query(ge=1, le=1_000_000, description="Planversjon, fra 1")]
 ToYear = Annotated[int | None, Query(ge=1900, le=2200,
                                      description="Siste år i framskrivingen")]
-
-
-class BadParameter(ValueError):
-    """A parameter that passed its type but not the plan (e.g. a year past the horizon)."""
-
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(message)
-        self.name = name
 
 
 @dataclass
