@@ -28,6 +28,7 @@ from threadpoolctl import threadpool_limits
 from muniplan.engine import finance_fast
 from muniplan.engine.demand import MIGRATION_WINDOW, N_AGES, service_change
 from muniplan.engine.finance import project_finances
+from muniplan.engine.finance_stage import PART
 from muniplan.engine.montecarlo import KEPT_SERIES, FinanceUncertainty, ar1_paths, run_draws
 from muniplan.engine.projection import prepare, project
 from muniplan.plan.load import load_plan
@@ -134,39 +135,50 @@ def population_stage(plan, first: int, last: int) -> dict[str, float]:
         "sums_bytes": float(sums.nbytes)}
 
 
-def finance_stage(plan, inp, levers) -> dict[str, tuple[float, float]]:
-    """Wall and CPU seconds of the finance stage alone (the path and the savings need of
-    10 000 draws, on the inputs a run draws; best of 3, of 1 for the numpy loop): the
-    compiled year loop over slices of draws on :data:`finance_fast.THREADS` threads, the
-    same on one thread (the same-run baseline), and the numpy reference loop."""
-    from muniplan.engine import finance_fast, montecarlo
+def finance_stage(plan, inp, levers) -> dict[str, tuple[float, float, float]]:
+    """Wall seconds, CPU seconds of all threads and page faults of the finance stage alone
+    (the path and the savings need of 10 000 draws, on the inputs a run draws; best of 3,
+    of 1 for the numpy loop), each inside :func:`heap.reuse_freed_memory` as in a run: in
+    parts of draws on :data:`finance_fast.THREADS` threads (as a run does it), the same on
+    one thread, and as the same-run baselines one projection over all draws with the
+    compiled loop on the threads (the stage before it was cut into parts) and with the
+    numpy reference loop."""
+    import resource
+
+    from muniplan.engine import finance_stage as stage
+    from muniplan.engine import montecarlo
+    from muniplan.engine.heap import reuse_freed_memory
 
     captured: list[tuple[tuple, dict]] = []
 
     def capture(*args: object, **kw: object) -> object:
         captured.append((args, kw))
-        return project_finances(*args, **kw)
+        return stage.project_parts(*args, **kw)
 
-    montecarlo.project_finances = capture
+    montecarlo.project_parts = capture
     try:
         run_draws(plan, inp, levers, draws=DRAWS, seed=1)
     finally:
-        montecarlo.project_finances = project_finances
+        montecarlo.project_parts = stage.project_parts
     args, kw = captured[-1]
     threads = finance_fast.THREADS
-    times = {"cores_free": (cores_free(threads), 0.0)}
-    for name, compiled, n, repeat in (("threads", True, threads, 3), ("one", True, 1, 3),
-                                      ("numpy", False, 1, 1)):
-        finance_fast.THREADS = n
-        best = (float("inf"), float("inf"))
-        try:
-            for _ in range(repeat):
+    whole = {"draws": DRAWS, "alongside": True, "kept": KEPT_SERIES}
+    variants = {
+        "threads": (lambda: stage.project_parts(*args, **kw, threads=threads), 3),
+        "one": (lambda: stage.project_parts(*args, **kw, threads=1), 3),
+        "whole": (lambda: project_finances(*args, **whole, threads=threads, compiled=True), 3),
+        "numpy": (lambda: project_finances(*args, **whole, compiled=False), 1),
+    }
+    times = {"cores_free": (cores_free(threads), 0.0, 0.0)}
+    for name, (run, repeat) in variants.items():
+        best = (float("inf"), float("inf"), 0.0)
+        for _ in range(repeat):
+            with threadpool_limits(limits=1, user_api="blas"), reuse_freed_memory():
+                f = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
                 t, c = time.perf_counter(), time.process_time()
-                with threadpool_limits(limits=1, user_api="blas"):
-                    project_finances(*args, **kw, compiled=compiled)
-                best = min(best, (time.perf_counter() - t, time.process_time() - c))
-        finally:
-            finance_fast.THREADS = threads
+                run()
+                best = min(best, (time.perf_counter() - t, time.process_time() - c,
+                                  resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f))
         times[name] = best
     return times
 
@@ -319,6 +331,10 @@ def main() -> dict[str, float]:
         "finance_one_thread_cpu_s": finances["one"][1],
         "finance_thread_speedup": finances["one"][0] / finances["threads"][0],
         "finance_cores_free": finances["cores_free"][0],
+        "finance_faults": finances["threads"][2],
+        "finance_whole_wall_s": finances["whole"][0],
+        "finance_whole_cpu_s": finances["whole"][1],
+        "finance_whole_faults": finances["whole"][2],
         "finance_numpy_wall_s": finances["numpy"][0],
         "finance_numpy_cpu_s": finances["numpy"][1],
         "finance_speedup": finances["numpy"][0] / finances["threads"][0],
@@ -336,14 +352,19 @@ def main() -> dict[str, float]:
     print("where the time goes (wall / CPU of all threads): " + "; ".join(
         f"{name} {w:.2f} / {c:.2f} s" for name, (w, c) in stages.items()))
     print(f"finance stage alone (the path and the savings need, {DRAWS} draws; load "
-          f"average {os.getloadavg()[0]:.1f}), wall / CPU of all threads: compiled year loop on "
-          f"{finance_fast.THREADS} threads {figures['finance_wall_s']:.3f} / "
-          f"{figures['finance_cpu_s']:.3f} s (target ≤ 0.17 s wall), on 1 thread "
+          f"average {os.getloadavg()[0]:.1f}), wall / CPU of all threads / page faults: in "
+          f"parts of {PART} draws on {finance_fast.THREADS} threads "
+          f"{figures['finance_wall_s']:.3f} / {figures['finance_cpu_s']:.3f} s / "
+          f"{figures['finance_faults']:.0f} (target ≤ 0.08 s wall), on 1 thread "
           f"{figures['finance_one_thread_wall_s']:.3f} / "
           f"{figures['finance_one_thread_cpu_s']:.3f} s ("
           f"{figures['finance_thread_speedup']:.2f}× in this run; a sort on "
           f"{finance_fast.THREADS} threads got {figures['finance_cores_free']:.2f}× "
-          f"then), numpy loop "
+          f"then); same-run baselines: one projection over all draws (threads only in "
+          f"the year loop) {figures['finance_whole_wall_s']:.3f} / "
+          f"{figures['finance_whole_cpu_s']:.3f} s / {figures['finance_whole_faults']:.0f} "
+          f"({figures['finance_whole_wall_s'] / figures['finance_wall_s']:.1f}× the parts' "
+          f"wall), numpy loop "
           f"{figures['finance_numpy_wall_s']:.2f} / {figures['finance_numpy_cpu_s']:.2f} s "
           f"({figures['finance_speedup']:.1f}×)")
     print_population(population, bandwidth)

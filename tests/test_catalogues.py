@@ -18,13 +18,17 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import jinja2
+import pytest
 
 import muniplan
-from muniplan.cli import i18n
+from muniplan.cli import i18n, main
+from muniplan.plan.errors import KINDS, kind_of
+from muniplan.plan.load import EXAMPLES_DIR
 from muniplan.web.i18n import translations
 
 SRC = Path(muniplan.__file__).parent
@@ -188,3 +192,29 @@ def test_the_reader_finds_patterns_labels_and_layouts(tmp_path: Path) -> None:
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and _name(n.func) == "_"]
     assert [_labels_of(c.args[0], tree, module) for c in calls] == [
         ["Økonomistab", "Politisk gruppe"]] * 2
+
+
+def test_what_was_found_is_told_in_words_in_both_languages(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert [kind_of(v) for v in ([], {}, 5, 2.5, True, None, "x")] == [
+        "a list", "a mapping", "a number", "a number", "yes or no", "nothing", "a text"]
+    assert [w for _kind, w in KINDS if w not in i18n.catalogue("nb")] == []
+    plan = tmp_path / "plan"
+    shutil.copytree(EXAMPLES_DIR / "baerum-2018-2021", plan)
+    (plan / "plan.yaml").write_text("- id: baerum\n", encoding="utf-8")
+    for lang, words in (("nb", "fant en liste)"), ("en", "found a list)")):
+        with pytest.raises(SystemExit) as exc:
+            main(["--lang", lang, "validate", str(plan)])
+        err = " ".join(capsys.readouterr().err.split())
+        assert exc.value.code == 2 and err.endswith(words), err
+        assert "'list'" not in err
+
+
+@pytest.mark.parametrize(("lang", "words"), [("nb", "fant ingen rapporter)"),
+                                             ("en", "found no reports)")])
+def test_a_folder_without_reports_is_told_in_words(lang: str, words: str, tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["--lang", lang, "followup", "--year", "2018", "--actuals", str(tmp_path)])
+    err = " ".join(capsys.readouterr().err.split())
+    assert exc.value.code == 2 and err.endswith(words), err

@@ -110,3 +110,54 @@ def test_warnings_on_a_terminal_80_columns_wide(tmp_path: Path, lang: str, label
     assert len(warnings) > 4 and all(len(line) <= 80 for line in warnings), shown
     indent = " " * (len(label) + 1)
     assert all(line.startswith((label + " ", indent)) for line in warnings), shown
+
+
+def test_an_amount_and_its_unit_stay_together() -> None:
+    from muniplan.cli.wrap import break_points
+
+    note = ("Forutsetning: Avvik rapporteres når prognosen avviker minst 1 % eller 10 mill. kr "
+            "fra revidert budsjett (muniplans standard; kommunen fastsetter egne terskler)")
+    for width in range(30, 100):
+        cuts = break_points(note, width, 14)
+        assert all(note[c] == " " for c in cuts), width
+        lines = [note[a + 1 if a else 0:b] for a, b in zip([0, *cuts], [*cuts, len(note)],
+                                                         strict=True)]
+        assert all(len(line) + (14 if n else 0) <= max(width, 34) for n, line in
+                   enumerate(lines) if " " in line), (width, lines)
+        assert not any(line.endswith(("1", "10", "mill.")) for line in lines), (width, lines)
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_notes_of_init_on_a_terminal_80_columns_wide(tmp_path: Path, lang: str) -> None:
+    """``init`` ends with a line of what it wrote and the next step: at a terminal they wrap
+    between words like errors do, the first under the text after its ``ok``."""
+    argv = [MUNIPLAN, "--lang", lang, "init", "plan", "-m", "1101", "--first-year", "2026"]
+    code, shown = _on_a_terminal(argv, tmp_path)
+    piped = subprocess.run([*argv[:4], "piped", *argv[5:]], capture_output=True, text=True,
+                           cwd=tmp_path, env={**os.environ, "COLUMNS": "80"})
+    assert code == piped.returncode == 0
+    shown = shown[shown.index("ok plan: "):]  # after the spinner, which ends with it
+    notes = shown.rstrip("\n").split("\n")
+    assert all(len(line) <= 80 for line in notes), shown
+    assert notes[1].startswith("   ") and notes[1][3] != " ", shown  # under the text after ok
+    out = piped.stdout.replace("piped", "plan").splitlines()
+    assert len(out) == 2 and all(len(line) > 80 for line in out)  # piped: one line each
+    assert _words(out[0]) in _words(shown) and _words(out[1]) in _words(shown)
+    assert _words(out[1]).startswith("Neste steg:" if lang == "nb" else "Next:")
+
+
+def test_the_assumptions_of_a_followup_on_a_terminal_80_columns_wide(tmp_path: Path) -> None:
+    actuals = Path(__file__).parent / "followup" / "baerum" / "actuals"
+    code, shown = _on_a_terminal([MUNIPLAN, "followup", "--year", "2018", "--period", "T2",
+                                  "--actuals", str(actuals)], tmp_path)
+    assert code == 0
+    lines = shown.rstrip("\n").split("\n")
+    first = next(i for i, line in enumerate(lines) if line.startswith("Forutsetning: "))
+    notes = lines[first:]
+    assert len(notes) > 2 and all(len(line) <= 80 for line in notes), shown
+    assert all(line.startswith(("Forutsetning: ", " " * 14)) for line in notes), shown
+    assert "10 mill. kr" in shown

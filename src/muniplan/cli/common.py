@@ -16,7 +16,7 @@ from rich.markup import escape
 
 from muniplan.cli import i18n
 from muniplan.cli.i18n import _
-from muniplan.cli.wrap import hanging
+from muniplan.cli.wrap import break_points, hanging
 from muniplan.plan.errors import MuniplanError, PlanError, each
 
 if TYPE_CHECKING:
@@ -59,6 +59,24 @@ def _labelled(style: str, label: str, text: str) -> None:
     if err_console.is_terminal:
         text = hanging(label, text, err_console.width)[len(label) + 1:]
     err_console.print(f"[{style}]{label}[/] {escape(text)}", markup=True, soft_wrap=True)
+
+
+def say(markup: str) -> None:
+    """A line of output (a note, what was written) on stdout: at a terminal, wrapped at its
+    width between words like an error, a line that opens with a coloured word (``ok``,
+    ``skrev``) indented under the text after it; piped, one line, for scripts and ``grep``."""
+    if not console.is_terminal:
+        console.print(markup, soft_wrap=True)
+        return
+    from rich.text import Text
+
+    text = console.render_str(markup)
+    head = next((span.end for span in text.spans if span.start == 0), 0)
+    indent = head + 1 if head and text.plain[head:head + 1] == " " else 0
+    cuts = break_points(text.plain, console.width, indent)
+    pieces = text.divide(cuts)
+    lines = [pieces[0], *(piece[1:] for piece in pieces[1:])]
+    console.print(Text("\n" + " " * indent).join(lines), soft_wrap=True)
 
 
 def error(message: str, translate: bool = True) -> None:

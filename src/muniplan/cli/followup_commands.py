@@ -15,15 +15,16 @@ import csv
 import sys
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich import box
 from rich.table import Table
 
 from muniplan.cli import i18n
-from muniplan.cli.common import DataFormat, console, plan_argument, print_json
+from muniplan.cli.common import DataFormat, console, plan_argument, print_json, say
 from muniplan.cli.i18n import _
-from muniplan.plan.errors import PlanError
+from muniplan.plan.errors import Described, PlanError
 
 
 class Period(str, Enum):
@@ -97,8 +98,7 @@ def followup_command(
     if acts.report(year, period.value) is None:
         raise PlanError(f"no report for {year} {period.value}", file=str(folder),
                         field="--period", expected=f"{year}-{period.value}.csv",
-                        found=", ".join(f"{r.year}-{r.period}" for r in acts.reports)
-                        or "no reports")
+                        found=_reports_found(acts))
     f = follow_up(p, proj, acts, year, period.value, threshold_share=threshold_percent / 100,
                   threshold_amount=threshold_amount * 1e6)
     if out is not None:
@@ -163,8 +163,8 @@ def _followup_table(p, f) -> None:
         t.add_row(name, *line_cells(line, lang), "!" if line.flagged else "")
     console.print(t)
     bases = {ln.prognosis_basis for ln in f.lines if ln.level == "program_area"}
-    console.print(_("Prognose: {0}. ! = avvik som skal rapporteres.").format(
-        ", ".join(_(BASIS_LABELS[b]) for b in sorted(bases))), soft_wrap=True)
+    say(_("Prognose: {0}. ! = avvik som skal rapporteres.").format(
+        ", ".join(_(BASIS_LABELS[b]) for b in sorted(bases))))
     t = Table(title=_("Investeringer (mill. kr)"), box=box.SIMPLE_HEAD, title_justify="left")
     for col in ("Prosjekt", "Budsjett", "Brukt", "Gj.grad", "Overskr.", "Ferdig"):
         t.add_column(_(col), justify="left" if col == "Prosjekt" else "right",
@@ -181,8 +181,8 @@ def _followup_table(p, f) -> None:
             t.add_row(_(name), *cells)
         console.print(t)
     for c in f.checks:
-        console.print(f"{c['rule']} {c['name']}: {percent(c['value'], 1, lang)} — "
-                      f"{_('holder') if c['holds'] else _('brutt')}", soft_wrap=True)
+        say(f"{c['rule']} {c['name']}: {percent(c['value'], 1, lang)} — "
+            f"{_('holder') if c['holds'] else _('brutt')}")
     reported = [s for s in f.statuses if s.reported or s.measured is not None]
     if reported:
         t = Table(title=_("Tiltak og mål"), box=box.SIMPLE_HEAD, title_justify="left")
@@ -196,7 +196,7 @@ def _followup_table(p, f) -> None:
             t.add_row(s.name, value)
         console.print(t)
     for a in f.assumptions:
-        console.print(f"[dim]{_('Forutsetning:')} {a}[/]", soft_wrap=True)
+        say(f"[dim]{_('Forutsetning:')}[/] [dim]{a}[/]")
 
 
 def import_accounts(
@@ -237,9 +237,9 @@ def import_accounts(
         raise PlanError("a report for this period exists", file=str(folder / name),
                         expected="--force to replace it")
     write_files(folder, {name: text})
-    console.print(_("[green]wrote[/] {0}: {1} lines, {2} programområder, {3} income lines")
-                  .format(folder / name, result.lines, len(result.program_areas),
-                          len(result.income)), soft_wrap=True)
+    say(_("[green]wrote[/] {0}: {1} lines, {2} programområder, {3} income lines")
+        .format(folder / name, result.lines, len(result.program_areas),
+                len(result.income)))
     lang = i18n.current()
     for title, first, rows in (
             ("Ikke fordelt (funksjon uten programområde i mappingen)", "Funksjon",
@@ -279,8 +279,7 @@ def roll_forward_command(
     if accounts is None:
         raise PlanError(f"rolling forward needs the accounts of {closed}", file=str(folder),
                         field="--to-first-year", expected=f"{closed}-year.csv in the folder",
-                        found=", ".join(f"{r.year}-{r.period}" for r in acts.reports)
-                        or "no reports")
+                        found=_reports_found(acts))
     if to_first_year not in proj.years:
         raise PlanError("beyond the plan's horizon", field="--to-first-year",
                         expected=str(p.period.first + 1), found=str(to_first_year))
@@ -302,8 +301,8 @@ def roll_forward_command(
     for c in carried:
         t.add_row(_(c.what), millions(c.old, 1, lang), millions(c.new, 1, lang), c.source)
     console.print(t)
-    console.print(_("[green]wrote[/] {0} (plan {1}, {2}–{3}, status draft)").format(
-        out, new.id, new.period.first, new.period.last), soft_wrap=True)
+    say(_("[green]wrote[/] {0} (plan {1}, {2}–{3}, status draft)").format(
+        out, new.id, new.period.first, new.period.last))
 
 
 def plan_vs_actual(
@@ -340,3 +339,9 @@ def plan_vs_actual(
         t.add_row(str(r.year), _(REALITY_LABELS.get(r.indicator, r.indicator)),
                   *reality_cells(r, lang))
     console.print(t)
+
+
+def _reports_found(acts: Any) -> Described:
+    """The reports a folder holds, for an error's ``found``: ``2018-T1, 2018-T2``, or ``no
+    reports`` in words (translated, not quoted as if the folder held that text)."""
+    return Described(", ".join(f"{r.year}-{r.period}" for r in acts.reports) or "no reports")

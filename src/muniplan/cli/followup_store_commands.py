@@ -17,7 +17,7 @@ from rich import box
 from rich.table import Table
 
 from muniplan.cli import i18n
-from muniplan.cli.common import console, plan_argument
+from muniplan.cli.common import console, plan_argument, say
 from muniplan.cli.followup_commands import ACTUALS_HELP, Period
 from muniplan.cli.i18n import _
 from muniplan.plan.errors import PlanError
@@ -71,9 +71,8 @@ def record(
         rec, created = record_report(store, p.id, year, period.value, files, version=version,
                                      author=author or _cli_user(), message=message)
     what = "[green]recorded[/]" if created else "unchanged:"
-    console.print(_(f"{what} {rec.plan_id} {rec.year} {rec.period} revision {rec.number} "
-                    f"(against plan version {rec.plan_version}, {rec.status})"),
-                  soft_wrap=True)
+    say(_(f"{what} {rec.plan_id} {rec.year} {rec.period} revision {rec.number} "
+          f"(against plan version {rec.plan_version}, {rec.status})"))
 
 
 def publish(
@@ -91,8 +90,8 @@ def publish(
     with _store() as store:
         rec = publish_report(store, plan_id, year, period.value, revision,
                              by=by or _cli_user())
-    console.print(_(f"[green]published[/] {rec.plan_id} {rec.year} {rec.period} revision "
-                    f"{rec.number}"), soft_wrap=True)
+    say(_(f"[green]published[/] {rec.plan_id} {rec.year} {rec.period} revision "
+          f"{rec.number}"))
 
 
 def list_reports(

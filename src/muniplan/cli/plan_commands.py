@@ -20,6 +20,7 @@ from muniplan.cli.common import (
     fail,
     plan_argument,
     print_json,
+    say,
     warn,
     working,
 )
@@ -131,8 +132,8 @@ def _print_notes(rows: Sequence[object]) -> None:
     for row in rows:
         note = getattr(row, "note", None)
         if note:
-            console.print(f"[dim]{_('Merknad')}[/] – {escape(getattr(row, 'name', ''))}: "
-                          f"{escape(note)}", soft_wrap=True)
+            say(f"[dim]{_('Merknad')}[/] – {escape(getattr(row, 'name', ''))}: "
+                f"{escape(note)}")
 
 
 def _scenarios(p: Plan, names: list[str] | None, sets: list[str] | None) -> list[Scenario]:
@@ -298,7 +299,7 @@ def _write_xlsx(p: Plan, proj: Projection, out: Path) -> None:
     from muniplan.report.output import write_file
 
     write_file(out, export_projection(p, proj))
-    console.print("[green]ok[/] " + _("skrev {0}").format(escape(str(out))), soft_wrap=True)
+    say("[green]ok[/] " + _("skrev {0}").format(escape(str(out))))
 
 
 def _shown_years(proj: Projection) -> list[int]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table
 
+from muniplan.cli import common
 from muniplan.cli.common import (
     DEFAULT_PLAN,
     TableFormat,
@@ -63,9 +64,9 @@ def register(app: typer.Typer) -> None:
 
 
 def say(message: str) -> None:
-    """One line of output in the current language, never hard-wrapped, so scripts can
-    grep it."""
-    console.print(_(message), soft_wrap=True)
+    """One line of output in the current language: wrapped between words at a terminal,
+    one line when piped, so scripts can grep it."""
+    common.say(_(message))
 
 
 def open_store() -> Store:

@@ -13,7 +13,7 @@ import time
 
 import typer
 
-from muniplan.cli.common import console, fail
+from muniplan.cli.common import fail, say
 from muniplan.cli.i18n import _, decimal
 
 
@@ -37,8 +37,7 @@ def warm() -> None:
             t = time.perf_counter()
             loaded = web.source.load(record.id)
             web.risk(loaded)
-            console.print(_("{0} versjon {1}: klar ({2} s)").format(
-                record.id, loaded.version.number, decimal(time.perf_counter() - t)),
-                soft_wrap=True)
+            say(_("{0} versjon {1}: klar ({2} s)").format(
+      record.id, loaded.version.number, decimal(time.perf_counter() - t)))
     finally:
         store.dispose()

@@ -73,7 +73,8 @@ def _b(x: np.ndarray, draws: int) -> np.ndarray:
 def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_fixed: np.ndarray,
                      rules: Sequence[Rule] = (), *, solve_savings: bool | np.ndarray = False,
                      draws: int | None = None, compiled: bool | None = None,
-                     alongside: bool = False, kept: Collection[str] | None = None
+                     alongside: bool = False, kept: Collection[str] | None = None,
+                     mean_execution: np.ndarray | None = None, threads: int | None = None
                      ) -> FinanceResult:
     """Project the finances.
 
@@ -90,7 +91,10 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     ``kept``: the series the caller reads (a Monte Carlo keeps a few); the projects'
     spending paths are made only when asked for. ``compiled``: run the yearly loop compiled
     (:mod:`muniplan.engine.finance_kernel`) or as the numpy reference below; None chooses by
-    :func:`finance_fast.use_compiled`.
+    :func:`finance_fast.use_compiled`; ``threads``: the compiled loop's threads.
+    ``mean_execution`` ``(1, Y)``: the execution rate whose path the asset register follows,
+    if not the mean of ``inp``'s (a caller projecting some of a run's draws gives the mean
+    of all of them).
     """
     y_count = len(inp.years)
     shapes = [pop_ratio.shape[0], service_change_fixed.shape[0], inp.wage_growth.shape[0],
@@ -163,9 +167,11 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
 
     # --- depreciation and depreciable assets ---------------------------------------------
     # the asset register follows the spending on the mean execution path
+    if exe is not None and mean_execution is None:
+        mean_execution = exe.rate.mean(axis=0, keepdims=True)
     c = c_budget if exe is None else c_budget @ (
         exe.matrix[0] if exe.matrix is not None and len(exe.rate) == 1
-        else execution_matrix(exe.rate.mean(axis=0, keepdims=True))[0]).T
+        else execution_matrix(mean_execution)[0]).T
     k = c * (1.0 - inp.vat_share)[:, None]  # booked without the compensated VAT, (P, Y)
     # a project's nominal capital is price @ k[p]; every sum over projects below is taken
     # on the (Y, Y) side first, so no (draw, project) array is made
@@ -231,25 +237,29 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
 
     other_financial = np.broadcast_to(inp.financial_income[None, :], (d, y_count))
     managed = inp.managed_fund_index
+    # the inputs by draw as they are, ``(D|1, Y)``: the loops read a single row for all
     flows = {"income": income, "opex": opex, "depreciation": depreciation,
-             "assets_end": assets_end, "w_life_end": w_life_end, "rate": rate,
-             "cpi": _b(inp.price_growth, d),
-             "deviation": _b(inp.return_deviation, d) if managed >= 0
-             else np.zeros((1, y_count)),
+             "assets_end": assets_end, "w_life_end": w_life_end, "rate": inp.interest_rate,
+             "cpi": inp.price_growth,
+             "deviation": inp.return_deviation if managed >= 0 else np.zeros((1, y_count)),
              "new_loans": new_loans, "transfer": transfer}
-    loop = run_loop if use_compiled(compiled, d) else _numpy_loop
     out = _loop_outputs(d, y_count, len(inp.fund_ids))
     if alongside:
         # the savings need from a second pass of the loop over the same inputs; the
         # series describe the path without it
         solved = _loop_outputs(d, y_count, len(inp.fund_ids))
-        loop(inp, rules, np.ones(d, dtype=bool),
-             {**flows, "new_loans": new_loans.copy(), "transfer": transfer.copy()}, solved)
-        loop(inp, rules, np.zeros(d, dtype=bool), flows, out)
+        passes = [(np.ones(d, dtype=bool), {**flows, "new_loans": new_loans.copy(),
+                                            "transfer": transfer.copy()}, solved),
+                  (np.zeros(d, dtype=bool), flows, out)]
         savings, savings_reason = solved["savings"], solved["reason"]
     else:
-        loop(inp, rules, solve_rows, flows, out)
+        passes = [(solve_rows, flows, out)]
         savings, savings_reason = out["savings"], out["reason"]
+    if use_compiled(compiled, d):
+        run_loop(inp, rules, passes, threads)
+    else:
+        for rows, pass_flows, pass_out in passes:
+            _numpy_loop(inp, rules, rows, pass_flows, pass_out)
     debt, instal, min_instal = out["debt"], out["instal"], out["min_instal"]
     interest, ndr, funds, deficit = out["interest"], out["ndr"], out["funds"], out["deficit"]
     accumulated_deficit, fund_return = out["accumulated"], out["fund_return"]
@@ -382,9 +392,9 @@ def _numpy_loop(inp: FinanceInputs, rules: Sequence[Rule], solve_rows: np.ndarra
     ``transfer`` in ``flows`` change in place (the transfer operations could not carry is
     borrowed)."""
     d, y_count = out["debt"].shape
-    income, opex, depreciation = flows["income"], flows["opex"], flows["depreciation"]
-    assets_end, w_life_end, rate = flows["assets_end"], flows["w_life_end"], flows["rate"]
-    cpi, deviation = flows["cpi"], flows["deviation"]
+    income, opex, depreciation, assets_end, w_life_end, rate, cpi, deviation = (
+        _b(flows[n], d) for n in ("income", "opex", "depreciation", "assets_end",
+                                  "w_life_end", "rate", "cpi", "deviation"))
     new_loans, transfer = flows["new_loans"], flows["transfer"]
     managed = inp.managed_fund_index
     other_financial = np.broadcast_to(inp.financial_income[None, :], (d, y_count))

@@ -106,33 +106,50 @@ def rule_arrays(rules: Sequence[Rule], inp: FinanceInputs) -> RuleArrays:
     )
 
 
+def _rows(a: np.ndarray) -> np.ndarray:
+    """``(D|1, Y)`` as C-contiguous, writable float64 (one compiled signature for every
+    caller); an input one row long is read by every draw, so it is not broadcast (a copy of
+    a row per draw was a fifth of the finance stage)."""
+    return np.require(np.atleast_2d(np.asarray(a, dtype=float)), float, ["C", "W"])
+
+
 def _f(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """C-contiguous, writable float64 (one compiled signature for every caller)."""
+    """C-contiguous, writable float64 of ``shape``."""
     return np.require(np.broadcast_to(np.asarray(a, dtype=float), shape), float, ["C", "W"])
 
 
-def run_loop(inp: FinanceInputs, rules: Sequence[Rule], solve_rows: np.ndarray,
-             flows: dict[str, np.ndarray], out: dict[str, np.ndarray],
+INPUTS = ("income", "opex", "depreciation", "assets_end", "w_life_end", "rate", "cpi",
+          "deviation")
+"""The loop's inputs by draw, ``(D|1, Y)``, in the kernel's order."""
+OUTPUTS = ("debt", "instal", "min_instal", "interest", "ndr", "funds", "deficit",
+           "accumulated", "fund_return", "return_budgeted", "loans_for_transfer", "savings",
+           "reason")
+
+
+Pass = tuple[np.ndarray, dict[str, np.ndarray], dict[str, np.ndarray]]
+"""One pass of the year loop: which draws solve the savings need, the inputs by name
+(:data:`INPUTS`, and ``new_loans`` and ``transfer`` ``(D, Y)``, changed in place), the
+output arrays by name (:data:`OUTPUTS`)."""
+
+
+def run_loop(inp: FinanceInputs, rules: Sequence[Rule], passes: Sequence[Pass],
              threads: int | None = None) -> None:
-    """Run the year loop compiled. ``flows``: the loop's ``(D, Y)`` inputs by name
-    (``new_loans`` and ``transfer`` are changed in place); ``out``: its output arrays.
-    ``threads``: how many slices of draws run at once (None: :data:`THREADS`)."""
+    """Run the year loop compiled, every pass of ``passes`` over the same draws. The
+    draws are cut into slices and each thread runs every pass on its slice, so a slice's
+    inputs are read from cache by the second pass. ``threads``: how many slices run at
+    once (None: :data:`THREADS`)."""
     k = _kernel()
-    d, y = out["debt"].shape
-    shape = (d, y)
+    d, y = passes[0][2]["debt"].shape
     roles = np.array([k.ROLE_CODES[r] for r in inp.fund_roles], dtype=np.int64)
     order = np.array([inp.reserve_fund_index, *drain_order(inp.fund_roles,
                                                            inp.reserve_fund_index)],
                      dtype=np.int64)
     disp_w = np.array([r not in ("buffer", "managed") for r in inp.fund_roles], dtype=float)
-    ra = rule_arrays(rules, inp) if solve_rows.any() else _no_rules(y)
+    solving = any(rows.any() for rows, _, _ in passes)
+    ra = rule_arrays(rules, inp) if solving else _no_rules(y)
     managed = inp.managed_fund_index
-    per_draw = [_f(flows[n], shape) for n in ("income", "opex", "depreciation", "assets_end",
-                                                "w_life_end", "rate")]
     yearly = [_f(inp.financial_income, (y,)),
               _f(inp.expected_real_return if managed >= 0 else np.zeros(y), (y,))]
-    per_draw2 = [_f(flows["cpi"], shape), _f(flows["deviation"], shape), flows["new_loans"],
-                 flows["transfer"]]
     shared = [inp.law_regime == "2018", float(inp.extra_instalments), float(inp.opening_debt),
               float(inp.opening_assets), float(inp.opening_useful_life),
               np.asarray(inp.fund_opening, dtype=float).copy(), int(managed),
@@ -140,18 +157,28 @@ def run_loop(inp: FinanceInputs, rules: Sequence[Rule], solve_rows: np.ndarray,
               order, disp_w, k.LIMIT_CODES[inp.transfer_limit]]
     rule_args = [ra.indicator, ra.operator, ra.lower_operator, ra.limit, ra.tolerance,
                  ra.lower_limit, ra.applies, ra.lower]
-    outputs = [out[n] for n in ("debt", "instal", "min_instal", "interest", "ndr", "funds",
-                                "deficit", "accumulated", "fund_return", "return_budgeted",
-                                "loans_for_transfer", "savings", "reason")]
-    rows = np.require(solve_rows, bool, ["C", "W"])
+    prepared = []
+    for rows, flows, out in passes:
+        inputs = {n: _rows(flows[n]) for n in INPUTS}
+        prepared.append(([inputs[n] for n in INPUTS[:6]], [inputs[n] for n in INPUTS[6:]],
+                         [flows["new_loans"], flows["transfer"]],
+                         np.require(rows, bool, ["C", "W"]), [out[n] for n in OUTPUTS]))
 
     def run(s: slice) -> None:
         # each slice its own copy of the shared arrays: the loop's calls count references
         # to them, and two cores counting on one array's counter stall each other (4× slower)
-        k.year_loop(*(a[s] for a in per_draw), *_own(yearly), *(a[s] for a in per_draw2),
-                    *_own(shared), rows[s], *_own(rule_args), *(a[s] for a in outputs))
+        own_yearly, own_shared, own_rules = _own(yearly), _own(shared), _own(rule_args)
+        for first, second, changed, rows, outputs in prepared:
+            k.year_loop(*(_part(a, s) for a in first), *own_yearly,
+                        *(_part(a, s) for a in second), *(a[s] for a in changed),
+                        *own_shared, rows[s], *own_rules, *(a[s] for a in outputs))
 
     for_each_slice(run, d, THREADS if threads is None else threads)
+
+
+def _part(a: np.ndarray, s: slice) -> np.ndarray:
+    """The draws ``s`` of an input by draw; a single row is every draw's."""
+    return a[s] if a.shape[0] > 1 else a
 
 
 def _own(args: list) -> list:

@@ -66,6 +66,12 @@ def _max(a: float, b: float) -> float:
 
 
 @njit(**_INLINE)
+def _row(a, d):
+    """The row of draw ``d`` in an input by draw (a single row is every draw's)."""
+    return d if a.shape[0] > 1 else 0
+
+
+@njit(**_INLINE)
 def _flows(funds_h, acc, planned, limit, held_sum, disp_w, ndr, funds_out):
     """:meth:`finance._Year._flows`: writes the funds after a return loss beyond the
     bufferfond into ``funds_out``; returns the free result and the transfer paid."""
@@ -298,11 +304,12 @@ def year_loop(income, opex, depreciation, assets_end, w_life_end, rate, other_fi
               debt, instal, min_instal, interest, ndr, funds, deficit, accumulated,
               fund_return, return_budgeted, loans_for_transfer, savings, reason):
     """The year loop of :func:`finance.project_finances` for every draw; arrays ``(D, Y)``
-    (``funds`` ``(D, F, Y)``); ``new_loans`` and ``transfer`` are updated in place.
+    (``funds`` ``(D, F, Y)``), the inputs from ``income`` to ``deviation`` ``(D|1, Y)`` (one
+    row is every draw's); ``new_loans`` and ``transfer`` are updated in place.
     ``applies`` ``(Y, R)``: the savings rules checked each year; ``lower`` ``(Y, R)``: those
     of them with a lower limit (``r_lop``, ``r_lthr``: their operator and limit as lower
     limits, an "=" taken as ">=")."""
-    n_d, n_y = income.shape
+    n_d, n_y = debt.shape
     n_f = fund_opening.shape[0]
     funds_prev = np.empty(n_f)
     funds_h = np.empty(n_f)
@@ -314,6 +321,9 @@ def year_loop(income, opex, depreciation, assets_end, w_life_end, rate, other_fi
     for i in range(n_y):
         any_rule[i] = applies[i].any()
     for d in range(n_d):
+        d_inc, d_opex, d_dep = _row(income, d), _row(opex, d), _row(depreciation, d)
+        d_assets, d_life, d_rate = _row(assets_end, d), _row(w_life_end, d), _row(rate, d)
+        d_cpi, d_dev = _row(cpi, d), _row(deviation, d)
         debt_prev = opening_debt
         assets_prev = opening_assets
         life_prev = opening_life
@@ -322,7 +332,7 @@ def year_loop(income, opex, depreciation, assets_end, w_life_end, rate, other_fi
             funds_prev[f] = fund_opening[f]
         for i in range(n_y):
             if law2018:
-                m = debt_prev * depreciation[d, i] / assets_prev if assets_prev > 0 \
+                m = debt_prev * depreciation[d_dep, i] / assets_prev if assets_prev > 0 \
                     else math.nan
                 if m != m:
                     m = debt_prev / _max(life_prev, 1.0)
@@ -332,27 +342,27 @@ def year_loop(income, opex, depreciation, assets_end, w_life_end, rate, other_fi
             inst = _min(debt_prev, m + extra)
             instal[d, i] = inst
             debt_i = debt_prev + new_loans[d, i] - inst
-            interest[d, i] = rate[d, i] * (debt_prev + debt_i) / 2.0
+            interest[d, i] = rate[d_rate, i] * (debt_prev + debt_i) / 2.0
             for f in range(n_f):
                 funds_h[f] = 0.0
             fin = other_financial[i]
             if managed >= 0:
                 balance = funds_prev[managed]
-                return_budgeted[d, i] = balance * (expected_real[i] + cpi[d, i])
-                fund_return[d, i] = return_budgeted[d, i] + balance * deviation[d, i]
+                return_budgeted[d, i] = balance * (expected_real[i] + cpi[d_cpi, i])
+                fund_return[d, i] = return_budgeted[d, i] + balance * deviation[d_dev, i]
                 fin = fin + fund_return[d, i]
-                funds_h[managed] = balance * cpi[d, i]
-                funds_h[return_buffer] += balance * deviation[d, i]
+                funds_h[managed] = balance * cpi[d_cpi, i]
+                funds_h[return_buffer] += balance * deviation[d_dev, i]
             held_sum = 0.0
             for f in range(n_f):
                 held_sum += funds_h[f]
                 funds_h[f] = funds_prev[f] + funds_h[f]
-            ndr0 = income[d, i] + fin - opex[d, i] - interest[d, i] - inst
+            ndr0 = income[d_inc, i] + fin - opex[d_opex, i] - interest[d, i] - inst
             planned = transfer[d, i]
             s = 0.0
             why = _FEASIBLE
             if solve_rows[d] and any_rule[i]:
-                s, why = _savings(ndr0, income[d, i], funds_h, acc_prev, planned, limit,
+                s, why = _savings(ndr0, income[d_inc, i], funds_h, acc_prev, planned, limit,
                                   held_sum, disp_w, reserve, drain, order, roles, r_ind, r_op,
                                   r_lop, r_thr, r_tol, r_lthr, applies[i], lower[i], scratch,
                                   funds0, kinks)
@@ -374,6 +384,6 @@ def year_loop(income, opex, depreciation, assets_end, w_life_end, rate, other_fi
             deficit[d, i] = dfc
             accumulated[d, i] = acc
             debt_prev = debt[d, i]
-            assets_prev = assets_end[d, i]
-            life_prev = w_life_end[d, i]
+            assets_prev = assets_end[d_assets, i]
+            life_prev = w_life_end[d_life, i]
             acc_prev = acc

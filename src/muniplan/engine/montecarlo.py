@@ -28,7 +28,8 @@ from muniplan.demography.calibrated import reduce_sums
 from muniplan.demography.calibration import Calibration, size_class
 from muniplan.demography.fused import project_weighted
 from muniplan.engine.demand import N_AGES, coverage_weights, plan_model, service_change
-from muniplan.engine.finance import project_finances
+from muniplan.engine.finance_stage import project_parts
+from muniplan.engine.heap import reuse_freed_memory
 from muniplan.engine.inputs import FinanceInputs
 from muniplan.engine.scenario import Levers
 from muniplan.plan.kommuner import load_calibration
@@ -225,9 +226,10 @@ def run_draws(plan: Plan, inp: FinanceInputs, levers: Levers, *, draws: int, see
 
     BLAS is held to one thread for the run: its products here are small and many, the
     population stage runs its own threads over chunks of draws, and a multithreaded BLAS
-    on top of that oversubscribes the cores (measured 7–16× slower on two cores).
+    on top of that oversubscribes the cores (measured 7–16× slower on two cores). Freed
+    memory is kept for the run's next arrays (:func:`heap.reuse_freed_memory`).
     """
-    with threadpool_limits(limits=1, user_api="blas"):
+    with threadpool_limits(limits=1, user_api="blas"), reuse_freed_memory():
         return _run_draws(plan, inp, levers, draws=draws, seed=seed,
                           uncertainty=uncertainty, progress=progress)
 
@@ -270,9 +272,8 @@ def _run_draws(plan: Plan, inp: FinanceInputs, levers: Levers, *, draws: int, se
     del users
     step("finanser")
     # the path without savings and, on a second pass of the year loop over the same
-    # inputs, each draw's savings need
-    base = project_finances(drawn, ratio, change, plan.rules, draws=draws, alongside=True,
-                            kept=KEPT_SERIES)
+    # inputs, each draw's savings need; in parts of draws on threads
+    series, savings = project_parts(drawn, ratio, change, plan.rules, draws=draws,
+                                    kept=KEPT_SERIES)
     step("innsparingsbehov")
-    series = {k: np.ascontiguousarray(base.series[k]) for k in KEPT_SERIES if k in base.series}
-    return MonteCarloResult(drawn, series, base.savings_need, pop_q, u.describe())
+    return MonteCarloResult(drawn, series, savings, pop_q, u.describe())

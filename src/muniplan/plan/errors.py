@@ -40,6 +40,27 @@ def excel_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
+class Described(str):
+    """A found value told in words (``a list``) rather than quoted as the text found
+    (``'list'``, a Python type's name a finance officer cannot read): its ``repr`` is the
+    words themselves, so a message says ``found a list``, and the catalogue translates them."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+KINDS = ((bool, "yes or no"), (dict, "a mapping"), (list, "a list"), (str, "a text"),
+         (int, "a number"), (float, "a number"), (type(None), "nothing"))
+"""What a YAML value is, in words, most specific first (``True`` is an ``int`` too)."""
+
+
+def kind_of(value: object) -> Described:
+    """What ``value`` is, in words, for the ``found`` of an error: where a file must hold a
+    mapping and holds a list, ``found a list`` rather than ``found 'list'``."""
+    return Described(next((words for kind, words in KINDS if isinstance(value, kind)),
+                          "something else"))
+
+
 @dataclass(eq=False)
 class PlanError(MuniplanError):
     """Bad input, located: ``file:line: field: expected X, found Y``.

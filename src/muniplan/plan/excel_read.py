@@ -48,9 +48,8 @@ class _Reader:
         the sheet (blank rows are left out, a cell may hold several lines)."""
         try:
             self.wb = load_workbook(io.BytesIO(data), data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a non-workbook
-            raise PlanError("not an Excel workbook (.xlsx)", file=origin,
-                            found=type(exc).__name__) from None
+        except Exception:  # openpyxl raises many kinds for a non-workbook
+            raise PlanError("not an Excel workbook (.xlsx)", file=origin) from None
 
     def err(self, msg: str, sheet: str, row: int | None = None, col: int | None = None,
             **kw: Any) -> PlanError:

@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from muniplan.plan import csvio, partial, traps
-from muniplan.plan.errors import PlanError, Problems
+from muniplan.plan.errors import PlanError, Problems, kind_of
 from muniplan.plan.format import INVESTMENTS, MONEY, REQUIRED_FILES, SECTORS, Table, money_paths
 from muniplan.plan.model import RATIO_INDICATORS, FieldError, Investment, Plan, ProgramArea
 from muniplan.plan.money import MoneyError, to_kroner
@@ -223,7 +223,7 @@ class _Loader:
         if not isinstance(raw, dict):
             raise PlanError(
                 "plan.yaml must be a mapping of keys", file=self.fname("plan.yaml"), line=1,
-                expected="keys such as id, municipality, period", found=type(raw).__name__,
+                expected="keys such as id, municipality, period", found=kind_of(raw),
             )
         for key in ("sectors", "investments", "priority_areas"):
             if key in raw:
@@ -412,7 +412,7 @@ class _Loader:
             raise PlanError(
                 f"{name} holds a list under '{key}'", file=self.fname(name), line=1,
                 field=key, expected=expected,
-                found=type(raw.get(key) if isinstance(raw, dict) else raw).__name__,
+                found=kind_of(raw.get(key) if isinstance(raw, dict) else raw),
             )
         return raw, lines
 

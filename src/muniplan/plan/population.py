@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from muniplan.plan.errors import PlanError
+from muniplan.plan.errors import PlanError, kind_of
 
 SEXES: tuple[str, str] = ("female", "male")
 MAX_AGE = 105
@@ -262,7 +262,7 @@ def read_sources(path: Path) -> dict[str, str]:
         return {}
     if not isinstance(doc, dict):
         raise PlanError("expected a mapping", file=str(path), line=1,
-                        expected="keys attribution, note, files", found=type(doc).__name__)
+                        expected="keys attribution, note, files", found=kind_of(doc))
     sources: dict[str, str] = {}
     for key in ("attribution", "note"):
         if key in doc:
@@ -270,7 +270,7 @@ def read_sources(path: Path) -> dict[str, str]:
     files = doc.get("files") or {}
     if not isinstance(files, dict):
         raise PlanError("expected a mapping of file name to its source", file=str(path),
-                        field="files", found=type(files).__name__)
+                        field="files", found=kind_of(files))
     for name, info in files.items():
         if isinstance(info, dict):
             parts = [f"{k}: {v}" for k, v in info.items() if v not in (None, "")]

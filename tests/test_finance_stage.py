@@ -1,0 +1,97 @@
+"""The Monte Carlo's finance stage in parts of draws on threads gives, bit for bit, the
+figures of one projection over all the draws; freed memory is reused within a run."""
+
+from __future__ import annotations
+
+import resource
+import sys
+
+import numpy as np
+import pytest
+
+from muniplan.engine import finance, finance_fast, finance_stage, heap
+from muniplan.engine.montecarlo import KEPT_SERIES, FinanceUncertainty, run_draws
+from muniplan.engine.projection import prepare
+from muniplan.plan.model import Plan
+
+
+def test_the_parts_cover_every_draw_once() -> None:
+    for draws, size in ((1, 1250), (10_000, 1250), (10_001, 1250), (300, 64), (7, 3)):
+        pieces = finance_stage.parts(draws, size)
+        assert np.array_equal(np.concatenate([np.arange(draws)[s] for s in pieces]),
+                              np.arange(draws))
+        assert all(s.stop - s.start >= size // 2 for s in pieces) or len(pieces) == 1
+
+
+@pytest.mark.parametrize("compiled", [True, False])
+def test_parts_on_threads_give_the_figures_of_one_projection(
+        baerum: Plan, monkeypatch: pytest.MonkeyPatch, compiled: bool) -> None:
+    """A run's drawn inputs (drawn execution rate and fund return included) through the
+    stage in parts of 64 draws on one and two threads, against one projection over all
+    300 draws: every kept series and every savings need equal."""
+    if compiled and not finance_fast.available():
+        pytest.skip("numba not installed")
+    inp, levers = prepare(baerum)
+    captured: list[tuple] = []
+    real = finance_stage.project_parts
+
+    def capture(*args: object, **kw: object) -> object:
+        captured.append((args, kw))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(sys.modules["muniplan.engine.montecarlo"], "project_parts", capture)
+    run_draws(baerum, inp, levers, draws=300, seed=3, uncertainty=FinanceUncertainty())
+    (drawn, ratio, change, rules), _ = captured[-1]
+    assert drawn.execution_rate is not None and drawn.execution_rate.shape[0] == 300
+    monkeypatch.setattr(finance, "use_compiled", lambda _c, _d: compiled)
+    whole = finance.project_finances(drawn, ratio, change, rules, draws=300, alongside=True,
+                                     kept=KEPT_SERIES)
+    monkeypatch.setattr(finance_stage, "PART", 64)
+    assert len(finance_stage.parts(300, finance_stage.PART)) == 5
+    for threads in (1, 2):
+        series, savings = finance_stage.project_parts(drawn, ratio, change, rules,
+                                                      draws=300, kept=KEPT_SERIES,
+                                                      threads=threads)
+        assert series.keys() == {k for k in KEPT_SERIES if k in whole.series}
+        for k, v in series.items():
+            assert v.shape == (300, len(inp.years)), k
+            np.testing.assert_array_equal(v, np.broadcast_to(whole.series[k], v.shape),
+                                          err_msg=k)
+        np.testing.assert_array_equal(savings, whole.savings_need)
+        assert (savings > 0).any()
+
+
+def test_a_part_of_the_draws_takes_its_rows_of_every_drawn_input(baerum: Plan) -> None:
+    inp, _ = prepare(baerum)
+    rng = np.random.default_rng(1)
+    y = len(inp.years)
+    drawn = inp.with_changes(interest_rate=rng.random((10, y)),
+                             income_real_growth={**inp.income_real_growth,
+                                                 "tax": rng.random((10, y))})
+    part = finance_stage.part_inputs(drawn, slice(2, 5), 10)
+    assert np.array_equal(part.interest_rate, drawn.interest_rate[2:5])
+    assert np.array_equal(part.income_real_growth["tax"], drawn.income_real_growth["tax"][2:5])
+    assert part.wage_growth is drawn.wage_growth  # one row: every draw's
+    assert part.investment_cost_fixed is drawn.investment_cost_fixed  # not by draw
+
+
+@pytest.mark.skipif(heap._libc() is None, reason="not glibc")
+def test_freed_memory_is_reused_inside_the_block_and_given_back_after() -> None:
+    """Arrays of 2 MB made and dropped in turn inside the block come back from the heap
+    without page faults, also in a nested block; after the last block the count of
+    blocks is back to none (and the memory was given back)."""
+
+    def faults(repeats: int = 20) -> int:
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        for _ in range(repeats):
+            parts = [np.ones(1 << 18) for _ in range(8)]  # 8 × 2 MB
+            del parts
+        return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+
+    with heap.reuse_freed_memory():
+        faults(2)  # the heap grows once
+        with heap.reuse_freed_memory():  # nested: still kept
+            inside = faults()
+        inside += faults()
+    assert inside < 200, inside  # 320 arrays of 512 pages each: nearly no faults
+    assert heap._active == 0
