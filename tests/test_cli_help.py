@@ -89,3 +89,9 @@ def test_a_long_list_of_choices_breaks_between_values() -> None:
         "<draft|proposal|\nalternative|\nadopted>")
     assert type_label("<nb|en>") == "<nb|en>"
     assert type_label("PLAN_ID[@N]") == "PLAN_ID[@N]"
+
+
+def test_every_option_and_argument_says_what_it_is() -> None:
+    bare = [f"muniplan {' '.join(words)} {param.opts[0]}" for words, command in COMMANDS
+            for param in getattr(command, "params", ()) if not getattr(param, "help", None)]
+    assert bare == []

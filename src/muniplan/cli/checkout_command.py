@@ -13,7 +13,7 @@ from pathlib import Path
 
 import typer
 
-from muniplan.cli.common import fail, say
+from muniplan.cli.common import fail, print_wrapped
 from muniplan.cli.i18n import _
 
 
@@ -52,5 +52,5 @@ def checkout(
         files: dict[str, str | bytes] = dict(store.files(plan_id, number))
     files[MARKER] = marker_text(plan_id, number)
     write_files(out, files)
-    say(_(f"[green]wrote[/] {out}: {plan_id} version {number} ({len(files) - 1} "
+    print_wrapped(_(f"[green]wrote[/] {out}: {plan_id} version {number} ({len(files) - 1} "
           f"files); import your changes with: muniplan import {out}"))

@@ -61,7 +61,7 @@ def _labelled(style: str, label: str, text: str) -> None:
     err_console.print(f"[{style}]{label}[/] {escape(text)}", markup=True, soft_wrap=True)
 
 
-def say(markup: str) -> None:
+def print_wrapped(markup: str) -> None:
     """A line of output (a note, what was written) on stdout: at a terminal, wrapped at its
     width between words like an error, a line that opens with a coloured word (``ok``,
     ``skrev``) indented under the text after it; piped, one line, for scripts and ``grep``."""

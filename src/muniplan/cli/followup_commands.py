@@ -22,7 +22,7 @@ from rich import box
 from rich.table import Table
 
 from muniplan.cli import i18n
-from muniplan.cli.common import DataFormat, console, plan_argument, print_json, say
+from muniplan.cli.common import DataFormat, console, plan_argument, print_json, print_wrapped
 from muniplan.cli.i18n import _
 from muniplan.plan.errors import Described, PlanError
 
@@ -37,6 +37,8 @@ Format = DataFormat
 
 
 ACTUALS_HELP = "The folder of report files (default: the plan folder's actuals/)."
+PERIOD_HELP = "T1 (to 30 April), T2 (to 31 August) or year."
+REPORT_YEAR_HELP = "The budget year of the report."
 
 
 def register(app: typer.Typer) -> None:
@@ -68,8 +70,7 @@ def load_with_actuals(plan: str | None, actuals: Path | None):
 def followup_command(
     plan: str = plan_argument(),
     year: int = typer.Option(..., "--year", help="The budget year followed up."),
-    period: Period = typer.Option(Period.year, "--period",
-                                  help="T1 (to 30 April), T2 (to 31 August) or year."),
+    period: Period = typer.Option(Period.year, "--period", help=PERIOD_HELP),
     fmt: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
     actuals: Path = typer.Option(None, "--actuals", help=ACTUALS_HELP, show_default=False),
     threshold_percent: float = typer.Option(1.0, "--threshold-percent", min=0, max=100,
@@ -163,7 +164,7 @@ def _followup_table(p, f) -> None:
         t.add_row(name, *line_cells(line, lang), "!" if line.flagged else "")
     console.print(t)
     bases = {ln.prognosis_basis for ln in f.lines if ln.level == "program_area"}
-    say(_("Prognose: {0}. ! = avvik som skal rapporteres.").format(
+    print_wrapped(_("Prognose: {0}. ! = avvik som skal rapporteres.").format(
         ", ".join(_(BASIS_LABELS[b]) for b in sorted(bases))))
     t = Table(title=_("Investeringer (mill. kr)"), box=box.SIMPLE_HEAD, title_justify="left")
     for col in ("Prosjekt", "Budsjett", "Brukt", "Gj.grad", "Overskr.", "Ferdig"):
@@ -181,7 +182,7 @@ def _followup_table(p, f) -> None:
             t.add_row(_(name), *cells)
         console.print(t)
     for c in f.checks:
-        say(f"{c['rule']} {c['name']}: {percent(c['value'], 1, lang)} — "
+        print_wrapped(f"{c['rule']} {c['name']}: {percent(c['value'], 1, lang)} — "
             f"{_('holder') if c['holds'] else _('brutt')}")
     reported = [s for s in f.statuses if s.reported or s.measured is not None]
     if reported:
@@ -196,15 +197,15 @@ def _followup_table(p, f) -> None:
             t.add_row(s.name, value)
         console.print(t)
     for a in f.assumptions:
-        say(f"[dim]{_('Forutsetning:')}[/] [dim]{a}[/]")
+        print_wrapped(f"[dim]{_('Forutsetning:')}[/] [dim]{a}[/]")
 
 
 def import_accounts(
     export: Path = typer.Argument(..., help="The accounting export (CSV: art, funksjon, "
                                   "beløp; ; or , separated)."),
     mapping: Path = typer.Option(..., "--mapping", help="CSV funksjon,program_area."),
-    year: int = typer.Option(..., "--year"),
-    period: Period = typer.Option(..., "--period"),
+    year: int = typer.Option(..., "--year", help="The year of the accounts."),
+    period: Period = typer.Option(..., "--period", help=PERIOD_HELP),
     plan: str = typer.Option(None, "--plan", help="The plan folder or example (default: "
                              "baerum-2018-2021)."),
     out: Path = typer.Option(None, "--out", help="Folder to write YYYY-PERIOD.csv into "
@@ -237,7 +238,7 @@ def import_accounts(
         raise PlanError("a report for this period exists", file=str(folder / name),
                         expected="--force to replace it")
     write_files(folder, {name: text})
-    say(_("[green]wrote[/] {0}: {1} lines, {2} programområder, {3} income lines")
+    print_wrapped(_("[green]wrote[/] {0}: {1} lines, {2} programområder, {3} income lines")
         .format(folder / name, result.lines, len(result.program_areas),
                 len(result.income)))
     lang = i18n.current()
@@ -301,7 +302,7 @@ def roll_forward_command(
     for c in carried:
         t.add_row(_(c.what), millions(c.old, 1, lang), millions(c.new, 1, lang), c.source)
     console.print(t)
-    say(_("[green]wrote[/] {0} (plan {1}, {2}–{3}, status draft)").format(
+    print_wrapped(_("[green]wrote[/] {0} (plan {1}, {2}–{3}, status draft)").format(
         out, new.id, new.period.first, new.period.last))
 
 

@@ -17,8 +17,8 @@ from rich import box
 from rich.table import Table
 
 from muniplan.cli import i18n
-from muniplan.cli.common import console, plan_argument, say
-from muniplan.cli.followup_commands import ACTUALS_HELP, Period
+from muniplan.cli.common import console, plan_argument, print_wrapped
+from muniplan.cli.followup_commands import ACTUALS_HELP, PERIOD_HELP, REPORT_YEAR_HELP, Period
 from muniplan.cli.i18n import _
 from muniplan.plan.errors import PlanError
 
@@ -46,8 +46,8 @@ def _cli_user() -> str:
 
 def record(
     plan: str = plan_argument(),
-    year: int = typer.Option(..., "--year"),
-    period: Period = typer.Option(..., "--period"),
+    year: int = typer.Option(..., "--year", help=REPORT_YEAR_HELP),
+    period: Period = typer.Option(..., "--period", help=PERIOD_HELP),
     actuals: Path = typer.Option(None, "--actuals", help=ACTUALS_HELP, show_default=False),
     version: int = typer.Option(None, "--version", min=1,
                                 help="The plan version it is measured against (default: "
@@ -71,14 +71,14 @@ def record(
         rec, created = record_report(store, p.id, year, period.value, files, version=version,
                                      author=author or _cli_user(), message=message)
     what = "[green]recorded[/]" if created else "unchanged:"
-    say(_(f"{what} {rec.plan_id} {rec.year} {rec.period} revision {rec.number} "
+    print_wrapped(_(f"{what} {rec.plan_id} {rec.year} {rec.period} revision {rec.number} "
           f"(against plan version {rec.plan_version}, {rec.status})"))
 
 
 def publish(
     plan_id: str = typer.Argument(..., help="The plan's id in the store."),
-    year: int = typer.Option(..., "--year"),
-    period: Period = typer.Option(..., "--period"),
+    year: int = typer.Option(..., "--year", help=REPORT_YEAR_HELP),
+    period: Period = typer.Option(..., "--period", help=PERIOD_HELP),
     revision: int = typer.Option(None, "--revision", min=1,
                                  help="The revision to publish (default: the newest)."),
     by: str = typer.Option(None, "--by", help="Who publishes it (default: the login name, "
@@ -90,7 +90,7 @@ def publish(
     with _store() as store:
         rec = publish_report(store, plan_id, year, period.value, revision,
                              by=by or _cli_user())
-    say(_(f"[green]published[/] {rec.plan_id} {rec.year} {rec.period} revision "
+    print_wrapped(_(f"[green]published[/] {rec.plan_id} {rec.year} {rec.period} revision "
           f"{rec.number}"))
 
 

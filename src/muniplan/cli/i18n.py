@@ -8,10 +8,11 @@ Why two catalogues: the command line's code holds its help texts in English (wri
 code, like its docstrings) and its tables and messages for finance staff in bokmål. A message
 id is the text as the code has it, so ``locale/nb`` translates the English texts into bokmål
 and ``locale/en`` the bokmål texts into English; a text missing from the chosen language's
-catalogue is shown as written, never as a key, and ``tests/test_cli_i18n.py`` lists what is
-missing. Catalogues are gettext ``.po`` files (every file under ``locale/LANG/LC_MESSAGES``,
-merged in name order, so parts can be translated side by side as on the web site), read by the
-small reader below rather than Babel, so that a command starts without importing Babel.
+catalogue is shown as written, never as a key, and ``tests/test_cli_i18n.py`` (help) and
+``tests/test_catalogues.py`` (every message, read from the source) list what is missing.
+Catalogues are gettext ``.po`` files (every file under ``locale/LANG/LC_MESSAGES``, merged in
+name order, so parts can be translated side by side as on the web site), read by the small
+reader below rather than Babel, so that a command starts without importing Babel.
 
 A message id with ``{0}``, ``{1}`` … is a pattern: the command line library's own messages are
 built with the names and values in them (``No such option: --bogus``), so they are matched

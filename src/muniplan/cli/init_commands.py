@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from muniplan.cli.common import fail, say, warn, working
+from muniplan.cli.common import fail, print_wrapped, warn, working
 from muniplan.cli.i18n import _
 from muniplan.plan.errors import PlanError
 
@@ -103,14 +103,14 @@ def _report(folder: Path, kommune: Kommune, data: InitData) -> None:
 
     first_year = data.first_year
     total = int(data.population[-1].sum())
-    say("[green]ok[/] " + _("{0}: {1} ({2}), handlingsprogram {3}–{4}, {5} "
+    print_wrapped("[green]ok[/] " + _("{0}: {1} ({2}), handlingsprogram {3}–{4}, {5} "
                             "innbyggere 1. januar {3}").format(
         folder, kommune.display_name, kommune.number, first_year, first_year + 3,
         _count(total)))
     note = modelled_note(data)
     if note:
         warn(note)
-    say(_("Neste steg: erstatt standardverdiene (muniplan validate {0} viser dem), "
+    print_wrapped(_("Neste steg: erstatt standardverdiene (muniplan validate {0} viser dem), "
           "og kjør muniplan project {0}.").format(folder))
 
 
@@ -141,7 +141,7 @@ def import_population(
     target = plan / "population" / "population.csv"
     replace_file(target, population_csv_text(years, pop))
     total = int(np.asarray(pop[-1]).sum())
-    say("[green]ok[/] " + _("{0}: {1} år, {2}–{3}, {4} innbyggere 1. januar "
+    print_wrapped("[green]ok[/] " + _("{0}: {1} år, {2}–{3}, {4} innbyggere 1. januar "
                             "{3}").format(target, len(years), int(years[0]),
                                           int(years[-1]), _count(total)))
 

@@ -20,7 +20,7 @@ from muniplan.cli.common import (
     fail,
     plan_argument,
     print_json,
-    say,
+    print_wrapped,
     warn,
     working,
 )
@@ -132,7 +132,7 @@ def _print_notes(rows: Sequence[object]) -> None:
     for row in rows:
         note = getattr(row, "note", None)
         if note:
-            say(f"[dim]{_('Merknad')}[/] – {escape(getattr(row, 'name', ''))}: "
+            print_wrapped(f"[dim]{_('Merknad')}[/] – {escape(getattr(row, 'name', ''))}: "
                 f"{escape(note)}")
 
 
@@ -299,7 +299,7 @@ def _write_xlsx(p: Plan, proj: Projection, out: Path) -> None:
     from muniplan.report.output import write_file
 
     write_file(out, export_projection(p, proj))
-    say("[green]ok[/] " + _("skrev {0}").format(escape(str(out))))
+    print_wrapped("[green]ok[/] " + _("skrev {0}").format(escape(str(out))))
 
 
 def _shown_years(proj: Projection) -> list[int]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import typer
 
-from muniplan.cli.common import console, fail, plan_argument, say, working
+from muniplan.cli.common import console, fail, plan_argument, print_wrapped, working
 from muniplan.cli.i18n import _, decimal, size
 
 
@@ -149,5 +149,5 @@ def excel_import(
     check_empty(out, force)
     files = import_workbook(file.read_bytes(), origin=str(file))
     written = write_files(out, files)
-    say(_(f"[green]wrote[/] {out} ({len(written)} files); "
+    print_wrapped(_(f"[green]wrote[/] {out} ({len(written)} files); "
           f"check it with: muniplan validate {out}"))

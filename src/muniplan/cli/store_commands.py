@@ -66,7 +66,7 @@ def register(app: typer.Typer) -> None:
 def say(message: str) -> None:
     """One line of output in the current language: wrapped between words at a terminal,
     one line when piped, so scripts can grep it."""
-    common.say(_(message))
+    common.print_wrapped(_(message))
 
 
 def open_store() -> Store:

@@ -90,7 +90,8 @@ def add(
         + (f", {user.group_id}" if user.group_id else "") + ")")
 
 
-def list_users(fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f")) -> None:
+def list_users(fmt: ListFormat = typer.Option(ListFormat.table, "--format", "-f",
+                                              help="table or json")) -> None:
     """List the accounts: name, role, group, active."""
     with open_store() as store:
         users = _accounts(store).users()
@@ -148,7 +149,8 @@ def list_groups() -> None:
         say("no groups yet: `muniplan users add-group ID --name NAME`")
 
 
-def audit_log(limit: int = typer.Option(50, "--limit", min=1, max=10_000)) -> None:
+def audit_log(limit: int = typer.Option(50, "--limit", min=1, max=10_000,
+                                         help="How many entries, the newest first.")) -> None:
     """Show the newest entries of the audit log: when, who, what, on what."""
     with open_store() as store:
         rows = _accounts(store).audit_log(limit)

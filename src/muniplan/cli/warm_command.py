@@ -13,7 +13,7 @@ import time
 
 import typer
 
-from muniplan.cli.common import fail, say
+from muniplan.cli.common import fail, print_wrapped
 from muniplan.cli.i18n import _, decimal
 
 
@@ -37,7 +37,7 @@ def warm() -> None:
             t = time.perf_counter()
             loaded = web.source.load(record.id)
             web.risk(loaded)
-            say(_("{0} versjon {1}: klar ({2} s)").format(
+            print_wrapped(_("{0} versjon {1}: klar ({2} s)").format(
       record.id, loaded.version.number, decimal(time.perf_counter() - t)))
     finally:
         store.dispose()
