@@ -10,25 +10,30 @@ import numpy as np
 import pytest
 
 from muniplan.engine import finance, finance_fast, finance_stage, heap
+from muniplan.engine.execution import Execution
 from muniplan.engine.montecarlo import KEPT_SERIES, FinanceUncertainty, run_draws
 from muniplan.engine.projection import prepare
 from muniplan.plan.model import Plan
 
 
 def test_the_parts_cover_every_draw_once() -> None:
-    for draws, size in ((1, 1250), (10_000, 1250), (10_001, 1250), (300, 64), (7, 3)):
+    for draws, size in ((1, 1250), (10_000, 1250), (10_001, 1250), (800, 256), (7, 3),
+                        (1000, 64)):
         pieces = finance_stage.parts(draws, size)
         assert np.array_equal(np.concatenate([np.arange(draws)[s] for s in pieces]),
                               np.arange(draws))
-        assert all(s.stop - s.start >= size // 2 for s in pieces) or len(pieces) == 1
+        assert all(s.start % finance_stage.ALIGN == 0 for s in pieces)
+        least = max(size, Execution.MANY + finance_stage.ALIGN) - finance_stage.ALIGN
+        assert all(s.stop - s.start >= least for s in pieces) or len(pieces) == 1
+    assert len(finance_stage.parts(10_000)) == 10_000 // finance_stage.PART == 8
 
 
 @pytest.mark.parametrize("compiled", [True, False])
 def test_parts_on_threads_give_the_figures_of_one_projection(
         baerum: Plan, monkeypatch: pytest.MonkeyPatch, compiled: bool) -> None:
     """A run's drawn inputs (drawn execution rate and fund return included) through the
-    stage in parts of 64 draws on one and two threads, against one projection over all
-    300 draws: every kept series and every savings need equal."""
+    stage in two parts on one and two threads, against one projection over all 800
+    draws: every kept series and every savings need equal, bit for bit."""
     if compiled and not finance_fast.available():
         pytest.skip("numba not installed")
     inp, levers = prepare(baerum)
@@ -40,21 +45,21 @@ def test_parts_on_threads_give_the_figures_of_one_projection(
         return real(*args, **kw)
 
     monkeypatch.setattr(sys.modules["muniplan.engine.montecarlo"], "project_parts", capture)
-    run_draws(baerum, inp, levers, draws=300, seed=3, uncertainty=FinanceUncertainty())
+    run_draws(baerum, inp, levers, draws=800, seed=3, uncertainty=FinanceUncertainty())
     (drawn, ratio, change, rules), _ = captured[-1]
-    assert drawn.execution_rate is not None and drawn.execution_rate.shape[0] == 300
+    assert drawn.execution_rate is not None and drawn.execution_rate.shape[0] == 800
     monkeypatch.setattr(finance, "use_compiled", lambda _c, _d: compiled)
-    whole = finance.project_finances(drawn, ratio, change, rules, draws=300, alongside=True,
+    whole = finance.project_finances(drawn, ratio, change, rules, draws=800, alongside=True,
                                      kept=KEPT_SERIES)
-    monkeypatch.setattr(finance_stage, "PART", 64)
-    assert len(finance_stage.parts(300, finance_stage.PART)) == 5
+    monkeypatch.setattr(finance_stage, "PART", 256)
+    assert len(finance_stage.parts(800)) == 2  # at 0 and 384
     for threads in (1, 2):
         series, savings = finance_stage.project_parts(drawn, ratio, change, rules,
-                                                      draws=300, kept=KEPT_SERIES,
+                                                      draws=800, kept=KEPT_SERIES,
                                                       threads=threads)
         assert series.keys() == {k for k in KEPT_SERIES if k in whole.series}
         for k, v in series.items():
-            assert v.shape == (300, len(inp.years)), k
+            assert v.shape == (800, len(inp.years)), k
             np.testing.assert_array_equal(v, np.broadcast_to(whole.series[k], v.shape),
                                           err_msg=k)
         np.testing.assert_array_equal(savings, whole.savings_need)

@@ -12,7 +12,8 @@ are few and large.
 
 A draw's figures do not depend on the part it is in: every step is by draw, except the
 asset register, which follows the mean execution path of *all* draws and is given to each
-part (``mean_execution``).
+part (``mean_execution``); the figures are the same to the last bit as one projection
+over all the draws (``tests/test_finance_stage.py``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from itertools import pairwise
 import numpy as np
 
 from muniplan.engine import finance_fast
+from muniplan.engine.execution import Execution
 from muniplan.engine.finance import project_finances
 from muniplan.engine.inputs import FinanceInputs
 from muniplan.plan.model import Rule
@@ -34,16 +36,23 @@ PART = 1250
 the next part from memory already mapped, large enough that the Python steps around the
 arithmetic (some 2 ms a part) stay small against it."""
 
+ALIGN = 64
+"""Parts start at a multiple of this many draws: a matrix product gives a row the same
+bits whatever rows come before it only when the rows fall into its blocks alike."""
+
 BY_DRAW = ("wage_growth", "price_growth", "interest_rate", "income_shock", "cost_growth",
            "return_deviation", "execution_rate")
 """The fields of :class:`FinanceInputs` that may have a row per draw (and
 ``income_real_growth``, by kind)."""
 
 
-def parts(draws: int, size: int = PART) -> list[slice]:
-    """Consecutive slices of about ``size`` draws covering every draw once."""
-    n = max(1, round(draws / size))
-    bounds = [draws * i // n for i in range(n + 1)]
+def parts(draws: int, size: int | None = None) -> list[slice]:
+    """Consecutive slices of about ``size`` (None: :data:`PART`) draws, starting at
+    multiples of :data:`ALIGN`, covering every draw once (one slice if there are fewer).
+    Never fewer than :data:`Execution.MANY <muniplan.engine.execution.Execution.MANY>`
+    draws: a part spends its investment budget by the same recursion as the whole run."""
+    n = max(1, draws // max(size or PART, Execution.MANY + ALIGN))
+    bounds = [ALIGN * round(draws * i / n / ALIGN) for i in range(n)] + [draws]
     return [slice(a, b) for a, b in pairwise(bounds)]
 
 
