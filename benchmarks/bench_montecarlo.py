@@ -23,8 +23,10 @@ import tracemalloc
 from itertools import pairwise
 
 import numpy as np
+from numba import njit
 from threadpoolctl import threadpool_limits
 
+from muniplan.demography.kernel import _exp_into
 from muniplan.engine import finance_fast
 from muniplan.engine.demand import MIGRATION_WINDOW, N_AGES, service_change
 from muniplan.engine.finance import project_finances
@@ -81,17 +83,41 @@ def stage_times(plan, inp, levers) -> dict[str, tuple[float, float]]:
     return {a[0]: (b[1] - a[1], b[2] - a[2]) for a, b in pairwise(marks)}
 
 
+@njit(nogil=True, error_model="numpy")
+def _exp_and_divide(b, k_shock, out):
+    """The least arithmetic a projection cell needs — one ``exp(k·b_x)`` (the kernel's own
+    vectorised exp) and one division — over the same cells as the kernel: what the kernel's
+    time per cell is compared with, to show how far it is from its compute floor."""
+    n = b.shape[1]
+    poly = np.empty(n)
+    scale = np.empty(n)
+    bits = scale.view(np.int64)
+    total = 0.0
+    for d in range(k_shock.shape[0]):
+        for j in range(k_shock.shape[1]):
+            for s in range(2):
+                _exp_into(k_shock[d, j, s], b[s], poly, scale, bits)
+                for x in range(n - 1):
+                    out[x] = poly[x] * scale[x] / (poly[x + 1] * 0.5 + 1.0)
+                total += out[j % (n - 1)]
+    return total
+
+
 def population_stage(plan, first: int, last: int) -> dict[str, float]:
     """The population stage of a 10 000-draw run and its parts, wall and CPU seconds (best
     of 3): the whole stage as the run calls it; the random paths; the projection reduced to
     the run's 40 weighted sums a draw-year by the compiled kernel and, as the same-run
-    baseline, by the numpy loop (best of 1: it is slow); the calibration factors."""
+    baseline, by the numpy loop (best of 1: it is slow); the calibration factors, compiled
+    and (same-run baseline) in numpy; everything after the projection (factors, calibrated
+    sums, users, percentiles); and the compute floor, one exp and one division per cell on
+    one thread."""
+    from muniplan.demography.calibrated import reduce_sums
     from muniplan.demography.calibration import size_class
     from muniplan.demography.cohort import DEFAULT_GROUPS, parse_groups
     from muniplan.demography.fused import project_weighted
     from muniplan.demography.uncertainty import draw_paths
     from muniplan.engine.demand import coverage_weights, plan_model
-    from muniplan.engine.montecarlo import _population_stage, population_calibration
+    from muniplan.engine.montecarlo import QUANTILES, _population_stage, population_calibration
 
     model = plan_model(plan)
     groups = np.zeros((2 * N_AGES, len(DEFAULT_GROUPS)))
@@ -120,19 +146,28 @@ def population_stage(plan, first: int, last: int) -> dict[str, float]:
     centre = project_weighted(model, last, groups, first_year=model.base_year, draws=1,
                               seed=None)[0]
     calibration = population_calibration()
+    central = centre[first - model.base_year:]
+    years = np.arange(first, last + 1) - model.base_year
+    size = size_class(float(centre[0].sum()))
+    paths = draw_paths(model.uncertainty, steps, DRAWS, horizons, 1)
+    scratch = np.empty(N_AGES)
     times = {
         "stage": timed(lambda: _population_stage(plan, u, np.random.SeedSequence(1), DRAWS,
                                                  first, last)),
         "paths": timed(lambda: draw_paths(model.uncertainty, steps, DRAWS, horizons, 1)),
         "kernel": timed(lambda: project(True)),
         "numpy": timed(lambda: project(False), repeats=1),
-        "calibration": timed(lambda: calibration.factors(
-            sums[:, :, :5], centre[first - model.base_year:],
-            np.arange(first, last + 1) - model.base_year, size_class(float(centre[0].sum())))),
+        "calibration": timed(lambda: calibration.factors(sums[:, :, :5], central, years, size)),
+        "calibration_numpy": timed(lambda: calibration._factors_numpy(
+            sums[:, :, :5], central, years, size), repeats=1),
+        "after": timed(lambda: reduce_sums(sums, 5, services.shape[1], calibration, central,
+                                           years, size, QUANTILES)),
+        "exp_divide": timed(lambda: _exp_and_divide(model.mortality.b, paths.k_shock,
+                                                    scratch)),
     }
     return {f"{name}_{kind}": value for name, (wall, cpu) in times.items()
             for kind, value in (("wall", wall), ("cpu", cpu))} | {
-        "sums_bytes": float(sums.nbytes)}
+        "sums_bytes": float(sums.nbytes), "cells": float(DRAWS * steps * 2 * N_AGES)}
 
 
 def finance_stage(plan, inp, levers) -> dict[str, tuple[float, float, float]]:
@@ -241,20 +276,31 @@ def floor_bytes(draws: int, years: int) -> int:
 
 
 def print_population(population: dict[str, float], bandwidth: float) -> None:
-    floor = population["sums_bytes"] / bandwidth
-    speedup = population["numpy_cpu"] / population["kernel_cpu"]
+    p = population
+    floor = p["sums_bytes"] / bandwidth
+    speedup = p["numpy_cpu"] / p["kernel_cpu"]
+    cell_ns = p["kernel_cpu"] / p["cells"] * 1e9
+    floor_ns = p["exp_divide_cpu"] / p["cells"] * 1e9
     print(f"population stage alone (10 000 draws, best of 3; load average "
-          f"{os.getloadavg()[0]:.1f}): {population['stage_wall']:.3f} s wall, "
-          f"{population['stage_cpu']:.3f} s CPU of all threads (target ≤ 0.1 s wall); its "
-          f"parts, CPU: random paths {population['paths_cpu']:.3f} s, projection "
-          f"{population['kernel_cpu']:.3f} s ({population['kernel_wall']:.3f} s wall), "
-          f"calibration factors {population['calibration_cpu']:.3f} s")
+          f"{os.getloadavg()[0]:.1f}): {p['stage_wall']:.3f} s wall, "
+          f"{p['stage_cpu']:.3f} s CPU of all threads (target ≤ 0.12 s wall); its "
+          f"parts, CPU: random paths {p['paths_cpu']:.3f} s, projection "
+          f"{p['kernel_cpu']:.3f} s ({p['kernel_wall']:.3f} s wall), everything after it "
+          f"(calibration, users, percentiles) {p['after_cpu']:.3f} s "
+          f"({p['after_wall']:.3f} s wall)")
+    print(f"calibration factors, CPU: compiled {p['calibration_cpu']:.3f} s, numpy "
+          f"(same-run baseline) {p['calibration_numpy_cpu']:.3f} s = "
+          f"{p['calibration_numpy_cpu'] / p['calibration_cpu']:.1f}×")
     print(f"population projection, CPU of all threads: compiled kernel "
-          f"{population['kernel_cpu']:.3f} s, numpy loop (same-run baseline) "
-          f"{population['numpy_cpu']:.2f} s = {speedup:.1f}×; writing "
-          f"its {population['sums_bytes'] / 1e6:.0f} MB of sums at the copy bandwidth takes "
-          f"{floor * 1e3:.0f} ms: stage / that floor = "
-          f"{population['stage_wall'] / floor:.0f}×")
+          f"{p['kernel_cpu']:.3f} s, numpy loop (same-run baseline) "
+          f"{p['numpy_cpu']:.2f} s = {speedup:.1f}×; writing "
+          f"its {p['sums_bytes'] / 1e6:.0f} MB of sums at the copy bandwidth takes "
+          f"{floor * 1e3:.0f} ms: stage / that floor = {p['stage_wall'] / floor:.0f}×")
+    print(f"compute floor: one exp and one division per cell, compiled as the kernel's, "
+          f"{floor_ns:.2f} ns a cell on one thread ({p['exp_divide_cpu']:.3f} s CPU for the "
+          f"{p['cells'] / 1e6:.1f} M cells); the kernel {cell_ns:.2f} ns a cell CPU = "
+          f"{cell_ns / floor_ns:.1f}× that (the stage is bound by arithmetic, not memory: "
+          f"that floor is {p['exp_divide_cpu'] / floor:.0f}× the bandwidth floor)")
 
 
 def population_main() -> dict[str, float]:
@@ -319,6 +365,12 @@ def main() -> dict[str, float]:
         "population_stage_cpu_s": population["stage_cpu"],
         "population_paths_cpu_s": population["paths_cpu"],
         "population_calibration_cpu_s": population["calibration_cpu"],
+        "population_calibration_numpy_cpu_s": population["calibration_numpy_cpu"],
+        "population_after_projection_s": population["after_wall"],
+        "population_after_projection_cpu_s": population["after_cpu"],
+        "population_kernel_ns_per_cell": population["kernel_cpu"] / population["cells"] * 1e9,
+        "population_compute_floor_ns_per_cell": (population["exp_divide_cpu"]
+                                                 / population["cells"] * 1e9),
         "population_kernel_s": population["kernel_wall"],
         "population_kernel_cpu_s": population["kernel_cpu"],
         "population_numpy_cpu_s": population["numpy_cpu"],

@@ -15,10 +15,10 @@ the child process: on a loaded machine the wall time grows with the other proces
 the CPU time stays close to what the command costs.
 
 Last, the server: ``muniplan serve`` on a fresh SQLite store with the Bærum example — seconds
-from starting the process to its first answer on ``/`` (a redirect to the plan) and to the
-first 200 of that page (the plan loaded and projected), with the server process's CPU time
-at each, against uvicorn serving the cheapest ASGI app from the same start (``BENCH_PORTS``
-keeps to a port range).
+from starting the process to its first answer on ``/`` (a redirect to the plan, answered
+before the server has loaded its pages) and to the first 200 of that page (the pages added,
+the plan loaded and projected), with the server process's CPU time at each, against uvicorn
+serving the cheapest ASGI app from the same start (``BENCH_PORTS`` keeps to a port range).
 
 Run: ``.venv/bin/python -m benchmarks.bench_startup``.
 """

@@ -28,7 +28,7 @@ PLAN = "/plan/baerum-2018-2021/"
 HEAVY = ("numpy", "pydantic.v1", "muniplan.plan.model", "muniplan.plan.load", "muniplan.engine",
          "muniplan.web.charts", "muniplan.web.risk", "muniplan.report.formatting",
          "muniplan.web.pages.overview", "muniplan.web.pages.assets", "muniplan.web.api",
-         "weasyprint", "openpyxl", "alembic", "vl_convert")
+         "weasyprint", "openpyxl", "alembic", "vl_convert", "babel")
 """What the served app must not have imported before its first page is asked for."""
 
 PROBE = """

@@ -56,7 +56,9 @@ def app_from_environment() -> Any:
     app = create_app(settings, Store.from_settings(settings), pages_on_first_use=True)
     app.state.web.source.fresh_seconds = FRESH_SECONDS
     app.state.pages.then = release_collector
-    threading.Timer(WARM_DELAY, warm_worker, args=(app,)).start()
+    timer = threading.Timer(WARM_DELAY, warm_worker, args=(app,))
+    timer.daemon = True  # a server stopped before it warmed up does not wait to warm up
+    timer.start()
     return app
 
 
