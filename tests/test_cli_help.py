@@ -95,3 +95,16 @@ def test_every_option_and_argument_says_what_it_is() -> None:
     bare = [f"muniplan {' '.join(words)} {param.opts[0]}" for words, command in COMMANDS
             for param in getattr(command, "params", ()) if not getattr(param, "help", None)]
     assert bare == []
+
+
+@pytest.mark.parametrize(("lang", "names", "missing"), [
+    ("nb", "{PLAN_ID} {NUMMER}", "mangler argumentet 'NUMMER'"),
+    ("en", "{PLAN_ID} {NUMBER}", "Missing argument 'NUMBER'")])
+def test_an_argument_is_named_in_the_language_of_the_help(lang: str, names: str, missing: str,
+                                                          capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch):
+    text = _help(["publish"], lang, capsys, monkeypatch)
+    assert names in text and "plan_id" not in text and "number" not in text
+    with pytest.raises(SystemExit) as exc:
+        main(["--lang", lang, "publish", "baerum-2018-2021"])
+    assert exc.value.code == 2 and missing in capsys.readouterr().err

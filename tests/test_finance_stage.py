@@ -100,3 +100,22 @@ def test_freed_memory_is_reused_inside_the_block_and_given_back_after() -> None:
         inside += faults()
     assert inside < 200, inside  # 320 arrays of 512 pages each: nearly no faults
     assert heap._active == 0
+
+
+def test_the_services_cost_change_alone_equals_the_whole_demands(baerum: Plan) -> None:
+    """The Monte Carlo's services stage sums the cost change one service at a time; the
+    figures are those of the whole demand's ``cost_change``, bit for bit, with and
+    without levers on coverage and unit cost."""
+    from muniplan.engine.demand import cost_change_from_users, demand_from_users
+
+    inp, levers = prepare(baerum)
+    years = range(int(inp.years[0]), int(inp.years[-1]) + 1)
+    rng = np.random.default_rng(4)
+    shape = (len(baerum.services), len(years))
+    users = rng.uniform(100.0, 5000.0, (50, *shape))
+    for coverage, unit_cost in ((None, None), (levers.coverage, levers.unit_cost),
+                                (rng.uniform(0.8, 1.2, shape), rng.uniform(0.8, 1.2, shape))):
+        whole = demand_from_users(baerum, users, years, coverage, unit_cost).cost_change
+        alone = cost_change_from_users(baerum, users, years, coverage, unit_cost)
+        assert np.array_equal(alone, whole)
+        assert np.abs(whole).max() > 0

@@ -183,6 +183,7 @@ def localise(command: Any, deep: bool = True) -> None:
     for param in getattr(command, "params", ()):
         if getattr(param, "help", None):
             param.help = _(param.help)
+        _name_argument(param)
     for child in getattr(command, "commands", {}).values() if deep else ():
         localise(child)
 
@@ -229,6 +230,17 @@ def _shown_type(original: Any) -> Any:
         return None if shown is None else type_label(shown)
 
     return display_type_rich
+
+
+def _name_argument(param: Any) -> None:
+    """An argument named in the current language, in capitals as a help page's usage line
+    names what the user types (``NUMMER``, ``MAPPE``), not by the code's parameter name
+    (``number``, ``folder``); one with a name of its own (``PLAN_ID[@N]``) keeps it."""
+    if getattr(param, "param_type_name", "") != "argument" or not param.name:
+        return
+    if param.metavar is None or getattr(param, "named_by_language", False):
+        param.metavar = _(param.name.upper())
+        param.named_by_language = True
 
 
 LIBRARY_TEXTS = ("ARGUMENTS_PANEL_TITLE", "OPTIONS_PANEL_TITLE", "COMMANDS_PANEL_TITLE",

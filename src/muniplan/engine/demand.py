@@ -126,11 +126,52 @@ def demand_from_users(plan: Plan, users_base_cov: np.ndarray, years: range,
                       unit_cost_factor: np.ndarray | None = None) -> ServiceDemand:
     """:func:`service_demand` from the users at base coverage ``(draw, service, year)``
     (what a fused Monte Carlo keeps instead of the population)."""
-    _, factor = coverage_matrix(plan, years)
-    if coverage_factor is not None:
-        factor = factor * coverage_factor
+    factor = _coverage_factor(plan, years, coverage_factor)
     users = users_base_cov * factor[None, :, :]
+    unit0, unit, calibrated = _unit_costs(plan, users[0, :, 0], years, unit_cost_factor)
+    cost = users * unit[None]
+    demographic = unit0[None, :, None] * (users_base_cov - users_base_cov[:, :, :1])
+    lever = (cost - cost[:, :, :1]) - demographic
+    return ServiceDemand(
+        service_ids=tuple(s.id for s in plan.services),
+        service_names=tuple(s.name for s in plan.services),
+        users=users, cost=cost, demographic_cost=demographic, lever_effect=lever,
+        unit_cost=unit, calibrated=calibrated,
+    )
 
+
+def cost_change_from_users(plan: Plan, users_base_cov: np.ndarray, years: range,
+                           coverage_factor: np.ndarray | None = None,
+                           unit_cost_factor: np.ndarray | None = None) -> np.ndarray:
+    """:attr:`ServiceDemand.cost_change` of :func:`demand_from_users`, the same figures,
+    one service at a time: a Monte Carlo run reads only this sum, and the four
+    ``(draw, service, year)`` arrays of the whole demand (50 MB for 10 000 draws, on
+    fresh pages) cost more than the arithmetic."""
+    factor = _coverage_factor(plan, years, coverage_factor)
+    _, unit, _ = _unit_costs(plan, users_base_cov[0, :, 0] * factor[:, 0], years,
+                             unit_cost_factor)
+    total = None
+    for s in range(len(plan.services)):
+        cost = users_base_cov[:, s, :] * factor[s] * unit[s]
+        change = cost - cost[:, :1]
+        total = change if total is None else total + change
+    return total if total is not None else np.zeros((users_base_cov.shape[0], len(years)))
+
+
+def _coverage_factor(plan: Plan, years: range, coverage_factor: np.ndarray | None
+                     ) -> np.ndarray:
+    """Each service's coverage factor ``(service, year)``: its path times a lever."""
+    _, factor = coverage_matrix(plan, years)
+    return factor if coverage_factor is None else factor * coverage_factor
+
+
+def _unit_costs(plan: Plan, users0: np.ndarray, years: range,
+                unit_cost_factor: np.ndarray | None
+                ) -> tuple[np.ndarray, np.ndarray, tuple[bool, ...]]:
+    """The unit costs in the base year ``(service,)`` and each year ``(service, year)``,
+    fixed kroner, and which were calibrated: a service without its own unit cost costs
+    its share of its areas' base-year frames over its users then (``users0``, the first
+    draw's in the first year)."""
     frames = {a.id: a.operating_frame for s in plan.sectors for a in s.program_areas}
     unit0 = np.zeros(len(plan.services))
     calibrated = []
@@ -141,7 +182,7 @@ def demand_from_users(plan: Plan, users_base_cov: np.ndarray, years: range,
         else:
             frame = sum(frames[a].get(plan.base_year, frames[a][min(frames[a])])
                         for a in svc.program_areas) * svc.share_of_frame
-            u0 = users[0, s, 0]
+            u0 = users0[s]
             unit0[s] = frame / u0 if u0 > 0 else 0.0
             calibrated.append(True)
     unit_paths = np.stack([_path(svc.unit_cost_change, years, plan.base_year)
@@ -149,15 +190,7 @@ def demand_from_users(plan: Plan, users_base_cov: np.ndarray, years: range,
     unit = unit0[:, None] * unit_paths  # (service, year)
     if unit_cost_factor is not None:
         unit = unit * unit_cost_factor
-    cost = users * unit[None]
-    demographic = unit0[None, :, None] * (users_base_cov - users_base_cov[:, :, :1])
-    lever = (cost - cost[:, :, :1]) - demographic
-    return ServiceDemand(
-        service_ids=tuple(s.id for s in plan.services),
-        service_names=tuple(s.name for s in plan.services),
-        users=users, cost=cost, demographic_cost=demographic, lever_effect=lever,
-        unit_cost=unit, calibrated=tuple(calibrated),
-    )
+    return unit0, unit, tuple(calibrated)
 
 
 @per_plan
@@ -205,13 +238,14 @@ def service_change(plan: Plan, inp: FinanceInputs, pop: np.ndarray | None,
                    ) -> tuple[np.ndarray, ServiceDemand | None]:
     """The cost change of the age-driven services against the first year, fixed kroner
     ``(D, Y)``; without population data, the frames grow with the population index.
-    ``users`` (draw, service, year) at base coverage may stand in for ``pop``."""
+    ``users`` (draw, service, year) at base coverage may stand in for ``pop``; the demand
+    is then not returned (None), only its cost change."""
     years = range(int(inp.years[0]), int(inp.years[-1]) + 1)
     coverage = levers.coverage if levers is not None else None
     unit_cost = levers.unit_cost if levers is not None else None
-    if users is not None and plan.services:
-        demand = demand_from_users(plan, users, years, coverage, unit_cost)
-        change = demand.cost_change
+    if users is not None and plan.services:  # a Monte Carlo run: the change alone
+        change = cost_change_from_users(plan, users, years, coverage, unit_cost)
+        demand = None
     elif pop is None or not plan.services:
         frames = inp.sector_frames_fixed.sum(axis=0)
         change = frames[0] * (ratio - 1.0)

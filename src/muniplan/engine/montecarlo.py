@@ -138,12 +138,21 @@ class MonteCarloResult:
 
 
 def ar1_paths(spec: AR1Spec, draws: int, years: int, rng: np.random.Generator) -> np.ndarray:
-    """``(draws, years)`` deviations, zero in the first year."""
-    eps = rng.standard_normal((draws, years))
-    out = np.zeros((draws, years))
+    """``(draws, years)`` deviations, zero in the first year. The path is written over
+    its own innovations, year by year (each year's innovation is read before its
+    deviation replaces it): one array a path instead of two."""
+    out = rng.standard_normal((draws, years))
+    out[:, 0] = 0.0
     for t in range(1, years):
-        out[:, t] = spec.phi * out[:, t - 1] + spec.sd * eps[:, t]
+        out[:, t] = spec.phi * out[:, t - 1] + spec.sd * out[:, t]
     return out
+
+
+def _added(path: np.ndarray, assumption: np.ndarray) -> np.ndarray:
+    """``assumption + path`` written into ``path`` (a ``(D, Y)`` path; the assumption
+    ``(D|1, Y)``)."""
+    np.add(path, assumption, out=path)
+    return path
 
 
 def _drawn_investment_and_fund(plan: Plan, inp: FinanceInputs, u: FinanceUncertainty,
@@ -258,11 +267,13 @@ def _run_draws(plan: Plan, inp: FinanceInputs, levers: Levers, *, draws: int, se
 
     step("økonomi")
     rngs = [np.random.default_rng(c) for c in children[1:]]
-    wage = inp.wage_growth + ar1_paths(u.wage_growth, draws, y, rngs[0])
-    price = inp.price_growth + ar1_paths(u.price_growth, draws, y, rngs[1])
-    rate = np.maximum(inp.interest_rate + ar1_paths(u.interest_rate, draws, y, rngs[2]), 0.0)
+    # each assumption added to its drawn deviation in place (a + b is b + a, to the bit)
+    wage = _added(ar1_paths(u.wage_growth, draws, y, rngs[0]), inp.wage_growth)
+    price = _added(ar1_paths(u.price_growth, draws, y, rngs[1]), inp.price_growth)
+    rate = _added(ar1_paths(u.interest_rate, draws, y, rngs[2]), inp.interest_rate)
+    np.maximum(rate, 0.0, out=rate)
     growth = dict(inp.income_real_growth)
-    growth["tax"] = growth["tax"] + ar1_paths(u.tax_growth, draws, y, rngs[3])
+    growth["tax"] = _added(ar1_paths(u.tax_growth, draws, y, rngs[3]), growth["tax"])
     drawn = inp.with_changes(wage_growth=wage, price_growth=price, interest_rate=rate,
                              income_real_growth=growth,
                              **_drawn_investment_and_fund(plan, inp, u, draws, rngs[4:]))

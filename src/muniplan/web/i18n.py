@@ -15,9 +15,6 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 LANGUAGES = ("nb", "en")
 DEFAULT_LANGUAGE = "nb"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -26,9 +23,13 @@ HTML_LANG = {"nb": "nb", "en": "en"}
 
 @cache
 def translations(lang: str) -> gettext.NullTranslations:
-    """The compiled catalogue of ``lang`` (bokmål, the source language, needs none)."""
+    """The compiled catalogue of ``lang`` (bokmål, the source language, needs none). Babel
+    is imported here, by the first English page, not by every server's start."""
     if lang == DEFAULT_LANGUAGE:
         return gettext.NullTranslations()
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     catalog = None
     for po in sorted((LOCALE_DIR / lang / "LC_MESSAGES").glob("*.po")):
         with po.open("rb") as f:
