@@ -18,7 +18,10 @@ Last, the server: ``muniplan serve`` on a fresh SQLite store with the Bærum exa
 from starting the process to its first answer on ``/`` (a redirect to the plan, answered
 before the server has loaded its pages) and to the first 200 of that page (the pages added,
 the plan loaded and projected), with the server process's CPU time at each, against uvicorn
-serving the cheapest ASGI app from the same start (``BENCH_PORTS`` keeps to a port range).
+serving the cheapest ASGI app from the same start (``BENCH_PORTS`` keeps to a port range);
+then once more, split into its phases, marked from inside the process: the command line
+done and the store's schema checked, the app imported and built, listening, the first
+answer, the pages loaded, the plan page.
 
 Run: ``.venv/bin/python -m benchmarks.bench_startup``.
 """
@@ -31,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
@@ -191,6 +195,57 @@ def _server(argv: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[byte
                             cwd=Path(__file__).resolve().parents[1]), time.perf_counter()
 
 
+PHASES = """
+import os, sys, time
+def mark(label):
+    t = os.times()
+    with open(os.environ["MUNIPLAN_BENCH_MARKS"], "a") as f:
+        f.write(f"{label} {time.time()} {t.user + t.system}\\n")
+mark("interpreter")
+import uvicorn.server
+from muniplan.web import serving
+build, release, startup = (serving.app_from_environment, serving.release_collector,
+                           uvicorn.server.Server.startup)
+def timed_build():
+    mark("command")
+    app = build()
+    mark("app")
+    return app
+def timed_release():
+    mark("pages")
+    release()
+async def timed_startup(self, *args, **kwargs):
+    await startup(self, *args, **kwargs)
+    mark("listening")
+serving.app_from_environment, serving.release_collector = timed_build, timed_release
+uvicorn.server.Server.startup = timed_startup
+from muniplan.cli import main
+main(sys.argv[1:])
+"""
+PHASE_NAMES = {"interpreter": "python up", "command": "command line, store checked",
+               "app": "app imported and built", "listening": "listening",
+               "first": "first answer on /", "pages": "pages loaded",
+               "page": "plan page"}
+
+
+def serve_phases(env: dict[str, str], port: int,
+                 stop: Callable[[subprocess.Popen[bytes]], None]) -> str:
+    """``muniplan serve`` once more, split into its phases: the seconds from the start (and
+    the server's CPU seconds) at which each was done, marked from inside the process."""
+    marks = Path(env["MUNIPLAN_DATA_DIR"]) / "marks.txt"
+    argv = [sys.executable, "-c", PHASES, "serve", "--port", str(port)]
+    started = time.time()
+    proc, t0 = _server(argv, {**env, "MUNIPLAN_BENCH_MARKS": str(marks)})
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        polled = {"first": (_poll(url, proc, t0), _process_cpu(proc.pid))}
+        polled["page"] = (_poll(url, proc, t0, status=200, follow=True), _process_cpu(proc.pid))
+    finally:
+        stop(proc)
+    seen = {label: (float(t) - started, float(c)) for label, t, c in
+            (line.split() for line in marks.read_text().splitlines())}
+    at = sorted({**seen, **polled}.items(), key=lambda item: item[1][0])
+    return "; ".join(f"{PHASE_NAMES[k]} {w:.2f} s (cpu {c:.2f})" for k, (w, c) in at)
 
 
 def serve_figures() -> None:
@@ -226,6 +281,7 @@ def serve_figures() -> None:
             page_cpu = _process_cpu(proc.pid)
         finally:
             loadclient.stop(proc)
+        phases = serve_phases(env, loadclient.free_port(ports), loadclient.stop)
     flag = "" if first <= SERVE_TARGET else f"  over {SERVE_TARGET} s"
     print(f"{'uvicorn, trivial app: first answer':40} {trivial:5.2f} s   cpu {trivial_cpu:5.2f} s")
     print(f"{'muniplan serve: first answer on /':40} {first:5.2f} s {first / trivial:5.1f}×   "
@@ -233,6 +289,7 @@ def serve_figures() -> None:
     print(f"{'muniplan serve: first 200 of the plan page':40} {page:5.2f} s "
           f"{page / trivial:5.1f}×   cpu {page_cpu:5.2f} s "
           f"(load average {os.getloadavg()[0]:.1f})")
+    print(f"muniplan serve, phases (from the start): {phases}")
 
 
 if __name__ == "__main__":

@@ -139,22 +139,37 @@ def _text_edges() -> tuple[float, float]:
     return left, 595.276 - right
 
 
-def test_no_table_reaches_past_the_text_margins(pdf_dir):
-    """Every word on every page (tables, figures' labels, headings) lies between the text
-    margins, as poppler places it: an eight-year table of 1000 kr once reached 41 pt past
-    the right one."""
-    pdf = pdf_dir / "handlingsprogram.pdf"
+def _outside_the_margins(pdf: Path) -> tuple[int, list[tuple[int, str, float, float]]]:
+    """The number of pages of ``pdf``, and every word on them (tables, figures' labels,
+    headings) that poppler places outside the text margins: (page, word, left, right)."""
     boxes = subprocess.run([_poppler("pdftotext"), "-bbox", str(pdf), "-"],
                            capture_output=True, text=True, check=True).stdout
     left, right = _text_edges()
     outside = []
-    for number, page in enumerate(boxes.split("<page ")[1:], start=1):
+    pages = boxes.split("<page ")[1:]
+    for number, page in enumerate(pages, start=1):
         for x_min, x_max, word in re.findall(
                 r'xMin="([\d.]+)"[^>]*xMax="([\d.]+)"[^>]*>([^<]*)<', page):
             if float(x_min) < left - 0.5 or float(x_max) > right + 0.5:
                 outside.append((number, word, float(x_min), float(x_max)))
-    assert len(re.findall("<page ", boxes)) >= 12
-    assert outside == [], f"words outside {left:.1f}–{right:.1f} pt: {outside[:10]}"
+    return len(pages), outside
+
+
+def test_no_table_reaches_past_the_text_margins(pdf_dir):
+    """An eight-year table of 1000 kr once reached 41 pt past the right margin."""
+    pages, outside = _outside_the_margins(pdf_dir / "handlingsprogram.pdf")
+    assert pages >= 12
+    assert outside == [], f"words outside the margins: {outside[:10]}"
+
+
+def test_the_followup_report_keeps_within_the_margins(tmp_path):
+    require_pdf_engine()
+    actuals = Path(__file__).parent / "followup" / "baerum" / "actuals"
+    assert run_guarded(app, ["followup", "--year", "2018", "--period", "T2", "--actuals",
+                             str(actuals), "--out", str(tmp_path), "--pdf"]) == 0
+    pages, outside = _outside_the_margins(tmp_path / "oppfolging-2018-T2.pdf")
+    assert pages >= 3
+    assert outside == [], f"words outside the margins: {outside[:10]}"
 
 
 def test_a_table_of_eight_years_is_set_small_and_words_wrap(html):

@@ -156,3 +156,20 @@ def test_the_collector_is_held_until_the_pages_are_in(stored: Path) -> None:
         assert gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_warm_up_waits_for_the_requests_being_answered(stored: Path) -> None:
+    from muniplan.web.page_loader import wait_until_idle
+
+    app = _lazy(stored)
+    loader: PageLoader = app.state.pages  # type: ignore[attr-defined]
+    seen = []
+    records = app.state.web.source.records  # type: ignore[attr-defined]
+    app.state.web.source.records = lambda: seen.append(loader.in_flight) or records()  # type: ignore[attr-defined]
+    assert TestClient(app).get("/", follow_redirects=False).status_code == 307
+    assert seen == [1] and loader.in_flight == 0  # counted while it was being answered
+    assert wait_until_idle(loader, at_most=0.0)
+    loader.count(+1)  # a request under way: the warm-up waits, up to its limit
+    assert not wait_until_idle(loader, at_most=0.1, poll=0.01)
+    threading.Timer(0.2, loader.count, args=(-1,)).start()
+    assert wait_until_idle(loader, at_most=30, poll=0.01) and loader.in_flight == 0

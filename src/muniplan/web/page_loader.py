@@ -15,6 +15,7 @@ next request, which then answers as the failure did.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
 
 from starlette.routing import BaseRoute, Match
@@ -32,6 +33,14 @@ class PageLoader:
         """How many times ``add`` ran to the end: 1 once loaded, however many asked."""
         self.then: Callable[[], None] | None = None
         """Called once the pages are in (the server turns its garbage collector back on)."""
+        self.in_flight = 0
+        """Requests being answered now (counted by :class:`LoadPages`): the warm-up waits
+        for none before it takes the interpreter for a while."""
+        self._count_lock = threading.Lock()
+
+    def count(self, step: int) -> None:
+        with self._count_lock:
+            self.in_flight += step
 
     def load(self) -> None:
         if self.loaded.is_set():
@@ -55,14 +64,31 @@ class LoadPages:
         self.quick = tuple(quick)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] in ("http", "websocket") and not self.loader.loaded.is_set() \
-                and not self._is_quick(scope):
-            from anyio import to_thread
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        self.loader.count(+1)
+        try:
+            if not self.loader.loaded.is_set() and not self._is_quick(scope):
+                from anyio import to_thread
 
-            await to_thread.run_sync(self.loader.load)
-        await self.app(scope, receive, send)
+                await to_thread.run_sync(self.loader.load)
+            await self.app(scope, receive, send)
+        finally:
+            self.loader.count(-1)
 
     def _is_quick(self, scope: Scope) -> bool:
         return any(route.matches(scope)[0] is Match.FULL for route in self.quick)
+
+
+def wait_until_idle(loader: PageLoader, at_most: float, poll: float = 0.05) -> bool:
+    """Wait (up to ``at_most`` seconds) until no request is being answered; True if none is.
+    A background job that holds the interpreter for a while then slows no reader."""
+    deadline = time.monotonic() + at_most
+    while loader.in_flight > 0:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(poll)
+    return True
 
 

@@ -23,10 +23,13 @@ from typing import Any
 
 WARM_NICENESS = 10
 FRESH_SECONDS = 1.0
+"""How long a worker reuses "which version is current" for anonymous readers."""
 WARM_DELAY = 3.0
 """Seconds after a worker is built before it warms up (:func:`warm_worker`): after its first
 answers, so that the warm-up does not hold the interpreter while the first reader waits."""
-"""How long a worker reuses "which version is current" for anonymous readers."""
+IDLE_WAIT = 10.0
+"""Seconds the warm-up waits at most for the requests being answered to finish before it
+loads numba and compiles the templates (holding the interpreter for about half a second)."""
 
 
 def hold_collector() -> None:
@@ -73,10 +76,13 @@ def warm_worker(app: Any) -> None:
       projection of one path takes the compiled loop (a third of the numpy loop's time),
       which a process only leaves once numba is loaded. The machine code comes from numba's
       cache (``make setup`` fills it)."""
+    from muniplan.web.page_loader import wait_until_idle
+
     try:
         app.state.pages.load()
     finally:
         release_collector()
+    wait_until_idle(app.state.pages, at_most=IDLE_WAIT)  # a first reader's page goes first
     from muniplan.engine.compiled import compile_kernels
     from muniplan.plan.load import load_plan
 
