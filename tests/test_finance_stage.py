@@ -119,3 +119,21 @@ def test_the_services_cost_change_alone_equals_the_whole_demands(baerum: Plan) -
         alone = cost_change_from_users(baerum, users, years, coverage, unit_cost)
         assert np.array_equal(alone, whole)
         assert np.abs(whole).max() > 0
+
+
+def test_the_economic_paths_drawn_on_threads_are_those_drawn_in_turn(
+        baerum: Plan, monkeypatch: pytest.MonkeyPatch) -> None:
+    from muniplan.engine import montecarlo
+
+    inp, levers = prepare(baerum)
+    runs = []
+    for least in (1, 10**9):  # on the threads / one after the other
+        monkeypatch.setattr(montecarlo, "SIDE_BY_SIDE_DRAWS", least)
+        monkeypatch.setattr(finance_fast, "THREADS", 2)
+        runs.append(run_draws(baerum, inp, levers, draws=300, seed=11))
+    threads, serial = runs
+    for k, v in serial.series.items():
+        np.testing.assert_array_equal(threads.series[k], v, err_msg=k)
+    np.testing.assert_array_equal(threads.inputs.interest_rate, serial.inputs.interest_rate)
+    assert np.array_equal(threads.inputs.execution_rate, serial.inputs.execution_rate)
+    assert threads.inputs.interest_rate.std() > 0

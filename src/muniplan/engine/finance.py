@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from muniplan.engine import finance_fast
 from muniplan.engine.debt import minimum_instalment, minimum_instalment_1992
 from muniplan.engine.equalisation import equalised_block_grant
 from muniplan.engine.execution import Execution, execution_matrix, spend_many
@@ -91,7 +92,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     ``kept``: the series the caller reads (a Monte Carlo keeps a few); the projects'
     spending paths are made only when asked for. ``compiled``: run the yearly loop compiled
     (:mod:`muniplan.engine.finance_kernel`) or as the numpy reference below; None chooses by
-    :func:`finance_fast.use_compiled`; ``threads``: the compiled loop's threads.
+    :func:`finance_fast.use_compiled`, and where that says no, a projection of at most
+    :data:`finance_fast.PLAIN_DRAWS` draws runs the compiled loop's source as plain Python;
+    ``threads``: the compiled loop's threads.
     ``mean_execution`` ``(1, Y)``: the execution rate whose path the asset register follows,
     if not the mean of ``inp``'s (a caller projecting some of a run's draws gives the mean
     of all of them).
@@ -116,10 +119,13 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
                                                  inp.property_tax_plan_rates)
              if inp.property_tax_known else 0.0}
     for k in INCOME_KINDS:
+        # base × real growth (× population) × price, in that order; a factor that is one
+        # row or 1.0 for every draw is not spread over the draws first (same figures)
         base = inp.income_base[k] + extra.get(k, 0.0)
-        real = _b(_real_index(inp.income_real_growth[k]), d)
-        income_by_kind[k] = base * real * (pop if inp.income_per_inhabitant[k] else 1.0) \
-            * price
+        per_head = base * _real_index(inp.income_real_growth[k])
+        if inp.income_per_inhabitant[k]:
+            per_head = per_head * pop
+        income_by_kind[k] = per_head * price
     equalisation, expected_equalisation = _equalisation(inp, income_by_kind, pop, price)
     income_by_kind["block_grant"] = (income_by_kind["block_grant"] + equalisation
                                      - expected_equalisation)
@@ -128,8 +134,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     netted = {k: share * income_by_kind[k] for k, share in inp.netted_share.items() if share}
     if inp.fee_factor.size:
         income_by_kind["fees"] = income_by_kind["fees"] * inp.fee_factor
-    income_by_kind = {k: v * shock for k, v in income_by_kind.items()}
-    equalisation = equalisation * shock
+    if not np.all(inp.income_shock == 1.0):  # a stress test's shortfall on all income
+        income_by_kind = {k: v * shock for k, v in income_by_kind.items()}
+        equalisation = equalisation * shock
 
     # --- operating expenses (excluding depreciation) -------------------------------------
     real_cost = _b(_real_index(inp.cost_growth), d)
@@ -257,6 +264,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         savings, savings_reason = out["savings"], out["reason"]
     if use_compiled(compiled, d):
         run_loop(inp, rules, passes, threads)
+    elif compiled is None and d <= finance_fast.PLAIN_DRAWS:
+        run_loop(inp, rules, passes, 1, kernel=finance_fast.plain_kernel())
     else:
         for rows, pass_flows, pass_out in passes:
             _numpy_loop(inp, rules, rows, pass_flows, pass_out)

@@ -6,7 +6,9 @@ Monte Carlo runs use. Importing numba costs about a third of a second, more than
 deterministic projection on the numpy path, so a one-off command does not pay it: the
 compiled loop is taken by default only for many draws, or once numba is already loaded in
 the process (the Monte Carlo's population kernel loads it; the web server and the simulator
-warm it up with :func:`warm_up`).
+warm it up with :func:`warm_up`). Without numba loaded, a projection of a few draws runs the
+compiled loop's source as plain Python (:func:`plain_kernel`): the compiled loop's figures,
+about twice as fast as the numpy loop for a deterministic projection's two rows.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from itertools import pairwise
+from pathlib import Path
 from types import ModuleType
 
 import numpy as np
@@ -60,6 +63,24 @@ def _kernel() -> ModuleType:
     return finance_kernel
 
 
+PLAIN_DRAWS = 2
+"""Up to this many draws, without numba loaded, the loop runs as plain Python
+(:func:`plain_kernel`): a deterministic projection's two rows (measured by
+``benchmarks/bench_montecarlo.py``)."""
+
+
+@cache
+def plain_kernel() -> ModuleType:
+    """:mod:`muniplan.engine.finance_kernel`'s source run as plain Python, without numba."""
+    name = "muniplan.engine.finance_kernel_plain"
+    spec = importlib.util.spec_from_file_location(
+        name, Path(__file__).with_name("finance_kernel.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def warm_up() -> None:
     """Load numba and the compiled loop now (a long-lived process, before its first
     request), so later projections take the compiled path without a wait."""
@@ -81,10 +102,12 @@ class RuleArrays:
     lower: np.ndarray
 
 
-def rule_arrays(rules: Sequence[Rule], inp: FinanceInputs) -> RuleArrays:
+def rule_arrays(rules: Sequence[Rule], inp: FinanceInputs,
+                kernel: ModuleType | None = None) -> RuleArrays:
     """Encode the rules a cut can help (:data:`rules.SAVINGS_INDICATORS`) and the years each
-    is checked (:func:`rules.rule_applies`)."""
-    k = _kernel()
+    is checked (:func:`rules.rule_applies`), in the codes of ``kernel`` (None: the compiled
+    loop's module)."""
+    k = kernel or _kernel()
     chosen = [r for r in rules if r.indicator in SAVINGS_INDICATORS]
     y = len(inp.years)
     applies = np.zeros((y, len(chosen)), dtype=bool)
@@ -133,12 +156,13 @@ output arrays by name (:data:`OUTPUTS`)."""
 
 
 def run_loop(inp: FinanceInputs, rules: Sequence[Rule], passes: Sequence[Pass],
-             threads: int | None = None) -> None:
+             threads: int | None = None, kernel: ModuleType | None = None) -> None:
     """Run the year loop compiled, every pass of ``passes`` over the same draws. The
     draws are cut into slices and each thread runs every pass on its slice, so a slice's
     inputs are read from cache by the second pass. ``threads``: how many slices run at
-    once (None: :data:`THREADS`)."""
-    k = _kernel()
+    once (None: :data:`THREADS`); ``kernel``: the loop's module (None: the compiled one;
+    :func:`plain_kernel` runs it as plain Python)."""
+    k = kernel or _kernel()
     d, y = passes[0][2]["debt"].shape
     roles = np.array([k.ROLE_CODES[r] for r in inp.fund_roles], dtype=np.int64)
     order = np.array([inp.reserve_fund_index, *drain_order(inp.fund_roles,
@@ -146,7 +170,7 @@ def run_loop(inp: FinanceInputs, rules: Sequence[Rule], passes: Sequence[Pass],
                      dtype=np.int64)
     disp_w = np.array([r not in ("buffer", "managed") for r in inp.fund_roles], dtype=float)
     solving = any(rows.any() for rows, _, _ in passes)
-    ra = rule_arrays(rules, inp) if solving else _no_rules(y)
+    ra = rule_arrays(rules, inp, k) if solving else _no_rules(y)
     managed = inp.managed_fund_index
     yearly = [_f(inp.financial_income, (y,)),
               _f(inp.expected_real_return if managed >= 0 else np.zeros(y), (y,))]

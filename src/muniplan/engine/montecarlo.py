@@ -17,8 +17,10 @@ the same draws bit for bit, and adding a component does not shift the others.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -27,6 +29,7 @@ from muniplan.demography import DEFAULT_GROUPS, parse_groups
 from muniplan.demography.calibrated import reduce_sums
 from muniplan.demography.calibration import Calibration, size_class
 from muniplan.demography.fused import project_weighted
+from muniplan.engine import finance_fast
 from muniplan.engine.demand import N_AGES, coverage_weights, plan_model, service_change
 from muniplan.engine.finance_stage import project_parts
 from muniplan.engine.heap import reuse_freed_memory
@@ -47,6 +50,8 @@ KEPT_SERIES = (
     "transfer_to_investment", "income_equalisation", "robek_status",
 )
 """The series kept per draw (the rest are dropped to save memory on large runs)."""
+SIDE_BY_SIDE_DRAWS = 1000
+"""From this many draws the economic paths are drawn on threads."""
 BYTES_PER_DRAW_YEAR = 2048
 """Peak memory of a run per draw and year: ``benchmarks/bench_montecarlo.py`` measures about
 1 KB with tracemalloc (the finance arrays dominate once the population is fused); doubled for
@@ -146,6 +151,16 @@ def ar1_paths(spec: AR1Spec, draws: int, years: int, rng: np.random.Generator) -
     for t in range(1, years):
         out[:, t] = spec.phi * out[:, t - 1] + spec.sd * out[:, t]
     return out
+
+
+def _side_by_side(draws: int, jobs: list[Callable[[], Any]]) -> list[Any]:
+    """The results of ``jobs``, run on the finance stage's threads for a large run: each
+    draws from its own generator (numpy fills an array of draws without holding the GIL),
+    so which thread runs it changes no number."""
+    if draws < SIDE_BY_SIDE_DRAWS or finance_fast.THREADS < 2:
+        return [job() for job in jobs]
+    with ThreadPoolExecutor(max_workers=finance_fast.THREADS) as pool:
+        return [f.result() for f in [pool.submit(job) for job in jobs]]
 
 
 def _added(path: np.ndarray, assumption: np.ndarray) -> np.ndarray:
@@ -267,16 +282,19 @@ def _run_draws(plan: Plan, inp: FinanceInputs, levers: Levers, *, draws: int, se
 
     step("økonomi")
     rngs = [np.random.default_rng(c) for c in children[1:]]
+    wage, price, rate, tax, others = _side_by_side(draws, [
+        lambda: ar1_paths(u.wage_growth, draws, y, rngs[0]),
+        lambda: ar1_paths(u.price_growth, draws, y, rngs[1]),
+        lambda: ar1_paths(u.interest_rate, draws, y, rngs[2]),
+        lambda: ar1_paths(u.tax_growth, draws, y, rngs[3]),
+        lambda: _drawn_investment_and_fund(plan, inp, u, draws, rngs[4:]),
+    ])
     # each assumption added to its drawn deviation in place (a + b is b + a, to the bit)
-    wage = _added(ar1_paths(u.wage_growth, draws, y, rngs[0]), inp.wage_growth)
-    price = _added(ar1_paths(u.price_growth, draws, y, rngs[1]), inp.price_growth)
-    rate = _added(ar1_paths(u.interest_rate, draws, y, rngs[2]), inp.interest_rate)
-    np.maximum(rate, 0.0, out=rate)
-    growth = dict(inp.income_real_growth)
-    growth["tax"] = _added(ar1_paths(u.tax_growth, draws, y, rngs[3]), growth["tax"])
-    drawn = inp.with_changes(wage_growth=wage, price_growth=price, interest_rate=rate,
-                             income_real_growth=growth,
-                             **_drawn_investment_and_fund(plan, inp, u, draws, rngs[4:]))
+    np.maximum(_added(rate, inp.interest_rate), 0.0, out=rate)
+    growth = {**inp.income_real_growth, "tax": _added(tax, inp.income_real_growth["tax"])}
+    drawn = inp.with_changes(wage_growth=_added(wage, inp.wage_growth),
+                             price_growth=_added(price, inp.price_growth),
+                             interest_rate=rate, income_real_growth=growth, **others)
 
     step("tjenester")
     change, _ = service_change(plan, drawn, None, ratio, levers, users=users)

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 # The pages, the charts, the engine and the number formats are imported when first used
 # (see muniplan.web.page_loader): the app is built, and answers "/", without numpy or the
-# plan models. tests/test_server_start.py keeps it so.
+# plan models. tests/test_web_first_use.py keeps it so.
 
 HERE = Path(__file__).parent
 PREFERRED_PLAN = "baerum-2018-2021"
