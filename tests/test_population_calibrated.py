@@ -16,11 +16,17 @@ from muniplan.engine.montecarlo import QUANTILES, population_calibration
 kernel = pytest.importorskip("muniplan.demography.calibrated_kernel")
 
 
-@pytest.mark.parametrize("case", ["spread", "ties", "all equal", "nan", "signs", "one", "none"])
-def test_the_radix_order_is_numpys_stable_argsort(case) -> None:
+@pytest.mark.parametrize("case", ["spread", "descending", "ties", "all equal", "nan", "signs",
+                                  "outlier", "few ties", "one", "none"])
+def test_the_ranking_is_numpys_stable_argsort(case) -> None:
+    """Buckets sorted by insertion (spread, descending, few ties) and the radix sort a
+    crowded bucket falls back on (many ties, values clustered beside an outlier)."""
     rng = np.random.default_rng(8)
     values = {
         "spread": rng.lognormal(10.0, 0.2, 10_000),
+        "descending": np.sort(rng.uniform(5_000.0, 9_000.0, 3_000))[::-1].copy(),
+        "outlier": np.concatenate([rng.uniform(1_000.0, 1_001.0, 4_000), [1e300]]),
+        "few ties": np.round(rng.uniform(0.0, 1e6, 8_000), -1),
         "ties": np.round(rng.uniform(0.0, 50.0, 5_000)),
         "all equal": np.full(300, 7.0),
         "nan": np.where(rng.random(2_000) < 0.1, np.nan, rng.normal(size=2_000)),
