@@ -72,14 +72,19 @@ def test_a_question_too_long_is_refused_in_the_pages_language(ready, tmp_path, l
     _spoken(r.text, lang, _said(r.text, said))
 
 
+def _asked(ready, tmp_path):
+    """Kari's group has asked question 1; the finance staff's client, to handle it."""
+    kari = client_for(ready, tmp_path, "kari")
+    kari.post(f"{PLAN}sporsmal", data={"csrf_token": csrf_of(kari.get(f"{PLAN}sporsmal").text),
+                                       "text": "Hva koster barnevernet per barn?"})
+    return client_for(ready, tmp_path, "okonomi")
+
+
 @pytest.mark.parametrize("lang, said", [
     ("nb", "Spørsmålet ble endret av en annen etter at du åpnet det; ingenting er lagret"),
     ("en", "The question was changed by someone else since you opened it; nothing was saved")])
 def test_a_stale_answer_is_refused_in_the_pages_language(ready, tmp_path, lang, said):
-    kari = client_for(ready, tmp_path, "kari")
-    kari.post(f"{PLAN}sporsmal", data={"csrf_token": csrf_of(kari.get(f"{PLAN}sporsmal").text),
-                                       "text": "Hva koster barnevernet per barn?"})
-    okonomi = client_for(ready, tmp_path, "okonomi")
+    okonomi = _asked(ready, tmp_path)
     token = csrf_of(okonomi.get(f"{PLAN}sporsmal").text)
     fresh = okonomi.post(f"{PLAN}sporsmal/1", data={"csrf_token": token, "revision": "1",
                                                     "action": "assign"},
@@ -89,4 +94,100 @@ def test_a_stale_answer_is_refused_in_the_pages_language(ready, tmp_path, lang, 
                      data={"csrf_token": token, "revision": "1", "action": "answer",
                            "answer": "Om lag 1,2 mill. kr."})
     assert r.status_code == 409
+    _spoken(r.text, lang, _said(r.text, said))
+
+
+BAD_FIELDS = [  # field, value, what the bokmål page says, what the English one says
+    ("area-barnevern-2019", "mange", "Barnevern 2019: forventet et tall (1000 kr), fikk «mange»",
+     "Barnevern 2019: expected a number (1000 kr), found «mange»"),
+    ("area-barnevern-pct", "-150", "endring i prosent: forventet mellom −100 og 100, fikk -150",
+     "change in percent: expected between −100 and 100, found -150"),
+    ("inv-rud-svommehall-delay", "9", ", utsettelse: forventet -2 til 5 år, fikk 9",
+     ", delay: expected -2 to 5 years, found 9"),
+    ("measure-2019", "1e999", "Nye tiltak 2019: forventet et tall (1000 kr)",
+     "New measures 2019: expected a number (1000 kr)"),
+    ("newinv-2020", "999999999999", "Nye investeringer 2020: forventet høyst 100\u00a0000\u00a0000 "
+     "(1000 kr), fikk 1e+12.", "New investments 2020: expected at most 100\u00a0000\u00a0000 "
+     "(1000 kr), found 1e+12."),
+    ("fees-2019", "500", "endring i prosent 2019: forventet mellom −100 og 200, fikk 500",
+     "change in percent 2019: expected between −100 and 200, found 500"),
+    ("title", "", "Navn på alternativet: skriv et navn", "Name of the alternative: write a name"),
+]
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("field, value, nb, en", BAD_FIELDS)
+def test_bad_fields_of_an_alternative_are_named_in_the_pages_language_and_nothing_is_saved(
+        ready, tmp_path, lang, field, value, nb, en):
+    kari = client_for(ready, tmp_path, "kari")
+    form = alternative_form(kari, **{"area-barnevern-2020": "100", "action": "lagre"})
+    form[field] = value
+    r = kari.post(f"{PLAN}alternativ{QUERY[lang]}", data=form)
+    assert r.status_code == 422
+    shown = [f for f in flashes(r.text) if (nb if lang == "nb" else en) in f]
+    assert shown, flashes(r.text)
+    _spoken(r.text, lang, shown[0])
+    assert len(Process(ready).versions(PLAN_ID)) == 1
+
+
+@pytest.mark.parametrize("lang, path, data, said", [
+    ("en", "/admin/brukere/ny", {"username": "Lise Lund", "role": "group", "group": "h"},
+     "User name: use lower-case letters"),
+    ("en", "/admin/brukere/ny", {"username": "kari", "role": "group", "group": "h"},
+     "The user name «kari» is already taken."),
+    ("en", "/admin/brukere/ny", {"username": "lise", "role": "group", "group": "",
+                                 "password": "kort"},
+     "The password must have at least 12 and at most 128 characters (it has 4)."),
+    ("en", "/admin/brukere/kari/passord", {"password": "kort"},
+     "Kari: the password must have at least"),
+    ("en", "/admin/grupper/ny", {"group_id": "ap", "group_name": ""},
+     "The group «ap» already exists."),
+    ("nb", "/admin/brukere/ny", {"username": "kari", "role": "x", "group": ""},
+     "Rolle: velg en av rollene i listen."),
+])
+def test_the_administrators_form_errors_speak_the_pages_language(ready, tmp_path, lang, path,
+                                                                 data, said):
+    admin = client_for(ready, tmp_path, "admin")
+    body = {"display_name": "Lise", "password": "et helt nytt passord", **data,
+            "csrf_token": csrf_of(admin.get("/admin/brukere").text)}
+    r = admin.post(path + QUERY[lang], data=body)
+    assert r.status_code == 422
+    shown = [f for f in flashes(r.text) if said.lower() in f.lower()]
+    assert shown, flashes(r.text)
+    _spoken(r.text, lang, shown[0])
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("nb", "Frist: forventet en dato (ÅÅÅÅ-MM-DD), fikk «i morgen»."),
+    ("en", "Due date: expected a date (YYYY-MM-DD), found «i morgen».")])
+def test_a_bad_due_date_is_refused_in_the_pages_language(ready, tmp_path, lang, said):
+    okonomi = _asked(ready, tmp_path)
+    r = okonomi.post(f"{PLAN}sporsmal/1{QUERY[lang]}",
+                     data={"csrf_token": csrf_of(okonomi.get(f"{PLAN}sporsmal").text),
+                           "revision": "1", "action": "assign", "due": "i morgen"})
+    assert r.status_code == 422
+    _spoken(r.text, lang, _said(r.text, said))
+
+
+@pytest.mark.parametrize("lang, path, said", [
+    ("nb", f"{PLAN}alternativ?fra=99", "Fant ingen versjon 99."),
+    ("en", f"{PLAN}alternativ?fra=99&lang=en", "No version 99 found."),
+    ("en", f"{PLAN}sammenlign?v=1&v=42&lang=en", "No version 42 found."),
+    ("en", "/plan/finnes-ikke/sporsmal?lang=en", "No plan with id «finnes-ikke» found."),
+])
+def test_what_the_process_pages_cannot_find_is_said_in_the_pages_language(
+        ready, tmp_path, lang, path, said):
+    r = client_for(ready, tmp_path, "kari").get(path)
+    assert r.status_code == 404
+    _spoken(r.text, lang, _said(r.text, said))
+
+
+@pytest.mark.parametrize("lang, said", [("nb", "Feil brukernavn eller passord."),
+                                        ("en", "Wrong username or password.")])
+def test_a_refused_login_is_said_in_the_pages_language(ready, tmp_path, lang, said):
+    client = client_for(ready, tmp_path)
+    token = csrf_of(client.get("/logg-inn").text)
+    r = client.post(f"/logg-inn{QUERY[lang]}", data={"csrf_token": token, "username": "kari",
+                                                     "password": "feil passord"})
+    assert r.status_code == 401
     _spoken(r.text, lang, _said(r.text, said))

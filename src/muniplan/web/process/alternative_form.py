@@ -180,8 +180,8 @@ def _amount(text: str, what: str, errors: list[str], parameter: str, year: int
     if value is None or value == 0:
         return []
     if abs(value) > MAX_THOUSANDS:
-        errors.append(f"{what}: forventet høyst {MAX_THOUSANDS:,} (1000 kr), fikk {value:g}."
-                      .replace(",", " "))
+        most = f"{MAX_THOUSANDS:,}".replace(",", "\u00a0")  # not the comma before "fikk"
+        errors.append(f"{what}: forventet høyst {most} (1000 kr), fikk {value:g}.")
         return []
     return [Override(parameter=parameter, op="add", value=value * 1000, first=year,
                      last=year)]
