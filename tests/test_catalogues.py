@@ -26,6 +26,7 @@ import jinja2
 import pytest
 
 import muniplan
+from muniplan import translation
 from muniplan.cli import i18n, main
 from muniplan.plan.errors import KINDS, kind_of
 from muniplan.plan.load import EXAMPLES_DIR
@@ -102,13 +103,13 @@ def _placeless(key: str) -> str:
 
 
 def test_every_command_line_message_has_its_other_language() -> None:
-    keys = {_placeless(k) for lang in i18n.LANGUAGES for k in i18n.catalogue(lang)}
+    keys = {_placeless(k) for lang in i18n.LANGUAGES for k in translation.catalogue(lang)}
     texts = list(_cli_texts())
     missing = [f"{where}: {text!r}" for where, text in texts
                if _needs_words(text) and text not in AS_WRITTEN
                and not _in(_placeless(text), keys)]
     assert len(texts) > 400
-    assert missing == [], ("messages in neither src/muniplan/cli/locale/nb nor en:\n"
+    assert missing == [], ("messages in neither src/muniplan/locale/nb nor en:\n"
                            + "\n".join(missing))
 
 
@@ -198,7 +199,7 @@ def test_what_was_found_is_told_in_words_in_both_languages(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert [kind_of(v) for v in ([], {}, 5, 2.5, True, None, "x")] == [
         "a list", "a mapping", "a number", "a number", "yes or no", "nothing", "a text"]
-    assert [w for _kind, w in KINDS if w not in i18n.catalogue("nb")] == []
+    assert [w for _kind, w in KINDS if w not in translation.catalogue("nb")] == []
     plan = tmp_path / "plan"
     shutil.copytree(EXAMPLES_DIR / "baerum-2018-2021", plan)
     (plan / "plan.yaml").write_text("- id: baerum\n", encoding="utf-8")

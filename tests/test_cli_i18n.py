@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 import typer.main
 
+from muniplan import translation
 from muniplan.cli import app, i18n, main
 from muniplan.cli.common import _without_lang
 
-LOCALE = Path(i18n.__file__).parent / "locale"
+LOCALE = Path(translation.__file__).parent / "locale"
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -35,8 +36,8 @@ def _help_texts() -> list[str]:
 
 
 def test_every_help_text_has_its_bokmal_translation() -> None:
-    missing = [t for t in _help_texts() if t not in i18n.catalogue("nb")]
-    assert missing == [], ("help without bokmål in src/muniplan/cli/locale/nb/LC_MESSAGES: "
+    missing = [t for t in _help_texts() if t not in translation.catalogue("nb")]
+    assert missing == [], ("help without bokmål in src/muniplan/locale/nb/LC_MESSAGES: "
                            f"{missing}")
 
 
@@ -165,7 +166,7 @@ def test_the_catalogue_reader_reads_what_babel_reads() -> None:
     for po in files:
         with po.open("rb") as f:
             babel = {m.id: m.string for m in read_po(f) if m.id and m.string and not m.fuzzy}
-        assert i18n.read_po(po.read_text(encoding="utf-8")) == babel, po
+        assert translation.read_po(po.read_text(encoding="utf-8")) == babel, po
 
 
 def test_a_pattern_fills_in_the_names_and_a_missing_text_stays_as_written() -> None:

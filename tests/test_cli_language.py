@@ -290,7 +290,7 @@ def test_the_detector_sees_both_languages() -> None:
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_every_translation_keeps_the_places_of_its_values(lang: str) -> None:
     # a value lost or invented in a translation would print a wrong message or none
-    from muniplan.cli.i18n import PLACEHOLDER, catalogue
+    from muniplan.translation import PLACEHOLDER, catalogue
 
     wrong = {key: text for key, text in catalogue(lang).items()
              if set(PLACEHOLDER.findall(key)) != set(PLACEHOLDER.findall(text))}

@@ -88,16 +88,6 @@ def test_a_stale_form_is_refused_not_merged(ready, tmp_path):
     assert len(Process(ready).versions(PLAN_ID)) == 2
 
 
-def test_two_members_saving_the_same_alternative_do_not_overwrite(ready, tmp_path):
-    Accounts(ready).add_user("per", "Per", "et langt nok passord", "group", "ap", actor="t")
-    kari, per = client_for(ready, tmp_path, "kari"), client_for(ready, tmp_path, "per")
-    a = alternative_form(kari, **{"area-barnevern-2019": "1000", "action": "lagre"})
-    b = alternative_form(per, **{"area-barnevern-2019": "2000", "action": "lagre"})
-    assert kari.post(f"{PLAN}alternativ", data=a, follow_redirects=False).status_code == 303
-    r = per.post(f"{PLAN}alternativ", data=b)
-    assert r.status_code == 409 and "saved by someone else" in flashes(r.text)[0]
-
-
 def test_store_refuses_a_stale_base_directly(ready):
     files = read_folder(resolve(None))
     files["changes.yaml"] = "changes: []\n"

@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from muniplan.web.auth import AuthCookies
 from muniplan.web.chart_widths import WIDTHS
-from muniplan.web.i18n import gettext_for, negotiate
+from muniplan.web.i18n import gettext_for, message_in, negotiate
 from muniplan.web.official import mark_official, official
 from muniplan.web.page_loader import LoadPages, PageLoader
 from muniplan.web.public_cache import PublicCache
@@ -152,7 +152,8 @@ def error_page(request: Request, status: int, messages: list[str]) -> HTMLRespon
               500: _("Noe gikk galt")}
     env = request.app.state.web.templates
     html = env.get_template("error.html").render(
-        _=_, lang=lang, status=status, title=titles.get(status, _("Feil")), messages=messages)
+        _=_, lang=lang, status=status, title=titles.get(status, _("Feil")),
+        messages=[message_in(m, lang) for m in messages])
     return HTMLResponse(html, status_code=status)
 
 
@@ -228,7 +229,7 @@ def create_app(settings: Any, store: Any, *, pages_on_first_use: bool = False) -
         detail = exc.detail if isinstance(exc.detail, str) else None
         _ = gettext_for(request_lang(request))
         default = _("Finner ingenting på adressen {path}.").format(path=request.url.path)
-        msg = _(detail) if detail and detail not in ("Not Found", "Method Not Allowed") else default
+        msg = detail if detail and detail not in ("Not Found", "Method Not Allowed") else default
         response = error_page(request, exc.status_code, [msg])
         response.headers.update(exc.headers or {})  # e.g. Location of a login redirect
         return response

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from muniplan.translation import translate
+
 LANGUAGES = ("nb", "en")
 DEFAULT_LANGUAGE = "nb"
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -48,6 +50,16 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 def gettext_for(lang: str) -> Callable[[str], str]:
     return translations(lang).gettext
+
+
+def message_in(text: str, lang: str) -> str:
+    """A message in the page's language, wherever it was written: the site's own (bokmål,
+    through the site's catalogue) or one from below — the store's and the plan reader's,
+    mostly English, and the forms' checks, bokmål with values in them — through the
+    catalogues the command line shows them with (:mod:`muniplan.translation`)."""
+    own = translations(lang).gettext(text)
+    said = own if own != text else translate(text, lang)
+    return said[:1].upper() + said[1:]  # the store's begin in lower case, after "error: "
 
 
 def negotiate(query_lang: str | None, accept_language: str | None) -> str:

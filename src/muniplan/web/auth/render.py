@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 
 from muniplan.web.auth.csrf import csrf_field
 from muniplan.web.auth.session import current_user
-from muniplan.web.i18n import gettext_for, negotiate
+from muniplan.web.i18n import gettext_for, message_in, negotiate
 
 ROLE_LABELS = {"finance": "Økonomistab", "group": "Politisk gruppe", "admin": "Administrator"}
 
@@ -32,5 +32,5 @@ def render(request: Request, template: str, title: str, active: str = "",
     html = env.get_template(template).render(
         _=_, lang=lang, title=title, active=active, user=user,
         role_label=_(ROLE_LABELS[user.role]) if user else "", csrf=csrf_field(request),
-        flashes=flashes or [], **context)
+        flashes=[(kind, message_in(text, lang)) for kind, text in flashes or []], **context)
     return HTMLResponse(html, status_code=status_code)
