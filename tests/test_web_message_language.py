@@ -191,3 +191,17 @@ def test_a_refused_login_is_said_in_the_pages_language(ready, tmp_path, lang, sa
                                                      "password": "feil passord"})
     assert r.status_code == 401
     _spoken(r.text, lang, _said(r.text, said))
+
+
+@pytest.mark.parametrize("lang, value, said", [
+    ("nb", "50", "velg et tall fra -10 til 10 (fikk «50»)."),
+    ("en", "50", "choose a number from -10 to 10 (got “50”)."),
+    ("en", "0,3", "choose a number in steps of 0.5 (got “0.3”)."),
+    ("en", "nan", "enter a number, for example -2 or 1.5"),
+])
+def test_a_bad_choice_in_the_budget_simulator_is_said_in_the_pages_language(
+        ready, tmp_path, lang, value, said):
+    params = {"ramme-barn-og-unge": value, **({"lang": "en"} if lang == "en" else {})}
+    r = client_for(ready, tmp_path).get(f"{PLAN}budsjettsimulator", params=params)
+    assert r.status_code == 422
+    _spoken(r.text, lang, _said(r.text, said))

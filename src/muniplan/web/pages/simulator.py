@@ -111,14 +111,15 @@ def limits_note(page: Page) -> str:
              "endrer i ett budsjett.")
 
 
-def choice_message(exc: ChoiceError, lever: Lever | None, _: Any) -> str:
+def choice_message(exc: ChoiceError, lever: Lever | None, _: Any, lang: str = "nb") -> str:
     name = lever_text(lever, _)["label"] if lever else exc.lever
     if exc.problem == "number" or lever is None:
         return _("{name}: skriv et tall, for eksempel -2 eller 1,5 (fikk «{found}»).").format(
             name=name, found=exc.found)
     if exc.problem == "step":
         return _("{name}: velg et tall i steg på {step} (fikk «{found}»).").format(
-            name=name, step=f"{lever.step:g}".replace(".", ","), found=exc.found)
+            name=name, step=f"{lever.step:g}".replace(".", "," if lang == "nb" else "."),
+            found=exc.found)
     return _("{name}: velg et tall fra {low} til {high} (fikk «{found}»).").format(
         name=name, low=f"{lever.low:g}", high=f"{lever.high:g}", found=exc.found)
 
@@ -166,7 +167,8 @@ def simulator(request: Request, plan_id: str, lang: Lang = None, version: Versio
         choices = read_choices(page.plan, raw)
     except ChoiceError as exc:
         lever = next((lv for lv in levers(page.plan) if lv.id == exc.lever), None)
-        status, error, error_field, choices = 422, choice_message(exc, lever, _), exc.lever, None
+        error = choice_message(exc, lever, _, page.lang)
+        status, error_field, choices = 422, exc.lever, None
     mine = None
     if choices is not None:
         try:
@@ -248,7 +250,7 @@ async def send(request: Request, plan_id: str, lang: Lang = None,
         choices = read_choices(page.plan, form)
     except ChoiceError as exc:
         lever = next((lv for lv in levers(page.plan) if lv.id == exc.lever), None)
-        return message(page, 422, choice_message(exc, lever, _))
+        return message(page, 422, choice_message(exc, lever, _, page.lang))
     problem = _form_problem(form, limits.limits.comment_chars, _)
     if problem:
         return message(page, 422, problem)
