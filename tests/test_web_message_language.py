@@ -69,6 +69,7 @@ def test_a_question_too_long_is_refused_in_the_pages_language(ready, tmp_path, l
     r = kari.post(f"{PLAN}sporsmal{QUERY[lang]}",
                   data={"csrf_token": token, "text": "x" * (MAX_TEXT + 1)})
     assert r.status_code == 422
+    assert ("<h1>Ikke lagret</h1>" if lang == "nb" else "<h1>Not saved</h1>") in r.text
     _spoken(r.text, lang, _said(r.text, said))
 
 

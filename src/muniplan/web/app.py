@@ -150,6 +150,8 @@ def error_page(request: Request, status: int, messages: list[str]) -> HTMLRespon
     _ = gettext_for(lang)
     titles = {403: _("Ingen tilgang"), 404: _("Siden finnes ikke"), 422: _("Ugyldig adresse"),
               500: _("Noe gikk galt")}
+    if request.method == "POST" and status in (409, 422):  # a refused form, not a bad address
+        titles[status] = _("Ikke lagret")
     env = request.app.state.web.templates
     html = env.get_template("error.html").render(
         _=_, lang=lang, status=status, title=titles.get(status, _("Feil")),
