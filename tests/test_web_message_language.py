@@ -206,3 +206,14 @@ def test_a_bad_choice_in_the_budget_simulator_is_said_in_the_pages_language(
     r = client_for(ready, tmp_path).get(f"{PLAN}budsjettsimulator", params=params)
     assert r.status_code == 422
     _spoken(r.text, lang, _said(r.text, said))
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("nb", "Ingen publisert 1. tertial 2030 for «baerum-2018-2021»."),
+    ("en", "No published 1st four-month report 2030 for «baerum-2018-2021».")])
+def test_a_follow_up_report_not_published_is_said_in_the_pages_language(tmp_path, lang, said):
+    from web_helpers import make_store
+
+    r = client_for(make_store(tmp_path), tmp_path).get(f"{PLAN}oppfolging/2030/T1{QUERY[lang]}")
+    assert r.status_code == 404
+    _spoken(r.text, lang, _said(r.text, said))
