@@ -17,6 +17,7 @@ from store_fixtures import (  # noqa: F401
     store_url_fixture,
 )
 
+from muniplan.plan.load import read_folder, resolve
 from muniplan.store.accounts import Accounts
 from muniplan.store.process import Process
 from muniplan.store.questions import MAX_TEXT
@@ -217,3 +218,16 @@ def test_a_follow_up_report_not_published_is_said_in_the_pages_language(tmp_path
     r = client_for(make_store(tmp_path), tmp_path).get(f"{PLAN}oppfolging/2030/T1{QUERY[lang]}")
     assert r.status_code == 404
     _spoken(r.text, lang, _said(r.text, said))
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_comparison_marks_the_plans_own_names(ready, tmp_path, lang):
+    files = read_folder(resolve(None))
+    files["plan.yaml"] += "\n# innstilling\n"
+    ready.import_files(files, status="proposal")
+    Process(ready).publish(PLAN_ID, 2, "test")
+    r = client_for(ready, tmp_path).get(f"{PLAN}sammenlign?v=1&v=2"
+                                        + ("&lang=en" if lang == "en" else ""))
+    assert r.status_code == 200 and f'<html lang="{lang}"' in r.text
+    assert '<span lang="nb">Netto driftsresultat minst 4 % av driftsinntektene</span>' in r.text
+    assert wrong_language(r.text) == []

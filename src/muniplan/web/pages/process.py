@@ -259,9 +259,11 @@ def compare_page(request: Request, plan_id: str, v: VersionList = []) -> Respons
     except NothingToCompare:
         return render(request, "process/compare.html", _("Sammenligning"), comparison=None,
                       tables=[], plan_id=plan_id, query="")
+    newest, _seen = Process(_store(request)).resolve(plan_id, None, current_user(request))
     return render(request, "process/compare.html", _("Sammenligning"), comparison=c,
                   tables=[key_table(c, lang), rule_table(c, lang), *change_tables(c, lang)],
-                  plan_id=plan_id, query=request.url.query)
+                  plan_id=plan_id, query=request.url.query,
+                  plan=_load(request, newest))  # its names are marked bokmål in the tables
 
 
 @router.get("/api/plans/{plan_id}/compare", tags=["api"],
