@@ -72,3 +72,12 @@ def test_population_intervals_on_rows_of_their_own(capsys) -> None:
     assert lines[total + 1].split()[0] == "nedre" and lines[total + 2].split()[0] == "øvre"
     bounds = [c for c in lines[total + 1].split(" ") if c]  # a figure holds no-break spaces
     assert len(bounds) == 1 + 5 and bounds[1] == "127\u00a0748"  # each year after the base
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_sectors_row_is_named_by_the_plan(capsys, lang: str) -> None:
+    """The sector's name from sectors.csv ("Miljø, idrett og kultur"), not its id spelt out."""
+    code, out, _ = run(["project", "--lang", lang], capsys)
+    assert code == 0
+    assert "Miljø," in out  # the name may wrap in a narrow table
+    assert "miljo" not in out

@@ -266,7 +266,7 @@ def _print_fans(proj: Projection) -> None:
         t.add_column(str(y), justify="right", no_wrap=True)
     for name in ("net_operating_result_ratio", "debt_ratio", "reserve_fund", "savings_need"):
         for k in ("0.05", "0.5", "0.95"):
-            t.add_row(f"{_(short_label(name))} p{round(float(k) * 100)}",
+            t.add_row(f"{_(short_label(name, proj, lang))} p{round(float(k) * 100)}",
                       *(figure(name, q[k][name][i], lang, decimals=0) for i in idx))
     console.print(t)
     t = Table(title=_("Sannsynlighet for brudd på handlingsreglene"), box=box.SIMPLE_HEAD)
@@ -320,7 +320,7 @@ def _print_table(proj: Projection, names: tuple[str, ...], all_years: bool = Fal
     shown = years if all_years else _shown_years(proj)
     idx = [years.index(y) for y in shown]
     lang = current()
-    rows = [(_(short_label(n)),
+    rows = [(_(short_label(n, proj, lang)),
              [figure(n, float(proj.series[n][i]), lang, decimals=0) for i in idx])
             for n in names if n in proj.series]
     rows.append((_("Innsparingsbehov"), [_need(proj, i) for i in idx]))

@@ -7,9 +7,13 @@ used by the CLI, the web pages and the documents alike.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 from muniplan.engine.registry import spec
 from muniplan.plan.money import round_kroner
+
+if TYPE_CHECKING:
+    from muniplan.engine.projection import Projection
 
 NBSP = "\u00a0"
 
@@ -33,8 +37,12 @@ SHORT_LABELS: dict[str, str] = {
 """Labels short enough for an 80-column terminal table."""
 
 
-def short_label(name: str) -> str:
-    return SHORT_LABELS.get(name) or label(name)
+def short_label(name: str, proj: Projection | None = None, lang: str = "nb") -> str:
+    """A table's short label; a family member (a sector's expenses, a project) is named by
+    the projection, which knows its entity's name."""
+    if name in SHORT_LABELS:
+        return SHORT_LABELS[name]
+    return proj.label(name, lang) if proj is not None else label(name, lang)
 
 
 SUMMARY_SERIES = (
