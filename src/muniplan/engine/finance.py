@@ -109,7 +109,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     d = draws or max(shapes)
     solve_rows = np.broadcast_to(np.asarray(solve_savings, dtype=bool), (d,))
     solving = bool(solve_rows.any())
-    price = _b(inp.price_index, d)
+    price_index = inp.price_index
+    price = _b(price_index, d)
 
     # --- income --------------------------------------------------------------------------
     pop = _b(pop_ratio, d)
@@ -163,8 +164,14 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     nonrent = ~inp.rentable
     weights = (np.ones(len(c_budget)), inp.vat_share, inp.grant_share, inp.sale_share,
                loan_share, net_share * nonrent, (net_share - loan_share) * nonrent)
-    cost, vat, grants, sales, loans, net_nonrent, self_nonrent = (
-        price * s for s in spend_many(exe, np.stack([w @ c_budget for w in weights])))
+    budgets = np.stack([w @ c_budget for w in weights])
+    if exe is not None and exe.matrix is None and use_compiled(compiled, d):
+        # the same recursion and products compiled, in one pass (numpy's went through a
+        # (year, path, draw) array read back crosswise)
+        spent = list(finance_fast.spend_priced(exe.rate, budgets, price_index))
+    else:
+        spent = [price * s for s in spend_many(exe, budgets)]
+    cost, vat, grants, sales, loans, net_nonrent, self_nonrent = spent
     new_loans = np.array(np.broadcast_to(loans, (d, y_count)))
     transfer = np.array(np.broadcast_to(cost - vat - grants - sales - new_loans, (d, y_count)))
     net_nonrent = np.broadcast_to(net_nonrent, (d, y_count))

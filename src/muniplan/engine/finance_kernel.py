@@ -302,7 +302,7 @@ def _bisection(surplus0, ndr0, income, funds_h, acc, planned, limit, held_sum, d
 
 
 VECTOR_DRAWS = 16
-BLOCK = 128
+BLOCK = 256
 """Draws the loop takes through all the years before the next ones: their rows of the
 inputs and outputs (some 25 cache lines a draw) stay in the core's cache from year to year."""
 """From this many draws solving their savings need, a year's solver runs step by step over
@@ -627,8 +627,29 @@ def _closed_form(i, code, level, rows, work, ndr0, income, acc_prev, transfer, l
         if code == 0:
             s_r = level * inc - ndr0[d] if inc > 0 else math.inf
         else:
-            x = _surplus_for_level(code, level, f0, kk, k, acc_prev[d], inc, weight, slope_w,
-                                   order, zero)
+            # _smallest_surplus: the kinks of the disposal, the indicator at each
+            drained = 0.0
+            for j in range(m):
+                drained += f0[k, order[j]]
+                kk[k, m - 1 - j] = -drained
+            kk[k, m] = 0.0
+            kk[k, m + 1] = acc_prev[d]
+            v_prev = 0.0
+            x = math.nan
+            for q in range(n_k):
+                v = 0.0
+                for f in range(n_f):
+                    v += (0.0 if zero[q, f] else f0[k, f]) * weight[f]
+                if code == 4:
+                    v = v / inc
+                if v >= level:
+                    x = -math.inf if q == 0 else kk[k, q - 1] + (level - v_prev) * (
+                        kk[k, q] - kk[k, q - 1]) / (v - v_prev)
+                    break
+                v_prev = v
+            else:
+                slope = 1.0 / inc if code == 4 else slope_w
+                x = kk[k, n_k - 1] + (level - v_prev) / slope if slope > 0 else math.inf
             planned = transfer[d, i]
             if limit == 0:
                 s_r = x + planned - free0[k]
@@ -640,31 +661,21 @@ def _closed_form(i, code, level, rows, work, ndr0, income, acc_prev, transfer, l
 
 
 @njit(**_JIT)
-def _surplus_for_level(code, level, funds0, kinks, k, acc, income, weight, slope_w, order,
-                       zero):
-    """:func:`_smallest_surplus` for draw ``k`` of ``funds0`` ``(n, F)``, with the emptied
-    funds of each kink read from ``zero`` and the funds' weights from ``weight``."""
-    m = order.shape[0]
-    n_k = m + 2
-    drained = 0.0
-    for j in range(m):
-        drained += funds0[k, order[j]]
-        kinks[k, m - 1 - j] = -drained
-    kinks[k, m] = 0.0
-    kinks[k, m + 1] = acc
-    v_prev = 0.0
-    for q in range(n_k):
-        s = 0.0
-        for f in range(funds0.shape[1]):
-            s += (0.0 if zero[q, f] else funds0[k, f]) * weight[f]
-        v = s / income if code == 4 else s
-        if v >= level:
-            if q == 0:
-                return -math.inf
-            x0, x1 = kinks[k, q - 1], kinks[k, q]
-            return x0 + (level - v_prev) * (x1 - x0) / (v - v_prev)
-        v_prev = v
-    slope = 1.0 / income if code == 4 else slope_w
-    if slope > 0:
-        return kinks[k, n_k - 1] + (level - v_prev) / slope
-    return math.inf
+def spend_priced(rate, budgets, price):
+    """:func:`execution.spend_many`'s recursion for every draw and budget path, times the
+    price index, written ``(K, D, Y)``: the same operations in the same order, each draw's
+    rates read once for every path (``rate`` ``(D, Y)``, ``price`` ``(D|1, Y)``)."""
+    n_d, n_y = rate.shape
+    n_k = budgets.shape[0]
+    by_price = price.shape[0] > 1
+    out = np.empty((n_k, n_d, n_y))
+    for d in range(n_d):
+        p = d if by_price else 0
+        for k in range(n_k):
+            carry = 0.0
+            for t in range(n_y):
+                available = carry + budgets[k, t]
+                spent = rate[d, t] * available
+                carry = available - spent
+                out[k, d, t] = price[p, t] * spent
+    return out
