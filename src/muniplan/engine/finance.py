@@ -75,8 +75,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
                      rules: Sequence[Rule] = (), *, solve_savings: bool | np.ndarray = False,
                      draws: int | None = None, compiled: bool | None = None,
                      alongside: bool = False, kept: Collection[str] | None = None,
-                     mean_execution: np.ndarray | None = None, threads: int | None = None
-                     ) -> FinanceResult:
+                     mean_execution: np.ndarray | None = None, threads: int | None = None,
+                     into: dict[str, np.ndarray] | None = None) -> FinanceResult:
     """Project the finances.
 
     ``pop_ratio`` ``(D|1, Y)``: total population over the base year's (income per
@@ -98,6 +98,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     ``mean_execution`` ``(1, Y)``: the execution rate whose path the asset register follows,
     if not the mean of ``inp``'s (a caller projecting some of a run's draws gives the mean
     of all of them).
+    ``into``: C-contiguous ``(D, Y)`` arrays by series name (and ``""`` for the savings
+    need) where the year loop writes those series itself, so a caller collecting the
+    series of many parts copies them once less (:func:`finance_stage.project_parts`).
     """
     y_count = len(inp.years)
     shapes = [pop_ratio.shape[0], service_change_fixed.shape[0], inp.wage_growth.shape[0],
@@ -172,8 +175,10 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     else:
         spent = [price * s for s in spend_many(exe, budgets)]
     cost, vat, grants, sales, loans, net_nonrent, self_nonrent = spent
-    new_loans = np.array(np.broadcast_to(loans, (d, y_count)))
-    transfer = np.array(np.broadcast_to(cost - vat - grants - sales - new_loans, (d, y_count)))
+    into = into or {}
+    new_loans = _filled(into.get("new_loans"), loans, (d, y_count))
+    transfer = _filled(into.get("transfer_to_investment"),
+                       cost - vat - grants - sales - new_loans, (d, y_count))
     net_nonrent = np.broadcast_to(net_nonrent, (d, y_count))
     self_nonrent = np.broadcast_to(self_nonrent, (d, y_count))
     budget_cost = price * c_budget.sum(axis=0)
@@ -257,11 +262,13 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
              "cpi": inp.price_growth,
              "deviation": inp.return_deviation if managed >= 0 else np.zeros((1, y_count)),
              "new_loans": new_loans, "transfer": transfer}
-    out = _loop_outputs(d, y_count, len(inp.fund_ids))
+    out = _loop_outputs(d, y_count, len(inp.fund_ids), {
+        k: into[name] for k, name in LOOP_SERIES.items() if name in into})
     if alongside:
         # the savings need from a second pass of the loop over the same inputs; the
         # series describe the path without it
-        solved = _loop_outputs(d, y_count, len(inp.fund_ids))
+        solved = _loop_outputs(d, y_count, len(inp.fund_ids),
+                               {"savings": into[""]} if "" in into else {})
         passes = [(np.ones(d, dtype=bool), {**flows, "new_loans": new_loans.copy(),
                                             "transfer": transfer.copy()}, solved),
                   (np.zeros(d, dtype=bool), flows, out)]
@@ -390,12 +397,32 @@ def _movements(inp: FinanceInputs, funds: np.ndarray, deficit: np.ndarray,
                                 acc_before + deficit - accumulated), strict=True))
 
 
-def _loop_outputs(d: int, y: int, f: int) -> dict[str, np.ndarray]:
-    """The arrays the yearly loop fills, ``(D, Y)`` (``funds`` ``(D, F, Y)``)."""
+LOOP_SERIES = {"debt": "debt", "instal": "instalments", "interest": "interest",
+               "ndr": "net_operating_result", "deficit": "deficit",
+               "accumulated": "accumulated_deficit", "fund_return": "fund_return"}
+"""The year loop's outputs that are series of their own, by the series' names."""
+
+
+def _filled(into: np.ndarray | None, value: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """``value`` spread to ``shape`` in a new array, or written into ``into``."""
+    if into is None:
+        return np.array(np.broadcast_to(value, shape))
+    np.copyto(into, value)
+    return into
+
+
+def _loop_outputs(d: int, y: int, f: int, into: dict[str, np.ndarray] | None = None
+                  ) -> dict[str, np.ndarray]:
+    """The arrays the yearly loop fills, ``(D, Y)`` (``funds`` ``(D, F, Y)``); those in
+    ``into`` are written there (and zeroed where the loop may leave them)."""
     out = {k: np.empty((d, y)) for k in ("debt", "instal", "min_instal", "interest", "ndr",
                                           "deficit", "accumulated")}
     out.update({k: np.zeros((d, y)) for k in ("fund_return", "return_budgeted",
                                               "loans_for_transfer", "savings")})
+    for k, a in (into or {}).items():
+        if k in ("fund_return", "savings"):
+            a.fill(0.0)
+        out[k] = a
     out["funds"] = np.empty((d, f, y))
     out["reason"] = np.full((d, y), FEASIBLE)
     return out
