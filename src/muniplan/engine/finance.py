@@ -23,7 +23,7 @@ given the cuts of earlier years (which have built up the funds).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -182,7 +182,6 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     net_nonrent = np.broadcast_to(net_nonrent, (d, y_count))
     self_nonrent = np.broadcast_to(self_nonrent, (d, y_count))
     budget_cost = price * c_budget.sum(axis=0)
-    carry = np.broadcast_to(np.cumsum(budget_cost - cost, axis=-1), (d, y_count))
 
     # --- depreciation and depreciable assets ---------------------------------------------
     # the asset register follows the spending on the mean execution path
@@ -307,8 +306,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         "operating_expenses": operating_expenses,
         **{f"expenses_{sid}": sector_nominal[:, s, :] for s, sid in enumerate(inp.sector_ids)},
         "service_cost_change": services,
-        "operating_consequences": inp.operating_consequences_fixed[None, :] * price,
-        "measures_outside_frames": inp.measures_fixed[None, :] * price,
+        **_made({"operating_consequences":
+                 lambda: inp.operating_consequences_fixed[None, :] * price,
+                 "measures_outside_frames": lambda: inp.measures_fixed[None, :] * price}, kept),
         "depreciation": depreciation,
         "gross_operating_result": gross,
         "financial_income": financial_income,
@@ -319,7 +319,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         "net_operating_result_ratio": ndr / income,
         "investments": cost,
         "investment_budget": np.broadcast_to(budget_cost, (d, y_count)),
-        "investment_carried_forward": carry,
+        **_made({"investment_carried_forward": lambda: np.broadcast_to(
+            np.cumsum(budget_cost - cost, axis=-1), (d, y_count))}, kept),
         "vat_compensation": vat,
         "grants": grants,
         "sales": sales,
@@ -363,12 +364,20 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     if managed >= 0:
         series["fund_return"] = fund_return
         series["fund_return_budgeted"] = return_budgeted
-        series["fund_return_deviation"] = fund_return - return_budgeted
+        series.update(_made({"fund_return_deviation": lambda: fund_return - return_budgeted},
+                            kept))
     if solving and not alongside:
         series["savings"] = savings
     solving = solving or alongside
     return FinanceResult(inp.years, series, savings if solving else None,
                          savings_reason if solving else None, by_place)
+
+
+def _made(makers: dict[str, Callable[[], np.ndarray]], kept: Collection[str] | None
+          ) -> dict[str, np.ndarray]:
+    """The series of ``makers`` that the caller keeps (all when ``kept`` is None): these are
+    read by no rule, and a Monte Carlo keeps none of them."""
+    return {k: make() for k, make in makers.items() if kept is None or k in kept}
 
 
 def _role_sum(funds: np.ndarray, chosen: np.ndarray) -> np.ndarray:
