@@ -26,6 +26,7 @@ import numpy as np
 from numba import njit
 from threadpoolctl import threadpool_limits
 
+from muniplan.demography import lanes
 from muniplan.demography.kernel import _exp_into
 from muniplan.engine import finance_fast
 from muniplan.engine.demand import MIGRATION_WINDOW, N_AGES, service_change
@@ -138,9 +139,9 @@ def population_stage(plan, first: int, last: int) -> dict[str, float]:
             wall, cpu = min(wall, time.perf_counter() - t), min(cpu, time.process_time() - c)
         return wall, cpu
 
-    def project(compiled: bool):
+    def project(compiled: bool, single: bool = False):
         return project_weighted(model, last, weights, first_year=first, draws=DRAWS, seed=1,
-                                compiled=compiled)
+                                compiled=compiled, single=single)
 
     sums = project(True)
     centre = project_weighted(model, last, groups, first_year=model.base_year, draws=1,
@@ -156,6 +157,7 @@ def population_stage(plan, first: int, last: int) -> dict[str, float]:
                                                  first, last)),
         "paths": timed(lambda: draw_paths(model.uncertainty, steps, DRAWS, horizons, 1)),
         "kernel": timed(lambda: project(True)),
+        "single": timed(lambda: project(True, single=True)),
         "numpy": timed(lambda: project(False), repeats=1),
         "calibration": timed(lambda: calibration.factors(sums[:, :, :5], central, years, size)),
         "calibration_numpy": timed(lambda: calibration._factors_numpy(
@@ -299,6 +301,10 @@ def print_population(population: dict[str, float], bandwidth: float) -> None:
           f"{p['numpy_cpu']:.2f} s = {speedup:.1f}×; writing "
           f"its {p['sums_bytes'] / 1e6:.0f} MB of sums at the copy bandwidth takes "
           f"{floor * 1e3:.0f} ms: stage / that floor = {p['stage_wall'] / floor:.0f}×")
+    single_ns = p["single_cpu"] / p["cells"] * 1e9
+    print(f"float32 counts, {lanes.LANES} draws abreast (uncalibrated runs only): "
+          f"{p['single_cpu']:.3f} s CPU ({p['single_wall']:.3f} s wall), {single_ns:.2f} ns a "
+          f"cell = {p['kernel_cpu'] / p['single_cpu']:.2f}× the float64 kernel in this run")
     print(f"compute floor: one exp and one division per cell, compiled as the kernel's, "
           f"{floor_ns:.2f} ns a cell on one thread ({p['exp_divide_cpu']:.3f} s CPU for the "
           f"{p['cells'] / 1e6:.1f} M cells); the kernel {cell_ns:.2f} ns a cell CPU = "
@@ -379,6 +385,7 @@ def main() -> dict[str, float]:
         "population_kernel_s": population["kernel_wall"],
         "population_kernel_cpu_s": population["kernel_cpu"],
         "population_numpy_cpu_s": population["numpy_cpu"],
+        "population_float32_cpu_s": population["single_cpu"],
         "population_speedup": population["numpy_cpu"] / population["kernel_cpu"],
         "population_floor_s": population["sums_bytes"] / bandwidth,
         "finance_threads": finance_fast.THREADS,

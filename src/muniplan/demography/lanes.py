@@ -1,0 +1,264 @@
+"""The Monte Carlo's population stage in float32, :data:`LANES` draws abreast.
+
+Why: the float64 kernel (:mod:`muniplan.demography.kernel`) runs one draw at a time with
+the ages in the vector lanes; its exp needs a degree-13 polynomial to be exact in float64,
+its division takes four lanes, and the births' sum over the fertile ages and the weighted
+sums are sequential additions the compiler cannot spread over lanes without changing their
+order. Here the lanes hold :data:`LANES` draws instead: every loop is the same arithmetic
+for each draw, so every loop vectorises — the births and the weighted sums too — while each
+draw's sums keep their order. The population counts are float32 (eight a vector, a
+seven-term polynomial for the exp); money never passes through here.
+
+What stays float64: the base year (its sums are the float64 kernel's, to the bit), the
+births' sum and the fertility level, the random paths, and every weighted sum (the float32
+counts are widened before they are multiplied and added). The error float32 brings is
+measured against the float64 path in ``tests/test_population_float32.py`` and
+``docs/population.md``: far below the Monte Carlo's own sampling error of the percentiles.
+
+The deterministic projection and the calibration's centre never come here: they stay on
+the float64 kernel (one draw), so the plan's numbers do not change. ``fastmath`` only as
+``contract`` (FMA: one rounding instead of two); ``error_model="numpy"`` so divisions carry
+no zero test (their denominators are never below 1).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from muniplan.demography.kernel import Prepared
+from muniplan.demography.lifetable import N_AGES
+
+LANES = 64
+"""Draws abreast: each inner loop runs over 64 draws, eight vectors of float32, long enough
+that a loop's fixed cost (its checks that the arrays do not overlap) is spread thin; the
+state, 2 × 106 × 64 float32 twice (109 KB), stays in L2. Measured against 16 and 32 lanes:
+2.6, 2.2 and 2.0 ns a cell."""
+
+_OPEN = N_AGES - 1
+_F = np.float32
+_ONE = _F(1.0)
+_HALF = _F(0.5)
+_ZERO = _F(0.0)
+_LOG2E = _F(1.44269504088896341)
+_LN2_HI = _F(0.693359375)  # Cephes' split of ln 2: n·_LN2_HI is exact for |n| < 2**13
+_LN2_LO = _F(-2.12194440e-4)
+_SHIFTER = _F(12582912.0)  # 1.5·2**23: adding it rounds to an integer, kept in the low bits
+_SHIFTER_BITS = 0x4B400000
+_P0, _P1, _P2 = _F(1.9875691500e-4), _F(1.3981999507e-3), _F(8.3334519073e-3)
+_P3, _P4, _P5 = _F(4.1665795894e-2), _F(1.6666665459e-1), _F(5.0000001201e-1)
+"""Cephes' ``expf`` minimax coefficients: ``exp(r) ≈ 1 + r + r²·P(r)`` for
+``|r| ≤ ln 2 / 2``, within about 1 ulp of float32."""
+EXP_RANGE = 80.0
+"""Largest ``|k·b|`` the float32 polynomial takes (``2**n`` stays a normal float32); a
+chunk with a larger shock (never met in practice) takes ``math.exp``."""
+
+
+@dataclass(frozen=True)
+class Single:
+    """The float64 kernel's layout of a run and the float32 arrays this kernel reads."""
+
+    p: Prepared
+    b: np.ndarray
+    half_trend: np.ndarray
+    """Half of :attr:`Prepared.trend` (halving is exact): the survival ratios need ``m/2``."""
+    profile: np.ndarray
+    net: np.ndarray
+
+
+def prepare(p: Prepared) -> Single:
+    return Single(p, p.b.astype(_F), (0.5 * p.trend).astype(_F), p.profile.astype(_F),
+                  p.net.astype(_F))
+
+
+def reduce_chunk(q: Single, k_shock: np.ndarray, fert_dev: np.ndarray, mig_dev: np.ndarray,
+                 out: np.ndarray, offset: int) -> None:
+    """As :func:`muniplan.demography.kernel.reduce_chunk`, with float32 counts."""
+    p = q.p
+    k = np.ascontiguousarray(k_shock, dtype=np.float64)
+    polynomial = k.size == 0 or float(np.abs(k).max()) * p.b_max <= EXP_RANGE
+    _reduce(p.base, q.b, q.half_trend, k, np.ascontiguousarray(fert_dev, dtype=np.float64),
+            np.ascontiguousarray(mig_dev, dtype=np.float64), q.profile, q.net, p.half_asfr,
+            p.lo, p.share, p.log_level, p.alike, p.blocks, p.packed, p.columns, offset,
+            polynomial, out)
+
+
+@njit(cache=True, nogil=True, fastmath={"contract"})
+def _exp_half(kk, b, htrend, h, scale, bits):
+    """``h[x, l] = exp(kk[l]·b[x]) · htrend[x]`` (half the mortality rate) for every age
+    and lane: ``k·b = n·ln 2 + r``, ``exp(r)`` by Cephes' polynomial, ``2**n`` from its
+    bits (``bits`` is ``scale`` seen as int32). Needs ``|k·b| ≤ 80``; the caller checks."""
+    lanes = h.shape[1]
+    for x in range(N_AGES):
+        bx = b[x]
+        for lane in range(lanes):
+            t = kk[lane] * bx
+            y = t * _LOG2E + _SHIFTER
+            n = y - _SHIFTER
+            r = (t - n * _LN2_HI) - n * _LN2_LO
+            q = _P0 * r + _P1
+            q = q * r + _P2
+            q = q * r + _P3
+            q = q * r + _P4
+            q = q * r + _P5
+            h[x, lane] = (q * (r * r) + r + _ONE) * htrend[x]
+            scale[x, lane] = y
+    for x in range(N_AGES):
+        for lane in range(lanes):
+            bits[x, lane] = (bits[x, lane] - _SHIFTER_BITS + 127) << 23
+            h[x, lane] *= scale[x, lane]
+
+
+@njit(cache=True, nogil=True)
+def _exp_libm(kk, b, htrend, h):
+    for x in range(N_AGES):
+        for lane in range(LANES):
+            h[x, lane] = _F(math.exp(float(kk[lane]) * float(b[x]))) * htrend[x]
+
+
+@njit(cache=True, nogil=True)
+def _a0(m, male):
+    """Andreev & Kingkade's a0 (:func:`muniplan.demography.kernel._a0`), in float32."""
+    if male:
+        if m < _F(0.02300):
+            return _F(0.14929) - _F(1.99545) * m
+        if m < _F(0.08307):
+            return _F(0.02832) + _F(3.26201) * m
+        return _F(0.29915)
+    if m < _F(0.01724):
+        return _F(0.14903) - _F(2.05527) * m
+    if m < _F(0.06891):
+        return _F(0.04667) + _F(3.88089) * m
+    return _F(0.31411)
+
+
+@njit(cache=True, nogil=True, error_model="numpy", fastmath={"contract"})
+def _survive(cur, nxt, h, mig, profile, net, s, s_birth):
+    """``nxt[s, 1:]`` from ``cur[s]``: survivors plus migration, cut at zero; the age-0
+    survival of the year's births into ``s_birth``. ``h`` is half the mortality rate."""
+    lanes = h.shape[1]
+    for lane in range(lanes):
+        m0 = h[0, lane] + h[0, lane]
+        a0 = _a0(m0, s == 1)
+        s_birth[s, lane] = _ONE / (_ONE + (_ONE - a0) * m0)
+        v = cur[s, 0, lane] * ((_ONE - a0 * m0) / (h[1, lane] + _ONE))
+        v += mig[lane] * profile[s, 1] + net[s, 1]
+        nxt[s, 1, lane] = v if v > _ZERO else _ZERO
+    for x in range(1, _OPEN - 1):
+        px, nx = profile[s, x + 1], net[s, x + 1]
+        for lane in range(lanes):
+            v = cur[s, x, lane] * ((_ONE - h[x, lane]) / (h[x + 1, lane] + _ONE))
+            v += mig[lane] * px + nx
+            nxt[s, x + 1, lane] = v if v > _ZERO else _ZERO
+    for lane in range(lanes):
+        n104 = _ONE - h[_OPEN - 1, lane]
+        v = ((cur[s, _OPEN - 1, lane] + cur[s, _OPEN, lane])
+             * (n104 / (n104 + (h[_OPEN, lane] + h[_OPEN, lane]))))
+        v += mig[lane] * profile[s, _OPEN] + net[s, _OPEN]
+        nxt[s, _OPEN, lane] = v if v > _ZERO else _ZERO
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _reduce(base, b, htrend, k_shock, fert_dev, mig_dev, profile, net, half_asfr, lo, share,
+            log_level, alike, blocks, packed, columns, offset, polynomial, out):
+    draws, steps = k_shock.shape[0], k_shock.shape[1]
+    fertile = half_asfr.shape[0]
+    cur = np.empty((2, N_AGES, LANES), _F)
+    nxt = np.empty((2, N_AGES, LANES), _F)
+    h = np.empty((N_AGES, LANES), _F)
+    scale = np.empty((N_AGES, LANES), _F)
+    bits = scale.view(np.int32)
+    kk = np.empty(LANES, _F)
+    mig = np.empty(LANES, _F)
+    births = np.empty(LANES)
+    s_birth = np.empty((2, LANES), _F)
+    joined = np.empty((N_AGES if alike else 2 * N_AGES, LANES))
+    acc = np.empty((columns.shape[0], LANES))
+    for d0 in range(0, draws, LANES):
+        n = min(LANES, draws - d0)
+        for s in range(2):
+            for x in range(N_AGES):
+                for lane in range(LANES):
+                    cur[s, x, lane] = base[s, x]
+        if offset == 0:
+            _join64(base, alike, joined)
+            _store(joined, blocks, packed, columns, acc, out, d0, n, 0)
+        for j in range(steps):
+            for lane in range(LANES):
+                mig[lane] = mig_dev[d0 + min(lane, n - 1), j]
+            for s in range(2):
+                for lane in range(LANES):
+                    kk[lane] = k_shock[d0 + min(lane, n - 1), j, s]
+                if polynomial:
+                    _exp_half(kk, b[s], htrend[j, s], h, scale, bits)
+                else:
+                    _exp_libm(kk, b[s], htrend[j, s], h)
+                _survive(cur, nxt, h, mig, profile, net, s, s_birth)
+            births[:] = 0.0
+            for i in range(fertile):
+                a = half_asfr[i]
+                for lane in range(LANES):
+                    births[lane] += (np.float64(cur[0, lo + i, lane])
+                                     + np.float64(nxt[0, lo + i, lane])) * a
+            for lane in range(LANES):
+                births[lane] *= math.exp(log_level + fert_dev[d0 + min(lane, n - 1), j])
+            for s in range(2):
+                ps, ns = profile[s, 0], net[s, 0]
+                for lane in range(LANES):
+                    v = _F(births[lane] * share[s] * s_birth[s, lane]) + (mig[lane] * ps + ns)
+                    nxt[s, 0, lane] = v if v > _ZERO else _ZERO
+            if j + 1 >= offset:
+                _join32(nxt, alike, joined)
+                _store(joined, blocks, packed, columns, acc, out, d0, n, j + 1 - offset)
+            cur, nxt = nxt, cur
+
+
+@njit(cache=True, nogil=True)
+def _join64(base, alike, joined):
+    """The base year's float64 state as the rows of every lane (as the float64 kernel)."""
+    for x in range(N_AGES):
+        for lane in range(LANES):
+            if alike:
+                joined[x, lane] = base[0, x] + base[1, x]
+            else:
+                joined[x, lane] = base[0, x]
+                joined[N_AGES + x, lane] = base[1, x]
+
+
+@njit(cache=True, nogil=True)
+def _join32(state, alike, joined):
+    """A year's float32 state widened to float64 rows: the sexes summed when the weights
+    are alike, else female ages then male."""
+    if alike:
+        for x in range(N_AGES):
+            for lane in range(LANES):
+                joined[x, lane] = np.float64(state[0, x, lane]) + np.float64(state[1, x, lane])
+    else:
+        for x in range(N_AGES):
+            for lane in range(LANES):
+                joined[x, lane] = np.float64(state[0, x, lane])
+                joined[N_AGES + x, lane] = np.float64(state[1, x, lane])
+
+
+@njit(cache=True, nogil=True)
+def _store(joined, blocks, packed, columns, acc, out, d0, n, year):
+    """``out[d0 + lane, year, k] = joined[:, lane] · w[:, k]`` in float64, each sum adding
+    its rows in order (as the float64 kernel and a dot product do)."""
+    lanes = acc.shape[1]
+    acc[:, :] = 0.0
+    for i in range(blocks.shape[0]):
+        lo, hi, c0, c1, at = blocks[i, 0], blocks[i, 1], blocks[i, 2], blocks[i, 3], blocks[i, 4]
+        width = c1 - c0
+        for r in range(lo, hi):
+            base = at + (r - lo) * width
+            for c in range(width):
+                wv = packed[base + c]
+                for lane in range(lanes):
+                    acc[c0 + c, lane] += joined[r, lane] * wv
+    for c in range(columns.shape[0]):
+        k = columns[c]
+        for lane in range(n):
+            out[d0 + lane, year, k] = acc[c, lane]
