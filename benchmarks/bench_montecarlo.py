@@ -3,7 +3,8 @@
 Target: under 0.5 s engine time for Bærum on a 2-core machine, within 5× the memory-bandwidth
 floor measured in the same run, with the peak memory reported. The floor is the time to
 stream the bytes the run must write at least once — each draw's population state for every
-year (2 × 106 float64) and its kept finance series — at the copy bandwidth of this machine,
+year (2 × 106 float64: the run is calibrated, and calibrated runs keep float64 counts; the
+float32 counts of an uncalibrated run would halve this part) and its kept finance series — at the copy bandwidth of this machine,
 measured here and now (``numpy.copyto`` of 256 MB, best of 5, read + write counted). In the
 same run the model is also run as a straightforward per-draw Python loop on a sample of
 draws, and the speed ratio is reported. On a shared machine the absolute times move with the
