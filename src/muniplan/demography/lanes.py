@@ -33,7 +33,13 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from muniplan.demography.kernel import Prepared
+from muniplan.demography.kernel import _LN2_HI as _LN2_HI_64
+from muniplan.demography.kernel import _LN2_LO as _LN2_LO_64
+from muniplan.demography.kernel import _LOG2E as _LOG2E_64
+from muniplan.demography.kernel import _SHIFTER as _SHIFTER_64
+from muniplan.demography.kernel import _SHIFTER_BITS as _SHIFTER_BITS_64
+from muniplan.demography.kernel import _TAYLOR, Prepared
+from muniplan.demography.kernel import _a0 as _a0_double
 from muniplan.demography.lifetable import N_AGES
 
 LANES = 64
@@ -60,14 +66,16 @@ _P0, _P1, _P2 = _F(1.9875691500e-4), _F(1.3981999507e-3), _F(8.3334519073e-3)
 _P3, _P4, _P5 = _F(4.1665795894e-2), _F(1.6666665459e-1), _F(5.0000001201e-1)
 """Cephes' ``expf`` minimax coefficients: ``exp(r) ≈ 1 + r + r²·P(r)`` for
 ``|r| ≤ ln 2 / 2``, within about 1 ulp of float32."""
+_EXP_RANGE_64 = 700.0
 EXP_RANGE = 80.0
 """Largest ``|k·b|`` the float32 polynomial takes (``2**n`` stays a normal float32); a
 chunk with a larger shock (never met in practice) takes ``math.exp``."""
 
 
 @dataclass(frozen=True)
-class Single:
-    """The float64 kernel's layout of a run and the float32 arrays this kernel reads."""
+class Abreast:
+    """The float64 kernel's layout of a run and the arrays this kernel reads, in the
+    counts' type (float64 when ``double``, else float32)."""
 
     p: Prepared
     b: np.ndarray
@@ -75,23 +83,30 @@ class Single:
     """Half of :attr:`Prepared.trend` (halving is exact): the survival ratios need ``m/2``."""
     profile: np.ndarray
     net: np.ndarray
+    double: bool
 
 
-def prepare(p: Prepared) -> Single:
-    return Single(p, p.b.astype(_F), (0.5 * p.trend).astype(_F), p.profile.astype(_F),
-                  p.net.astype(_F))
+def prepare(p: Prepared, double: bool = False) -> Abreast:
+    t = np.float64 if double else _F
+    return Abreast(p, p.b.astype(t), (0.5 * p.trend).astype(t), p.profile.astype(t),
+                   p.net.astype(t), double)
 
 
-def reduce_chunk(q: Single, k_shock: np.ndarray, fert_dev: np.ndarray, mig_dev: np.ndarray,
+def reduce_chunk(q: Abreast, k_shock: np.ndarray, fert_dev: np.ndarray, mig_dev: np.ndarray,
                  out: np.ndarray, offset: int) -> None:
-    """As :func:`muniplan.demography.kernel.reduce_chunk`, with float32 counts."""
-    p = q.p
+    """As :func:`muniplan.demography.kernel.reduce_chunk`, :data:`LANES` draws abreast."""
+    p, t = q.p, q.b.dtype
     k = np.ascontiguousarray(k_shock, dtype=np.float64)
-    polynomial = k.size == 0 or float(np.abs(k).max()) * p.b_max <= EXP_RANGE
+    bound = _EXP_RANGE_64 if q.double else EXP_RANGE
+    polynomial = k.size == 0 or float(np.abs(k).max()) * p.b_max <= bound
+    cur, nxt = np.empty((2, N_AGES, LANES), t), np.empty((2, N_AGES, LANES), t)
+    h, scale = np.empty((N_AGES, LANES), t), np.empty((N_AGES, LANES), t)
+    bits = scale.view(np.int64 if q.double else np.int32)
     _reduce(p.base, q.b, q.half_trend, k, np.ascontiguousarray(fert_dev, dtype=np.float64),
             np.ascontiguousarray(mig_dev, dtype=np.float64), q.profile, q.net, p.half_asfr,
             p.lo, p.share, p.log_level, p.alike, p.blocks, p.packed, p.columns, offset,
-            polynomial, out)
+            polynomial, out, cur, nxt, h, scale, bits, np.empty(LANES, t), np.empty(LANES, t),
+            np.empty((2, LANES), t), q.double)
 
 
 @njit(cache=True, nogil=True, fastmath={"contract"})
@@ -175,18 +190,11 @@ def _survive(cur, nxt, h, mig, profile, net, s, s_birth):
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def _reduce(base, b, htrend, k_shock, fert_dev, mig_dev, profile, net, half_asfr, lo, share,
-            log_level, alike, blocks, packed, columns, offset, polynomial, out):
+            log_level, alike, blocks, packed, columns, offset, polynomial, out, cur, nxt, h,
+            scale, bits, kk, mig, s_birth, double):
     draws, steps = k_shock.shape[0], k_shock.shape[1]
     fertile = half_asfr.shape[0]
-    cur = np.empty((2, N_AGES, LANES), _F)
-    nxt = np.empty((2, N_AGES, LANES), _F)
-    h = np.empty((N_AGES, LANES), _F)
-    scale = np.empty((N_AGES, LANES), _F)
-    bits = scale.view(np.int32)
-    kk = np.empty(LANES, _F)
-    mig = np.empty(LANES, _F)
     births = np.empty(LANES)
-    s_birth = np.empty((2, LANES), _F)
     joined = np.empty((N_AGES if alike else 2 * N_AGES, LANES))
     acc = np.empty((columns.shape[0], LANES))
     for d0 in range(0, draws, LANES):
@@ -204,11 +212,16 @@ def _reduce(base, b, htrend, k_shock, fert_dev, mig_dev, profile, net, half_asfr
             for s in range(2):
                 for lane in range(LANES):
                     kk[lane] = k_shock[d0 + min(lane, n - 1), j, s]
-                if polynomial:
-                    _exp_half(kk, b[s], htrend[j, s], h, scale, bits)
-                else:
+                if not polynomial:
                     _exp_libm(kk, b[s], htrend[j, s], h)
-                _survive(cur, nxt, h, mig, profile, net, s, s_birth)
+                elif double:
+                    _exp_double(kk, b[s], htrend[j, s], h, scale, bits)
+                else:
+                    _exp_half(kk, b[s], htrend[j, s], h, scale, bits)
+                if double:
+                    _survive_double(cur, nxt, h, mig, profile, net, s, s_birth)
+                else:
+                    _survive(cur, nxt, h, mig, profile, net, s, s_birth)
             births[:] = 0.0
             for i in range(fertile):
                 a = half_asfr[i]
@@ -218,14 +231,79 @@ def _reduce(base, b, htrend, k_shock, fert_dev, mig_dev, profile, net, half_asfr
             for lane in range(LANES):
                 births[lane] *= math.exp(log_level + fert_dev[d0 + min(lane, n - 1), j])
             for s in range(2):
-                ps, ns = profile[s, 0], net[s, 0]
+                ps, ns = np.float64(profile[s, 0]), np.float64(net[s, 0])
                 for lane in range(LANES):
-                    v = _F(births[lane] * share[s] * s_birth[s, lane]) + (mig[lane] * ps + ns)
-                    nxt[s, 0, lane] = v if v > _ZERO else _ZERO
+                    v = (births[lane] * share[s] * np.float64(s_birth[s, lane])
+                         + (np.float64(mig[lane]) * ps + ns))
+                    nxt[s, 0, lane] = v if v > 0.0 else 0.0
             if j + 1 >= offset:
                 _join32(nxt, alike, joined)
-                _store(joined, blocks, packed, columns, acc, out, d0, n, j + 1 - offset, True)
+                _store(joined, blocks, packed, columns, acc, out, d0, n, j + 1 - offset,
+                       not double)
             cur, nxt = nxt, cur
+
+
+@njit(cache=True, nogil=True, fastmath={"contract"})
+def _exp_double(kk, b, htrend, h, scale, bits):
+    """``h[x, l] = exp(kk[l]·b[x]) · htrend[x]`` in float64, operation for operation the
+    float64 kernel's :func:`muniplan.demography.kernel._exp_into` and its rate
+    ``poly·scale·trend`` (halved exactly), so its counts are that kernel's to the bit."""
+    c = _TAYLOR
+    lanes = h.shape[1]
+    for x in range(N_AGES):
+        bx = b[x]
+        for lane in range(lanes):
+            t = kk[lane] * bx
+            y = t * _LOG2E_64 + _SHIFTER_64
+            n = y - _SHIFTER_64
+            r = (t - n * _LN2_HI_64) - n * _LN2_LO_64
+            q = c[13] * r + c[12]
+            q = q * r + c[11]
+            q = q * r + c[10]
+            q = q * r + c[9]
+            q = q * r + c[8]
+            q = q * r + c[7]
+            q = q * r + c[6]
+            q = q * r + c[5]
+            q = q * r + c[4]
+            q = q * r + c[3]
+            q = q * r + c[2]
+            q = q * r + c[1]
+            h[x, lane] = q * r + c[0]
+            scale[x, lane] = y
+    for x in range(N_AGES):
+        for lane in range(lanes):
+            bits[x, lane] = (bits[x, lane] - _SHIFTER_BITS_64 + 1023) << 52
+    for x in range(N_AGES):
+        tx = htrend[x]
+        for lane in range(lanes):
+            h[x, lane] = h[x, lane] * scale[x, lane] * tx
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _survive_double(cur, nxt, h, mig, profile, net, s, s_birth):
+    """:func:`_survive` in float64 without FMA: the float64 kernel's expressions in its
+    order (``m/2`` is ``h``, ``m`` is ``h + h``, both exact)."""
+    lanes = h.shape[1]
+    for lane in range(lanes):
+        m0 = h[0, lane] + h[0, lane]
+        a0 = _a0_double(m0, s == 1)
+        s_birth[s, lane] = 1.0 / (1.0 + (1.0 - a0) * m0)
+        v = cur[s, 0, lane] * ((1.0 - a0 * m0) / (h[1, lane] + 1.0))
+        v += mig[lane] * profile[s, 1] + net[s, 1]
+        nxt[s, 1, lane] = v if v > 0.0 else 0.0
+    for x in range(1, _OPEN - 1):
+        px, nx = profile[s, x + 1], net[s, x + 1]
+        for lane in range(lanes):
+            v = cur[s, x, lane] * ((1.0 - h[x, lane]) / (h[x + 1, lane] + 1.0))
+            v += mig[lane] * px + nx
+            nxt[s, x + 1, lane] = v if v > 0.0 else 0.0
+    for lane in range(lanes):
+        n104 = 1.0 - h[_OPEN - 1, lane]
+        v = ((cur[s, _OPEN - 1, lane] + cur[s, _OPEN, lane])
+             * (n104 / (n104 + (h[_OPEN, lane] + h[_OPEN, lane]))))
+        v += mig[lane] * profile[s, _OPEN] + net[s, _OPEN]
+        nxt[s, _OPEN, lane] = v if v > 0.0 else 0.0
 
 
 @njit(cache=True, nogil=True)
