@@ -4,11 +4,12 @@ Target: under 0.5 s engine time for Bærum on a 2-core machine, within 5× the m
 floor measured in the same run, with the peak memory reported. The floor is the time to
 stream the bytes the run must write at least once — each draw's population state for every
 year (2 × 106 float64: the run is calibrated, and calibrated runs keep float64 counts; the
-float32 counts of an uncalibrated run would halve this part) and its kept finance series — at the copy bandwidth of this machine,
-measured here and now (``numpy.copyto`` of 256 MB, best of 5, read + write counted). In the
-same run the model is also run as a straightforward per-draw Python loop on a sample of
-draws, and the speed ratio is reported. On a shared machine the absolute times move with the
-load; the ratios, measured side by side, move much less.
+float32 counts of an uncalibrated run would halve this part) and its kept finance series —
+at the copy bandwidth of this machine, measured here and now (``numpy.copyto`` of 256 MB,
+best of 5, read + write counted). In the same run the model is also run as a
+straightforward per-draw Python loop on a sample of draws, and the speed ratio is reported.
+On a shared machine the absolute times move with the load; the ratios, measured side by
+side, move much less.
 
 Run: ``.venv/bin/python benchmarks/bench_montecarlo.py`` (or ``make bench``); with
 ``--population`` only the population stage and its parts.
@@ -140,9 +141,9 @@ def population_stage(plan, first: int, last: int) -> dict[str, float]:
             wall, cpu = min(wall, time.perf_counter() - t), min(cpu, time.process_time() - c)
         return wall, cpu
 
-    def project(compiled: bool, single: bool = False):
+    def project(compiled: bool, counts: str | None = None):
         return project_weighted(model, last, weights, first_year=first, draws=DRAWS, seed=1,
-                                compiled=compiled, single=single)
+                                compiled=compiled, lanes=counts)
 
     sums = project(True)
     centre = project_weighted(model, last, groups, first_year=model.base_year, draws=1,
@@ -158,7 +159,8 @@ def population_stage(plan, first: int, last: int) -> dict[str, float]:
                                                  first, last)),
         "paths": timed(lambda: draw_paths(model.uncertainty, steps, DRAWS, horizons, 1)),
         "kernel": timed(lambda: project(True)),
-        "single": timed(lambda: project(True, single=True)),
+        "single": timed(lambda: project(True, "float32")),
+        "abreast": timed(lambda: project(True, "float64")),
         "numpy": timed(lambda: project(False), repeats=1),
         "calibration": timed(lambda: calibration.factors(sums[:, :, :5], central, years, size)),
         "calibration_numpy": timed(lambda: calibration._factors_numpy(
@@ -305,7 +307,10 @@ def print_population(population: dict[str, float], bandwidth: float) -> None:
     single_ns = p["single_cpu"] / p["cells"] * 1e9
     print(f"float32 counts, {lanes.LANES} draws abreast (uncalibrated runs only): "
           f"{p['single_cpu']:.3f} s CPU ({p['single_wall']:.3f} s wall), {single_ns:.2f} ns a "
-          f"cell = {p['kernel_cpu'] / p['single_cpu']:.2f}× the float64 kernel in this run")
+          f"cell = {p['kernel_cpu'] / p['single_cpu']:.2f}× the float64 kernel in this run; "
+          f"same-run baseline, the same loops in float64 (the float64 kernel's sums to the "
+          f"bit): {p['abreast_cpu']:.3f} s CPU = {p['abreast_cpu'] / p['single_cpu']:.2f}× "
+          f"the float32 loops")
     print(f"compute floor: one exp and one division per cell, compiled as the kernel's, "
           f"{floor_ns:.2f} ns a cell on one thread ({p['exp_divide_cpu']:.3f} s CPU for the "
           f"{p['cells'] / 1e6:.1f} M cells); the kernel {cell_ns:.2f} ns a cell CPU = "
@@ -387,6 +392,7 @@ def main() -> dict[str, float]:
         "population_kernel_cpu_s": population["kernel_cpu"],
         "population_numpy_cpu_s": population["numpy_cpu"],
         "population_float32_cpu_s": population["single_cpu"],
+        "population_abreast_float64_cpu_s": population["abreast_cpu"],
         "population_speedup": population["numpy_cpu"] / population["kernel_cpu"],
         "population_floor_s": population["sums_bytes"] / bandwidth,
         "finance_threads": finance_fast.THREADS,

@@ -35,7 +35,7 @@ def _both(model, weights, **kw):
     args = dict(first_year=kw.pop("first_year"), draws=kw.pop("draws", 300),
                 seed=kw.pop("seed", 11))
     to_year = kw.pop("to_year", 2041)
-    single = project_weighted(model, to_year, weights, single=True, **args)
+    single = project_weighted(model, to_year, weights, lanes="float32", **args)
     double = project_weighted(model, to_year, weights, compiled=True, **args)
     return single, double
 
@@ -63,6 +63,57 @@ def test_float32_sums_are_the_float64_sums_to_float32_rounding(model, baerum, al
     assert not np.allclose(single[:, -1], double[:, -1], rtol=1e-12, atol=0)  # float32 indeed
 
 
+def _abreast(model, weights, *, first_year, to_year=2041, draws=300, seed=11, double=True):
+    """The lanes kernel called directly, as :func:`project_weighted` calls a kernel."""
+    steps = to_year - model.base_year
+    horizons = np.maximum(model.base_year + np.arange(steps) - model.mortality.jump_year, 0)
+    paths = draw_paths(model.uncertainty, steps, draws, horizons, seed)
+    alike, blocks = _blocks(weights)
+    q = lanes.prepare(kernel.prepare(model, horizons, weights, alike, blocks), double)
+    offset = first_year - model.base_year
+    out = np.zeros((draws, steps + 1 - offset, weights.shape[1]))
+    for i in range(0, draws, 256):
+        c = slice(i, min(i + 256, draws))
+        lanes.reduce_chunk(q, paths.k_shock[c], paths.fertility[c], paths.migration[c],
+                           out[c], offset)
+    return out
+
+
+@pytest.mark.parametrize("alike", [True, False])
+@pytest.mark.parametrize("later", [0, 2])
+def test_the_lanes_in_float64_are_the_float64_kernel_to_the_bit(model, baerum, alike, later):
+    """The same loops in float64 give the float64 kernel's sums exactly — births, migration,
+    the open age, a last group of lanes only partly filled (300 draws), a later first
+    year — so float32 is the only difference the float32 kernel makes."""
+    w = _weights(np.random.default_rng(7), alike)
+    double = project_weighted(model, 2041, w, first_year=baerum.base_year + later, draws=300,
+                              seed=11, compiled=True)
+    got = _abreast(model, w, first_year=baerum.base_year + later)
+    assert np.array_equal(got, double)
+
+
+def test_the_lanes_in_float64_at_the_edges_to_the_bit(model, baerum) -> None:
+    edge = replace(model, fertility=replace(model.fertility, level=0.0),
+                   migration=replace(model.migration, net=model.migration.net - 5000.0))
+    w = _weights(np.random.default_rng(8), False)
+    double = project_weighted(edge, 2025, w, first_year=baerum.base_year + 1, draws=40,
+                              seed=11, compiled=True)
+    assert np.array_equal(_abreast(edge, w, first_year=baerum.base_year + 1, to_year=2025,
+                                   draws=40), double)
+
+
+def test_the_lanes_in_float64_with_libm_are_the_float64_kernel_with_libm(
+        model, baerum, monkeypatch) -> None:
+    """A chunk whose shocks leave the polynomials' range takes libm's exp in both."""
+    w = _weights(np.random.default_rng(9), True)
+    monkeypatch.setattr(kernel, "_EXP_RANGE", 0.0)
+    monkeypatch.setattr(lanes, "_EXP_RANGE_64", 0.0)
+    double = project_weighted(model, 2030, w, first_year=baerum.base_year, draws=70,
+                              seed=11, compiled=True)
+    assert np.array_equal(_abreast(model, w, first_year=baerum.base_year, to_year=2030,
+                                   draws=70), double)
+
+
 def test_float32_at_the_edges(model, baerum) -> None:
     """No births and outflows larger than every age: cut at zero as the float64 kernel."""
     edge = replace(model, fertility=replace(model.fertility, level=0.0),
@@ -73,22 +124,15 @@ def test_float32_at_the_edges(model, baerum) -> None:
     assert single[:, -1, 0] == pytest.approx(0.0)
 
 
-def test_float32_exp_equals_libm_to_float32_rounding(model) -> None:
-    steps = 2040 - model.base_year
-    horizons = np.maximum(model.base_year + np.arange(steps) - model.mortality.jump_year, 0)
-    paths = draw_paths(model.uncertainty, steps, 70, horizons, 3)
-    w = np.random.default_rng(4).random((2 * N_AGES, 6))
-    alike, blocks = _blocks(w)
-    q = lanes.prepare(kernel.prepare(model, horizons, w, alike, blocks))
-    p = q.p
-    outs = []
-    for polynomial in (True, False):
-        out = np.zeros((70, steps + 1, w.shape[1]))
-        lanes._reduce(p.base, q.b, q.half_trend, paths.k_shock, paths.fertility,
-                      paths.migration, q.profile, q.net, p.half_asfr, p.lo, p.share,
-                      p.log_level, p.alike, p.blocks, p.packed, p.columns, 0, polynomial, out)
-        outs.append(out)
-    np.testing.assert_allclose(outs[0], outs[1], rtol=FLOAT32_RTOL)
+def test_float32_exp_equals_libm_to_float32_rounding(model, baerum, monkeypatch) -> None:
+    """The float32 polynomial exp against libm's (taken when a chunk's shocks are out of
+    the polynomial's range; here forced by a range of zero)."""
+    w = _weights(np.random.default_rng(4), True)
+    polynomial = _abreast(model, w, first_year=baerum.base_year, draws=70, double=False)
+    monkeypatch.setattr(lanes, "EXP_RANGE", 0.0)
+    libm = _abreast(model, w, first_year=baerum.base_year, draws=70, double=False)
+    np.testing.assert_allclose(polynomial, libm, rtol=FLOAT32_RTOL)
+    assert not np.array_equal(polynomial, libm)
 
 
 def _percentile_error(sorted_rows: np.ndarray, q: float) -> np.ndarray:
@@ -118,7 +162,7 @@ def _ratios(baerum, calibrated: bool) -> float:
     reduced, rows = [], None
     for single in (False, True):
         sums = project_weighted(model, last, weights, first_year=first, draws=10_000, seed=1,
-                                single=single)
+                                lanes="float32" if single else None)
         reduced.append(reduce_sums(sums, k, services.shape[1], calibration, centre,
                                    horizons, size, QUANTILES).quantiles)
         if rows is None:

@@ -141,9 +141,11 @@ def _exp_half(kk, b, htrend, h, scale, bits):
 
 @njit(cache=True, nogil=True)
 def _exp_libm(kk, b, htrend, h):
+    """``h[x, l] = exp(kk[l]·b[x]) · htrend[x]`` by libm in float64, rounded once into
+    ``h`` (in float64 the float64 kernel's fallback, to the bit)."""
     for x in range(N_AGES):
         for lane in range(LANES):
-            h[x, lane] = _F(math.exp(float(kk[lane]) * float(b[x]))) * htrend[x]
+            h[x, lane] = math.exp(float(kk[lane]) * float(b[x])) * float(htrend[x])
 
 
 @njit(cache=True, nogil=True)

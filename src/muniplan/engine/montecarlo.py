@@ -218,7 +218,7 @@ def _population_stage(plan: Plan, u: FinanceUncertainty, seed: np.random.SeedSeq
     # (docs/population.md); the calibration's centre below stays float64
     single = bool(u.population) and not u.population_calibrated
     sums = project_weighted(model, last, weights, first_year=first, draws=draws, seed=seed,
-                            single=single)
+                            lanes="float32" if single else None)
     calibration = central = None
     size = 0
     if u.population and u.population_calibrated:
