@@ -22,6 +22,7 @@ import resource
 import sys
 import time
 import tracemalloc
+from dataclasses import replace
 from itertools import pairwise
 
 import numpy as np
@@ -157,6 +158,9 @@ def population_stage(plan, first: int, last: int) -> dict[str, float]:
     times = {
         "stage": timed(lambda: _population_stage(plan, u, np.random.SeedSequence(1), DRAWS,
                                                  first, last)),
+        "uncalibrated": timed(lambda: _population_stage(
+            plan, replace(u, population_calibrated=False), np.random.SeedSequence(1), DRAWS,
+            first, last)),
         "paths": timed(lambda: draw_paths(model.uncertainty, steps, DRAWS, horizons, 1)),
         "kernel": timed(lambda: project(True)),
         "single": timed(lambda: project(True, "float32")),
@@ -296,6 +300,8 @@ def print_population(population: dict[str, float], bandwidth: float) -> None:
           f"{p['kernel_cpu']:.3f} s ({p['kernel_wall']:.3f} s wall), everything after it "
           f"(calibration, users, percentiles) {p['after_cpu']:.3f} s "
           f"({p['after_wall']:.3f} s wall)")
+    print(f"the stage uncalibrated (float32 counts): {p['uncalibrated_wall']:.3f} s wall, "
+          f"{p['uncalibrated_cpu']:.3f} s CPU of all threads")
     print(f"calibration factors, CPU: compiled {p['calibration_cpu']:.3f} s, numpy "
           f"(same-run baseline) {p['calibration_numpy_cpu']:.3f} s = "
           f"{p['calibration_numpy_cpu'] / p['calibration_cpu']:.1f}×")
@@ -392,6 +398,8 @@ def main() -> dict[str, float]:
         "population_kernel_cpu_s": population["kernel_cpu"],
         "population_numpy_cpu_s": population["numpy_cpu"],
         "population_float32_cpu_s": population["single_cpu"],
+        "population_stage_uncalibrated_s": population["uncalibrated_wall"],
+        "population_stage_uncalibrated_cpu_s": population["uncalibrated_cpu"],
         "population_abreast_float64_cpu_s": population["abreast_cpu"],
         "population_speedup": population["numpy_cpu"] / population["kernel_cpu"],
         "population_floor_s": population["sums_bytes"] / bandwidth,
