@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from muniplan.demography.kernel import _EXP_RANGE as _EXP_RANGE_64
 from muniplan.demography.kernel import _LN2_HI as _LN2_HI_64
 from muniplan.demography.kernel import _LN2_LO as _LN2_LO_64
 from muniplan.demography.kernel import _LOG2E as _LOG2E_64
@@ -45,14 +46,13 @@ from muniplan.demography.lifetable import N_AGES
 LANES = 64
 """Draws abreast: each inner loop runs over 64 draws, eight vectors of float32, long enough
 that a loop's fixed cost (its checks that the arrays do not overlap) is spread thin; the
-state, 2 × 106 × 64 float32 twice (109 KB), stays in L2. Measured on one thread, 10 000
-Bærum draws: 1.35 ns a cell with 64 lanes, 1.7 with 32, 1.9 with 128 (and before the exp's
-last loop was split: 2.6 with 16)."""
+state, 2 × 106 × 64 float32 twice (108 KB), stays in L2. Measured on one thread, 10 000
+Bærum draws: 1.34–1.39 ns a cell with 64 lanes against 1.67–1.71 with 32; before the exp's
+last loop was split, 128 lanes were no quicker than 64 (1.9 either) and 16 slower (2.6)."""
 
 _OPEN = N_AGES - 1
 _F = np.float32
 _ONE = _F(1.0)
-_HALF = _F(0.5)
 _ZERO = _F(0.0)
 _LOG2E = _F(1.44269504088896341)
 _LN2_HI = _F(0.693359375)  # Cephes' split of ln 2: n·_LN2_HI is exact for |n| < 2**13
@@ -66,7 +66,6 @@ _P0, _P1, _P2 = _F(1.9875691500e-4), _F(1.3981999507e-3), _F(8.3334519073e-3)
 _P3, _P4, _P5 = _F(4.1665795894e-2), _F(1.6666665459e-1), _F(5.0000001201e-1)
 """Cephes' ``expf`` minimax coefficients: ``exp(r) ≈ 1 + r + r²·P(r)`` for
 ``|r| ≤ ln 2 / 2``, within about 1 ulp of float32."""
-_EXP_RANGE_64 = 700.0
 EXP_RANGE = 80.0
 """Largest ``|k·b|`` the float32 polynomial takes (``2**n`` stays a normal float32); a
 chunk with a larger shock (never met in practice) takes ``math.exp``."""
