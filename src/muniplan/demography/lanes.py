@@ -206,7 +206,7 @@ def _reduce(base, b, htrend, k_shock, fert_dev, mig_dev, profile, net, half_asfr
                     cur[s, x, lane] = base[s, x]
         if offset == 0:
             _join64(base, alike, joined)
-            _store(joined, blocks, packed, columns, acc, out, d0, n, 0, False)
+            _store(joined, blocks, packed, columns, acc, out, d0, n, 0)
         for j in range(steps):
             for lane in range(LANES):
                 mig[lane] = mig_dev[d0 + min(lane, n - 1), j]
@@ -239,8 +239,7 @@ def _reduce(base, b, htrend, k_shock, fert_dev, mig_dev, profile, net, half_asfr
                     nxt[s, 0, lane] = v if v > 0.0 else 0.0
             if j + 1 >= offset:
                 _join32(nxt, alike, joined)
-                _store(joined, blocks, packed, columns, acc, out, d0, n, j + 1 - offset,
-                       not double)
+                _store(joined, blocks, packed, columns, acc, out, d0, n, j + 1 - offset)
             cur, nxt = nxt, cur
 
 
@@ -335,20 +334,18 @@ def _join32(state, alike, joined):
 
 
 @njit(cache=True, nogil=True)
-def _store(joined, blocks, packed, columns, acc, out, d0, n, year, grouped):
-    """``out[d0 + lane, year, k] = joined[:, lane] · w[:, k]`` in float64.
-
-    ``grouped``: four rows added to the running sum a pass, so each sum is read and written
-    a quarter as often (1.7 against 2.0 ns a cell for the whole kernel); the order of the
-    additions then differs from the float64 kernel's by a rounding of float64, nothing
-    against float32's. Not grouped (the base year): row by row, its sums to the bit."""
+def _store(joined, blocks, packed, columns, acc, out, d0, n, year):
+    """``out[d0 + lane, year, k] = joined[:, lane] · w[:, k]`` in float64, four rows added
+    to the running sum a pass in the float64 kernel's order
+    (:func:`muniplan.demography.kernel._store`), so each sum is read and written a quarter
+    as often (the float32 loops 1.7 against 2.0 ns a cell)."""
     lanes = acc.shape[1]
     acc[:, :] = 0.0
     for i in range(blocks.shape[0]):
         lo, hi, c0, c1, at = blocks[i, 0], blocks[i, 1], blocks[i, 2], blocks[i, 3], blocks[i, 4]
         width = c1 - c0
         rest = lo
-        while grouped and rest + 4 <= hi:
+        while rest + 4 <= hi:
             r = rest
             base = at + (r - lo) * width
             for c in range(width):
