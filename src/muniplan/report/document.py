@@ -26,7 +26,7 @@ from muniplan.plan.errors import MuniplanError
 from muniplan.plan.model import CATEGORY_LABELS, RATIO_INDICATORS, Plan
 from muniplan.report import charts
 from muniplan.report.answers import PublishedAnswer, answers_block
-from muniplan.report.formatting import label, millions, percent, thousands
+from muniplan.report.formatting import label, millions, percent, plain, thousands
 from muniplan.report.overview_inputs import overviews, plan_years
 from muniplan.report.provenance import appendix_tables
 from muniplan.report.tables import (
@@ -225,8 +225,9 @@ def _priorities(plan: Plan, lang: str) -> list[Section]:
         if a.targets:
             ty = sorted({y for tg in a.targets for y in tg.values})
             rows = [[tg.name, tg.unit,
-                     "" if tg.baseline is None else f"{tg.baseline:g} ({tg.baseline_year})",
-                     *(f"{tg.values[y]:g}".replace(".", ",") if y in tg.values else ""
+                     "" if tg.baseline is None else
+                     f"{plain(tg.baseline, lang)} ({tg.baseline_year})",
+                     *(plain(tg.values[y], lang) if y in tg.values else ""
                        for y in ty)] for tg in a.targets]
             sec.table(simple(f"mal-{a.id}", t("Mål", "Targets", lang),
                              [t("Mål", "Target", lang), t("Enhet", "Unit", lang),
@@ -497,8 +498,14 @@ def pdf_engine() -> Any:
 def build_pdf(plan: Plan, projection: Projection, lang: str = "nb",
               answers: Sequence[PublishedAnswer] | None = None) -> bytes:
     """The document as an A4 PDF with page numbers and a table of contents (WeasyPrint)."""
-    HTML = pdf_engine()
-
-    html = build_html(plan, projection, lang, answers)
-    pdf: bytes = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    pdf: bytes = laid_out_pdf(plan, projection, lang, answers).write_pdf()
     return pdf
+
+
+def laid_out_pdf(plan: Plan, projection: Projection, lang: str = "nb",
+                 answers: Sequence[PublishedAnswer] | None = None) -> Any:
+    """The document laid out in pages (a WeasyPrint ``Document``), before it is written:
+    its ``pages`` say how long it is without a PDF reader (the benchmark prints them)."""
+    HTML = pdf_engine()
+    html = build_html(plan, projection, lang, answers)
+    return HTML(string=html, base_url=str(TEMPLATES)).render()

@@ -86,6 +86,15 @@ def number(x: float | None, decimals: int = 0, lang: str = "nb") -> str:
     return ("−" if q < 0 else "") + out
 
 
+def plain(x: float | None, lang: str = "nb") -> str:
+    """A figure as written, with no fixed decimals (a target: ``16 000``, ``2,5``), but in
+    the language's digit groups and decimal mark, as every other number of the page."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    _, _, frac = f"{float(x):.6f}".rstrip("0").partition(".")
+    return number(x, min(len(frac), 6), lang)
+
+
 def millions(kroner: float | None, decimals: int = 1, lang: str = "nb") -> str:
     """Kroner shown in millions: ``1 234,5``."""
     if kroner is None or (isinstance(kroner, float) and math.isnan(kroner)):

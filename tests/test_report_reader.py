@@ -1,0 +1,75 @@
+"""The document as its readers meet it: a politician or an auditor reading the appendix and
+the priority areas should find Norwegian names, numbers in Norwegian format and no file keys
+or source paths of the program."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from pdf_helpers import require_pdf_engine
+
+from muniplan.engine.projection import project
+from muniplan.plan.load import load_plan
+from muniplan.report.document import build_html, laid_out_pdf
+from muniplan.report.formatting import plain
+from muniplan.report.provenance import ASSUMPTION_LABELS, figure_rows
+
+
+@pytest.fixture(scope="module")
+def run():
+    plan = load_plan()
+    return plan, project(plan)
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_assumption_of_the_plan_has_a_name_for_readers(run, lang):
+    plan, _ = run
+    names = [name for name, series in plan.assumptions if series is not None]
+    assert set(names) <= set(ASSUMPTION_LABELS), set(names) - set(ASSUMPTION_LABELS)
+    labels = [r.cells[0] for r in figure_rows(plan, lang)]
+    for name in names:
+        assert name.replace("_", " ") not in labels, name
+    assert ("Årslønnsvekst" if lang == "nb" else "Annual wage growth") in labels
+    money = "Andre finansinntekter (1000 kr)" if lang == "nb" else \
+        "Other financial income (NOK 1000)"
+    assert money in labels
+
+
+def test_the_appendix_names_no_file_key_and_no_source_path(run):
+    text = _text(build_html(*run))
+    appendix = text[text.index("Tallenes opphav"):]
+    for key in ("wage growth", "price growth", "deflator wage weight", "interest rate",
+                "cost growth", "investment execution rate", "financial income"):
+        assert key not in appendix, key
+    assert ".py" not in text
+    # a rule's limit reads as mathematics, not as the plan file's operator
+    assert "≥ 4,0 %" in appendix and ">=" not in appendix
+
+
+@pytest.mark.parametrize(("lang", "expected"), [("nb", "16 000"), ("en", "16,000")])
+def test_a_target_is_written_in_the_languages_number_format(run, lang, expected):
+    text = _text(build_html(*run, lang=lang))
+    assert "16000" not in text
+    assert f"2018: {expected}" in text  # the appendix
+    assert re.search(rf"elever\b.*? {expected} ", text)  # the priority area's target table
+
+
+@pytest.mark.parametrize(("x", "lang", "expected"), [
+    (16000, "nb", "16\u00a0000"), (16000, "en", "16,000"), (2.5, "nb", "2,5"),
+    (2.5, "en", "2.5"), (32.0, "nb", "32"), (-0.125, "nb", "−0,125"), (1234.5, "en", "1,234.5"),
+])
+def test_plain_keeps_the_figures_own_decimals(x, lang, expected):
+    assert plain(x, lang) == expected
+
+
+def test_the_laid_out_document_knows_its_page_count(run):
+    require_pdf_engine()
+    doc = laid_out_pdf(*run)
+    pdf = doc.write_pdf()
+    assert pdf.startswith(b"%PDF")
+    assert 20 < len(doc.pages) < 40  # the Bærum document is some 26 A4 pages
