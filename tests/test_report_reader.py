@@ -5,10 +5,13 @@ or source paths of the program."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from pdf_helpers import require_pdf_engine
 
+from muniplan.cli import app
+from muniplan.cli.common import run_guarded
 from muniplan.engine.projection import project
 from muniplan.plan.load import load_plan
 from muniplan.report.document import build_html, laid_out_pdf
@@ -73,3 +76,15 @@ def test_the_laid_out_document_knows_its_page_count(run):
     pdf = doc.write_pdf()
     assert pdf.startswith(b"%PDF")
     assert 20 < len(doc.pages) < 40  # the Bærum document is some 26 A4 pages
+
+
+def test_the_english_cover_gives_the_price_basis_in_english(run, tmp_path):
+    text = _text(build_html(*run, lang="en"))
+    assert "fixed 2018 kroner" in text
+    assert "faste 2018-kroner" not in text
+    actuals = Path(__file__).parent / "followup" / "baerum" / "actuals"
+    assert run_guarded(app, ["followup", "--year", "2018", "--period", "T2", "--actuals",
+                             str(actuals), "--out", str(tmp_path), "--lang", "en"]) == 0
+    followup = _text((tmp_path / "oppfolging-2018-T2.html").read_text(encoding="utf-8"))
+    assert "current 2018 kroner" in followup
+    assert "løpende" not in followup

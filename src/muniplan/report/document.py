@@ -272,7 +272,7 @@ def _investments(plan: Plan, proj: Projection, lang: str) -> Section:
     sec.p(t(f"Investeringsprogrammet er på {millions(total, 0, lang)} mill. kr i "
             f"{years[0]}–{years[-1]} ({plan.price_basis.label()}).",
             f"The investment programme is NOK {millions(total, 0, lang)} million in "
-            f"{years[0]}–{years[-1]}.", lang))
+            f"{years[0]}–{years[-1]} ({plan.price_basis.label('en')}).", lang))
     rows, chart_rows = [], []
     for cat, cat_label in CATEGORY_LABELS.items():
         items = [i for i in plan.investments if i.category == cat]
@@ -448,7 +448,7 @@ def build_document(plan: Plan, projection: Projection, lang: str = "nb",
         "adopted": plan.adopted,
         "regime": t(f"Kommuneloven {plan.law_regime}", f"Local Government Act {plan.law_regime}",
                     lang),
-        "price_basis": plan.price_basis.label(),
+        "price_basis": plan.price_basis.label(lang),
         "generated": t(f"Laget med muniplan {__version__}; plan {plan.digest[:12]}",
                        f"Made with muniplan {__version__}; plan {plan.digest[:12]}", lang),
         "parts": [_part1(plan, projection, lang), part2, appendix],

@@ -35,7 +35,7 @@ def build_followup_document(plan: Plan, f: FollowUp, lang: str = "nb") -> dict[s
         "status": t("Oppfølgingsrapport", "Follow-up report", lang), "adopted": None,
         "regime": t(f"Kommuneloven {plan.law_regime}", f"Local Government Act "
                     f"{plan.law_regime}", lang),
-        "price_basis": f.price_basis,
+        "price_basis": t(f.price_basis, f"current {f.year} kroner", lang),
         "generated": t(f"Laget med muniplan {__version__}; plan {plan.digest[:12]}",
                        f"Made with muniplan {__version__}; plan {plan.digest[:12]}", lang),
         "parts": parts, "toc_title": t("Innhold", "Contents", lang),
