@@ -88,3 +88,16 @@ def test_the_english_cover_gives_the_price_basis_in_english(run, tmp_path):
     followup = _text((tmp_path / "oppfolging-2018-T2.html").read_text(encoding="utf-8"))
     assert "current 2018 kroner" in followup
     assert "løpende" not in followup
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_service_shown_under_two_sectors_says_so(run, lang):
+    """Øvrige tjenester spans Miljø, idrett og kultur and Organisasjon, styring og utvikling:
+    its demographic cost stands under both, and each table must say it is the same amount."""
+    text = _text(build_html(*run, lang=lang))
+    service = "Øvrige tjenester (MIK, administrasjon)"
+    said = ("gjelder også", "står under hver av sektorene") if lang == "nb" else \
+        ("also covers", "shown under each of the sectors")
+    assert text.count(f"{service} {said[0]} Organisasjon, styring og utvikling") == 1
+    assert text.count(f"{service} {said[0]} Miljø, idrett og kultur") == 1
+    assert text.count(said[1]) == 2

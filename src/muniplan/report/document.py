@@ -237,6 +237,25 @@ def _priorities(plan: Plan, lang: str) -> list[Section]:
     return out
 
 
+def _shared_services(plan: Plan, sector: str, services: list[Any], lang: str) -> list[str]:
+    """A service that spans several sectors is shown whole under each of them (the
+    projection does not split it by sector), so the reader is told, lest the sectors' tables
+    be added up and the service counted twice."""
+    home = {a.id: s.name for s in plan.sectors for a in s.program_areas}
+    own = next(s.name for s in plan.sectors if s.id == sector)
+    notes = []
+    for v in services:
+        others = sorted({home[a] for a in v.program_areas if a in home} - {own})
+        if others:
+            names = ", ".join(others)
+            notes.append(t(f"{v.name} gjelder også {names}; beløpet er hele tjenestens "
+                           "demografikostnad og står under hver av sektorene (ikke summer dem).",
+                           f"{v.name} also covers {names}; the amount is the whole "
+                           "service's demographic cost and is shown under each of the "
+                           "sectors (do not add them up).", lang))
+    return notes
+
+
 def _sectors(plan: Plan, proj: Projection, lang: str) -> list[Section]:
     out = []
     long_years = _years_long(plan, proj)
@@ -254,7 +273,8 @@ def _sectors(plan: Plan, proj: Projection, lang: str) -> list[Section]:
                                "Demographic cost (change from the first plan year)", lang),
                              [t("Tjeneste", "Service", lang), *map(str, long_years)], rows,
                              unit=unit_nominal(lang), numeric_from=1,
-                             notes=[ROUNDING_NOTE[lang]]))
+                             notes=[*_shared_services(plan, s.id, svc, lang),
+                                    ROUNDING_NOTE[lang]]))
         inv = [i for i in plan.investments if i.sector == s.id]
         if inv:
             sec.p(t("Investeringer i sektoren: ", "Investments in the sector: ", lang)
