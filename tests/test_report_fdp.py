@@ -63,7 +63,6 @@ def test_every_file_speaks_one_vocabulary(run, tmp_path):
     """A machine reader joining the files meets one word for the price basis (the
     projection's ``fixed``/``nominal``), English field descriptions, and is told whether a
     frame is gross or net (Bærum's frames are gross, not the 'net' the package once said)."""
-    plan, _ = run
     path = export_package(*run, tmp_path / "fdp")
     out = path.parent
     for name in ("operating-frames.csv", "investments.csv", "projection.csv"):
