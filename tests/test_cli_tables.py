@@ -81,3 +81,37 @@ def test_a_sectors_row_is_named_by_the_plan(capsys, lang: str) -> None:
     assert code == 0
     assert "Miljø," in out  # the name may wrap in a narrow table
     assert "miljo" not in out
+
+
+def _labels(out: str) -> str:
+    """The label column read down, its wrapped lines joined (the first 28 characters of
+    every line: 26 for the label and the table's padding)."""
+    return " ".join(" ".join(ln[:28].strip() for ln in out.splitlines()).split())
+
+
+def test_a_code_is_shown_as_the_engine_gives_it(capsys, monkeypatch) -> None:
+    """ROBEK breaks in 2036–2040 (the checks say so); the row 'ROBEK-kriterium oppfylt
+    (1 = ja)' must then read 1 in those years, not the 0 a million-kroner format made."""
+    monkeypatch.setenv("COLUMNS", "250")
+    code, out, _ = run(["project", "--years", "all"], capsys)
+    assert code == 0
+    assert "ROBEK (kommuneloven 1992 § 60 nr. 1)" in out and "brutt i 2036–2040" in out
+    cells = [c for ln in out.splitlines() if ln.strip().startswith("ROBEK-kriterium")
+             for c in ln.split()[3:]]
+    assert cells == ["0"] * 18 + ["1"] * 5
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("nb", ("Brukere, Barnehage (personer)", "(år)", "(indeks)")),
+    ("en", ("(persons)", "(years)", "(index)")),
+])
+def test_a_row_not_in_kroner_says_its_unit(capsys, monkeypatch, lang, words) -> None:
+    """Under a title 'mill. løpende kr', 7 488 children in kindergarten or a useful life of
+    39,7 years must say what they count."""
+    monkeypatch.setenv("COLUMNS", "250")
+    code, out, _ = run(["project", "--lang", lang], capsys)
+    assert code == 0
+    labels = _labels(out)
+    for word in words:
+        assert word in labels, word
+    assert "39,737" not in out and "39.737" not in out

@@ -314,13 +314,13 @@ def _shown_years(proj: Projection) -> list[int]:
 
 def _print_table(proj: Projection, names: tuple[str, ...], all_years: bool = False) -> None:
     """The series by year, in as many blocks of years as the width needs: no number cut."""
-    from muniplan.report.formatting import figure, short_label
+    from muniplan.report.formatting import figure, short_label, unit_suffix
 
     years = list(proj.years)
     shown = years if all_years else _shown_years(proj)
     idx = [years.index(y) for y in shown]
     lang = current()
-    rows = [(_(short_label(n, proj, lang)),
+    rows = [(_(short_label(n, proj, lang)) + unit_suffix(n, lang),
              [figure(n, float(proj.series[n][i]), lang, decimals=0) for i in idx])
             for n in names if n in proj.series]
     rows.append((_("Innsparingsbehov"), [_need(proj, i) for i in idx]))
