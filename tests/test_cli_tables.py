@@ -3,6 +3,8 @@ Norwegian Excel."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from muniplan.cli import main
@@ -115,3 +117,18 @@ def test_a_row_not_in_kroner_says_its_unit(capsys, monkeypatch, lang, words) -> 
     for word in words:
         assert word in labels, word
     assert "39,737" not in out and "39.737" not in out
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_monte_carlo_tables_cut_no_number_and_name_the_rules(capsys, lang) -> None:
+    """With --draws the fans and the breach probabilities fit 80 columns whole (they were
+    cut to '105,0…'), and a rule is named as in the checks, not by its id (R1, robek)."""
+    code, out, _ = run(["project", "--draws", "200", "--seed", "1", "--summary",
+                        "--lang", lang], capsys)
+    assert code == 0
+    assert "…" not in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    rules = out[out.index("Sannsynlighet" if lang == "nb" else "Probability"):]
+    for rule_id in ("R1", "R2", "R3", "R4", "balanse", "robek"):
+        assert not re.search(rf"^\s+{rule_id}\s+(\d+ %|–)", rules, re.M), rule_id
+    assert "Netto driftsresultat minst" in rules  # the plan's own name, in both languages

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -259,28 +259,24 @@ def _print_fans(proj: Projection) -> None:
     idx = [years.index(y) for y in shown]
     q = proj.quantiles(["net_operating_result_ratio", "debt_ratio", "reserve_fund"])
     lang = current()
-    t = Table(title=_("Usikkerhet: {0} trekninger, frø {1} (persentiler; mill. kr)").format(
-        proj.provenance["draws"], proj.provenance["seed"]), box=box.SIMPLE_HEAD)
-    t.add_column("", no_wrap=True)
-    for y in shown:
-        t.add_column(str(y), justify="right", no_wrap=True)
-    for name in ("net_operating_result_ratio", "debt_ratio", "reserve_fund", "savings_need"):
-        for k in ("0.05", "0.5", "0.95"):
-            t.add_row(f"{_(short_label(name, proj, lang))} p{round(float(k) * 100)}",
-                      *(figure(name, q[k][name][i], lang, decimals=0) for i in idx))
-    console.print(t)
-    t = Table(title=_("Sannsynlighet for brudd på handlingsreglene"), box=box.SIMPLE_HEAD)
-    t.add_column(_("Regel"), no_wrap=True)
-    for y in shown:
-        t.add_column(str(y), justify="right")
-    for rule, p in (proj.breach_probability or {}).items():
-        t.add_row(rule, *(percent(float(p[i]), 0, lang) for i in idx))
-    console.print(t)
+    rows = [(f"{_(short_label(name, proj, lang))} p{round(float(k) * 100)}",
+             [figure(name, q[k][name][i], lang, decimals=0) for i in idx])
+            for name in ("net_operating_result_ratio", "debt_ratio", "reserve_fund",
+                         "savings_need") for k in ("0.05", "0.5", "0.95")]
+    _print_years(proj, shown, rows, False, lambda span: _(
+        "Usikkerhet: {0} trekninger, frø {1} (persentiler; mill. løpende kr)").format(
+        proj.provenance["draws"], proj.provenance["seed"]))
+    # a rule by its name, as the checks above give it, not by the plan file's id (R1)
+    names = {c.rule: _(c.name) for c in proj.checks}
+    rows = [(names.get(rule, rule), [percent(float(p[i]), 0, lang) for i in idx])
+            for rule, p in (proj.breach_probability or {}).items()]
+    _print_years(proj, shown, rows, False,
+                 lambda span: _("Sannsynlighet for brudd på handlingsreglene"), _("Regel"))
     for prob in (0.8, 0.95):
         need = proj.savings_need_at(prob)
         console.print(
-            _("Innsparingsbehov som holder alle regler med {0} % sannsynlighet (mill. kr): "
-              "{1}").format(round(prob * 100), "; ".join(
+            _("Innsparingsbehov som holder alle regler med {0} % sannsynlighet (mill. løpende "
+              "kr): {1}").format(round(prob * 100), "; ".join(
                 f"{y}: {millions(float(need[years.index(y)]), 0, lang)}" for y in shown))
         )
 
@@ -324,8 +320,18 @@ def _print_table(proj: Projection, names: tuple[str, ...], all_years: bool = Fal
              [figure(n, float(proj.series[n][i]), lang, decimals=0) for i in idx])
             for n in names if n in proj.series]
     rows.append((_("Innsparingsbehov"), [_need(proj, i) for i in idx]))
+    _print_years(proj, shown, rows, all_years,
+                 lambda span: _("{0}: framskrivning {1} (mill. løpende kr)").format(
+                     proj.municipality["name"], span))
+
+
+def _print_years(proj: Projection, shown: list[int], rows: list[tuple[str, list[str]]],
+                 all_years: bool, title: Callable[[str], str], head: str = "") -> None:
+    """Rows of cells by year, in as many blocks of years as the width needs: no number cut
+    (rich would cut a cell that does not fit to "105,0…")."""
+    years = list(proj.years)
     # a long label wraps onto a second line rather than pushing the years out of the width
-    label_width = min(LABEL_WIDTH, max(len(label) for label, _cells in rows))
+    label_width = min(LABEL_WIDTH, max(len(label) for label, _cells in [(head, []), *rows]))
     widths = [max(len(str(y)), *(len(cells[j]) for _label, cells in rows))
               for j, y in enumerate(shown)]
     blocks = column_blocks(label_width, widths, console.width)
@@ -342,9 +348,8 @@ def _print_table(proj: Projection, names: tuple[str, ...], all_years: bool = Fal
         blocks = [[keep[i] for i in b] for b in blocks]
     for block in blocks:
         span = f"{shown[block[0]]}–{shown[block[-1]]}" if len(block) > 1 else str(shown[block[0]])
-        t = Table(title=_("{0}: framskrivning {1} (mill. løpende kr)").format(
-            proj.municipality["name"], span), box=box.SIMPLE_HEAD)
-        t.add_column("", min_width=label_width, max_width=label_width)
+        t = Table(title=title(span), box=box.SIMPLE_HEAD)
+        t.add_column(head, min_width=label_width, max_width=label_width)
         for j in block:
             t.add_column(str(shown[j]), justify="right", no_wrap=True)
         for label, cells in rows:
