@@ -101,3 +101,21 @@ def test_a_service_shown_under_two_sectors_says_so(run, lang):
     assert text.count(f"{service} {said[0]} Organisasjon, styring og utvikling") == 1
     assert text.count(f"{service} {said[0]} Miljø, idrett og kultur") == 1
     assert text.count(said[1]) == 2
+
+
+def test_the_english_followup_gives_its_assumptions_in_english(tmp_path, capsys):
+    """The threshold and forecast assumptions are the follow-up's own bokmål sentences; an
+    English report, on paper or at the terminal, gives them in English."""
+    actuals = Path(__file__).parent / "followup" / "baerum" / "actuals"
+    args = ["followup", "--year", "2018", "--period", "T2", "--actuals", str(actuals),
+            "--lang", "en"]
+    assert run_guarded(app, [*args, "--out", str(tmp_path)]) == 0
+    doc = _text((tmp_path / "oppfolging-2018-T2.html").read_text(encoding="utf-8"))
+    capsys.readouterr()
+    assert run_guarded(app, args) == 0
+    terminal = " ".join(capsys.readouterr().out.split())
+    for text in (doc, terminal):
+        assert "A deviation is reported when the forecast differs" in text
+        assert "Forecast where the staff gave none" in text
+        for word in ("Avvik rapporteres", "Prognose uten", "sesongandel"):
+            assert word not in text, word

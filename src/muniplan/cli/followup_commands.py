@@ -19,6 +19,7 @@ from typing import Any
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from muniplan.cli import i18n
@@ -197,7 +198,7 @@ def _followup_table(p, f) -> None:
             t.add_row(s.name, value)
         console.print(t)
     for a in f.assumptions:
-        print_wrapped(f"[dim]{_('Forutsetning:')}[/] [dim]{a}[/]")
+        print_wrapped(f"[dim]{_('Forutsetning:')}[/] [dim]{escape(_(a))}[/]")
 
 
 def import_accounts(
