@@ -30,6 +30,8 @@ VARIANTS = {
     "libreoffice-no": (";", "utf-8", "\n", True, " ", True, False),
     "comma-bom-crlf": (",", "utf-8-sig", "\r\n", False, "", False, True),
     "tab-separated": ("\t", "utf-8", "\n", True, "", True, False),
+    # Excel's «Unicode-tekst»: UTF-16 with its byte-order mark, tab-separated
+    "excel-unicode-text": ("\t", "utf-16", "\r\n", True, "", False, False),
 }
 
 
