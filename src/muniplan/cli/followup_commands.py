@@ -74,11 +74,12 @@ def followup_command(
     period: Period = typer.Option(Period.year, "--period", help=PERIOD_HELP),
     fmt: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
     actuals: Path = typer.Option(None, "--actuals", help=ACTUALS_HELP, show_default=False),
-    threshold_percent: float = typer.Option(1.0, "--threshold-percent", min=0, max=100,
+    # the defaults shown as whole numbers: '1.0' would be English in the bokmål help
+    threshold_percent: float = typer.Option(1, "--threshold-percent", min=0, max=100,
                                             help="Flag deviations of at least this % of "
                                             "the budget."),
-    threshold_amount: float = typer.Option(10.0, "--threshold-mill", min=0, max=1e6,
-                                           help="… or of at least this many mill. kr."),
+    threshold_amount: float = typer.Option(10, "--threshold-mill", min=0, max=1_000_000,
+                                           help="… or of at least this many million kroner."),
     out: Path = typer.Option(None, "--out", "-o", help="Write the report as a document "
                              "into this folder instead."),
     pdf: bool = typer.Option(False, "--pdf", help="With --out: also the PDF (A4)."),
