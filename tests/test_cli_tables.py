@@ -8,7 +8,7 @@ import re
 import pytest
 
 from muniplan.cli import main
-from muniplan.cli.tables import column_blocks
+from muniplan.cli.tables import column_blocks, wrap_id
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -132,3 +132,23 @@ def test_the_monte_carlo_tables_cut_no_number_and_name_the_rules(capsys, lang) -
     for rule_id in ("R1", "R2", "R3", "R4", "balanse", "robek"):
         assert not re.search(rf"^\s+{rule_id}\s+(\d+ %|–)", rules, re.M), rule_id
     assert "Netto driftsresultat minst" in rules  # the plan's own name, in both languages
+
+
+def test_wrap_id_breaks_after_hyphens() -> None:
+    assert wrap_id("avtjerna-framskyndet", 15) == "avtjerna-\nframskyndet"
+    assert wrap_id("rente-pluss-2", 15) == "rente-pluss-2"
+    assert wrap_id("rente-pluss-2", 8) == "rente-\npluss-2"
+    assert wrap_id("investeringstakt", 10) == "investeringstakt"  # the table folds it
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_scenario_id_wraps_at_its_hyphens(capsys, lang) -> None:
+    """At 80 columns 'avtjerna-framskyndet' showed as 'avtjerna-framsk' over 'yndet'."""
+    code, out, _ = run(["scenarios", "--lang", lang], capsys)
+    assert code == 0
+    firsts = [ln[:18].strip() for ln in out.splitlines()]
+    for head, tail in (("avtjerna-", "framskyndet"), ("effektive-", "tjenester"),
+                       ("utsatte-", "investeringer")):
+        i = firsts.index(head)
+        assert firsts[i + 1].startswith(tail), (head, firsts[i + 1])
+    assert "rente-pluss-2" in firsts

@@ -25,7 +25,7 @@ from muniplan.cli.common import (
     working,
 )
 from muniplan.cli.i18n import _, count, current
-from muniplan.cli.tables import column_blocks, write_csv
+from muniplan.cli.tables import EDGES, PADDING, column_blocks, wrap_id, write_csv
 
 if TYPE_CHECKING:  # the engine, the models and numpy load inside the commands that use them
     from muniplan.engine.projection import Projection
@@ -476,14 +476,11 @@ def scenarios_command(
     lang = current()
     t = Table(title=_("Scenarier for {0} (innsparingsbehov i mill. løpende kr)").format(p.title),
               box=box.SIMPLE_HEAD)
-    t.add_column(_("Scenario"), overflow="fold", min_width=12)
     heads = [*(_("Behov {0}").format(y) for y in marks),
              _("NDR % {0}").format(years[-1]), _("Gjeldsgrad {0}").format(years[-1]),
              _("Første brudd")]
-    for head in heads:
-        # a figure never wraps; the heading takes two lines, its year (last word) the second
-        t.add_column("\n".join(head.rsplit(" ", 1)), justify="right", no_wrap=True)
     base = results[0].projection.savings_need
+    rows = []
     for r in results:
         need = r.projection.savings_need
         cells = []
@@ -494,10 +491,24 @@ def scenarios_command(
                          + ("" if r.id == "plan" else f"\n({'+' if diff >= 0 else ''}"
                             f"{millions(float(diff), 0, lang)})"))
         first = r.first_breach()
-        t.add_row(r.id, *cells,
-                  percent(float(r.projection.series["net_operating_result_ratio"][-1]), 1, lang),
-                  percent(float(r.projection.series["debt_ratio"][-1]), 0, lang),
-                  str(first) if first else "–")
+        rows.append((r.id, [
+            *cells, percent(float(r.projection.series["net_operating_result_ratio"][-1]), 1,
+                            lang),
+            percent(float(r.projection.series["debt_ratio"][-1]), 0, lang),
+            str(first) if first else "–"]))
+    # the scenario column gets what the figures leave; an id wraps at its hyphens
+    # ('avtjerna-' over 'framskyndet'), not inside a word ('avtjerna-framsk' / 'yndet')
+    widths = [max(*map(len, h.rsplit(" ", 1)), *(len(ln) for _id, c in rows
+                                                 for ln in c[j].split("\n")))
+              for j, h in enumerate(heads)]
+    # each figure column and its divider, the edges and padding at both ends of the row
+    id_width = max(12, console.width - sum(w + PADDING for w in widths) - 2 * EDGES)
+    t.add_column(_("Scenario"), overflow="fold", min_width=12, max_width=id_width)
+    for head in heads:
+        # a figure never wraps; the heading takes two lines, its year (last word) the second
+        t.add_column("\n".join(head.rsplit(" ", 1)), justify="right", no_wrap=True)
+    for rid, cells in rows:
+        t.add_row(wrap_id(rid, id_width), *cells)
     console.print(t)
     for r in results[1:]:
         console.print(f"[b]{r.id}[/]: {r.name}")
