@@ -158,6 +158,7 @@ class PriceBasis(_Frozen):
         return self
 
     def label(self, lang: str = "nb") -> str:
+        """The price basis in words, in bokmål or (``lang="en"``) English."""
         if lang == "en":
             return f"fixed {self.year} kroner" if self.kind == "fixed" else "current kroner"
         return f"faste {self.year}-kroner" if self.kind == "fixed" else "løpende kroner"

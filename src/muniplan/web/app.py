@@ -29,7 +29,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from muniplan.web.auth import AuthCookies
 from muniplan.web.chart_widths import WIDTHS
-from muniplan.web.i18n import gettext_for, message_in, negotiate
+from muniplan.web.i18n import gettext_for, message_in, request_language
+from muniplan.web.language_choice import LanguageChoice
 from muniplan.web.official import mark_official, official
 from muniplan.web.page_loader import LoadPages, PageLoader
 from muniplan.web.public_cache import PublicCache
@@ -139,10 +140,7 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api")
 
 
-def request_lang(request: Request) -> str:
-    """The page's language: a valid ``?lang=``, else the browser's ``Accept-Language``."""
-    q = request.query_params.get("lang")
-    return negotiate(q if q in ("nb", "en") else None, request.headers.get("accept-language"))
+request_lang = request_language
 
 
 def error_page(request: Request, status: int, messages: list[str]) -> HTMLResponse:
@@ -280,4 +278,5 @@ def create_app(settings: Any, store: Any, *, pages_on_first_use: bool = False) -
     app.add_middleware(SecurityHeaders)
     app.add_middleware(PublicCache, ttl=lambda: app.state.web.source.fresh_seconds,
                        forget=lambda: app.state.web.source.forget())
+    app.add_middleware(LanguageChoice)
     return app
