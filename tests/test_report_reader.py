@@ -119,3 +119,11 @@ def test_the_english_followup_gives_its_assumptions_in_english(tmp_path, capsys)
         assert "Forecast where the staff gave none" in text
         for word in ("Avvik rapporteres", "Prognose uten", "sesongandel"):
             assert word not in text, word
+
+
+def test_the_english_sector_sentence_gives_amounts_in_english(run):
+    en = _text(build_html(*run, lang="en"))
+    assert "Storøya skole (NOK 300 million, completed 2021)" in en
+    assert "mill. kr, completed" not in en
+    nb = _text(build_html(*run))
+    assert "Storøya skole (300 mill. kr, ferdig 2021)" in nb

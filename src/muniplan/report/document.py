@@ -237,6 +237,12 @@ def _priorities(plan: Plan, lang: str) -> list[Section]:
     return out
 
 
+def _million_kroner(kroner: float, lang: str) -> str:
+    """``350 mill. kr`` in bokmål, ``NOK 350 million`` in English."""
+    amount = millions(kroner, 0, lang)
+    return t(f"{amount} mill. kr", f"NOK {amount} million", lang)
+
+
 def _shared_services(plan: Plan, sector: str, services: list[Any], lang: str) -> list[str]:
     """A service that spans several sectors is shown whole under each of them (the
     projection does not split it by sector), so the reader is told, lest the sectors' tables
@@ -278,7 +284,7 @@ def _sectors(plan: Plan, proj: Projection, lang: str) -> list[Section]:
         inv = [i for i in plan.investments if i.sector == s.id]
         if inv:
             sec.p(t("Investeringer i sektoren: ", "Investments in the sector: ", lang)
-                  + "; ".join(f"{i.name} ({millions(i.total_cost, 0, lang)} mill. kr, "
+                  + "; ".join(f"{i.name} ({_million_kroner(i.total_cost, lang)}, "
                               f"{t('ferdig', 'completed', lang)} {i.completion_year})"
                               for i in inv) + ".")
         out.append(sec)
