@@ -246,6 +246,9 @@ def test_the_projection_is_in_the_plans_unit(workbook):
         else:
             assert list(row[4:4 + len(values)]) == values, name
     assert by_id["operating_income"][4] == 10_439_000  # Sum driftsinntekter 2018, 1000 kr
+    # the price basis names its year where the kroner are fixed
+    assert by_id["savings_need_fixed"][3] == "faste 2018-kr"
+    assert by_id["savings_need"][3] == "løpende kr"
 
 
 def test_import_refuses_a_folder_with_files_without_force(workbook, tmp_path, capsys):
