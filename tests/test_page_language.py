@@ -88,3 +88,36 @@ def test_the_checks_catch_what_they_should() -> None:
     assert internal_names('<html lang="nb"><td>klimafond_samlet</td></html>')
     assert internal_names('<html lang="nb"><p>se docs/domain.md</p></html>')
     assert not internal_names('<html lang="nb"><script>var a_b = 1;</script></html>')
+
+
+PLAN = "/plan/baerum-2018-2021/"
+
+
+@pytest.mark.parametrize("lang, words", [("nb", ("Befolkning", "Dødelighet", "Fruktbarhet")),
+                                         ("en", ("Population", "Mortality", "Fertility"))])
+def test_the_population_credits_are_marked_and_their_files_named_in_words(
+        public: TestClient, lang: str, words: tuple[str, ...]) -> None:
+    """The credits are Norwegian (marked so on an English page), the publishers' notes
+    English; the data files are named by what they hold, not ``population.csv``."""
+    html = page(public, f"{PLAN}kilder", lang)
+    assert '<dd lang="nb">Befolkningstall: Statistisk sentralbyrå (SSB)' in html
+    assert all(f"<dt>{w}</dt>" in html for w in words), words
+    assert ".csv" not in html.partition('id="fig-population"')[2].partition("</section>")[0]
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("path, credit", [
+    ("", '<span lang="nb">Befolkningstall: Statistisk sentralbyrå (SSB), tabell 07459, NLOD '
+     '2.0. Dødelighet'),
+    ("kommuner", '<span lang="nb">Befolkningstall: Statistisk sentralbyrå (SSB), tabell '
+     '07459, NLOD 2.0, omregnet til 2024-grenser')])
+def test_the_data_credits_under_a_page_are_marked_bokmal(public: TestClient, lang: str,
+                                                         path: str, credit: str) -> None:
+    assert credit in page(public, f"{PLAN}{path}", lang)
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_history_marks_each_plans_title_bokmal(public: TestClient, lang: str) -> None:
+    html = page(public, f"{PLAN}historikk", lang)
+    assert ('<th scope="row"><span lang="nb">Handlingsprogram 2018–2021: Rigge kommunen for '
+            'langsiktig bærekraft</span></th>') in html

@@ -87,6 +87,21 @@ def test_publish_from_the_command_line(capsys, tmp_path, monkeypatch):
     assert code == 2 and "no version 7" in err
 
 
+@pytest.mark.parametrize("lang, said", [
+    ("nb", "versjon 1 er lagret som et forslag; fasen 'adopted' krever en vedtatt versjon"),
+    ("en", "version 1 is stored as a proposal; the stage 'adopted' needs an adopted version")])
+def test_a_stage_the_version_cannot_take_is_refused_in_words(capsys, tmp_path, monkeypatch,
+                                                             lang, said):
+    """The refusal says what the version is in words, not the database's 'proposal'."""
+    monkeypatch.setenv("MUNIPLAN_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("MUNIPLAN_DATABASE_URL", raising=False)
+    assert run(["db", "upgrade"], capsys)[0] == 0
+    assert run(["import", "--status", "proposal"], capsys)[0] == 0
+    code, _, err = run(["publish", "baerum-2018-2021", "1", "--stage", "adopted"], capsys, lang)
+    assert code == 2 and said in " ".join(err.split()), err
+    assert "'proposal'" not in err
+
+
 def test_every_process_message_has_english():
     web = Path(__file__).resolve().parents[1] / "src" / "muniplan" / "web"
     files = [*(web / "templates" / "process").glob("*.html"), *(web / "auth").glob("*.py"),

@@ -14,6 +14,7 @@ import io
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from muniplan.translation import translate
 
@@ -60,6 +61,12 @@ def message_in(text: str, lang: str) -> str:
     own = translations(lang).gettext(text)
     said = own if own != text else translate(text, lang)
     return said[:1].upper() + said[1:]  # the store's begin in lower case, after "error: "
+
+
+def request_lang(request: Any) -> str:
+    """The page's language: a valid ``?lang=``, else the browser's ``Accept-Language``."""
+    q = request.query_params.get("lang")
+    return negotiate(q if q in LANGUAGES else None, request.headers.get("accept-language"))
 
 
 def negotiate(query_lang: str | None, accept_language: str | None) -> str:
