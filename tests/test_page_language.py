@@ -121,3 +121,12 @@ def test_the_history_marks_each_plans_title_bokmal(public: TestClient, lang: str
     html = page(public, f"{PLAN}historikk", lang)
     assert ('<th scope="row"><span lang="nb">Handlingsprogram 2018–2021: Rigge kommunen for '
             'langsiktig bærekraft</span></th>') in html
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_municipalitys_name_is_marked_bokmal(public: TestClient, lang: str) -> None:
+    """"Bærum kommune" is the municipality's official name, in the header of every page and
+    at the start of the overview."""
+    html = page(public, PLAN, lang)
+    assert '<span class="muni" lang="nb">Bærum kommune</span>' in html
+    assert '<p class="lede"><span lang="nb">Bærum kommune</span> (' in html

@@ -278,6 +278,7 @@ def test_a_question_names_its_topic_and_group_not_their_ids(ready, tmp_path, lan
     about = "Gjelder:" if lang == "nb" else "About:"
     assert f'{about} <span lang="nb">Barn og unge</span>' in page
     assert '(<span lang="nb">Arbeiderpartiets gruppe</span>)' in page
+    assert '<p lang="nb">Hvorfor øker rammen?</p>' in page  # the group's own words
     shown = " ".join(text for _lang, text in pieces(page)[1])
     assert "barn-og-unge" not in shown and "(ap)" not in shown
     assert wrong_language(page) == []
