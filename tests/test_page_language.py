@@ -121,6 +121,9 @@ def test_the_history_marks_each_plans_title_bokmal(public: TestClient, lang: str
     html = page(public, f"{PLAN}historikk", lang)
     assert ('<th scope="row"><span lang="nb">Handlingsprogram 2018–2021: Rigge kommunen for '
             'langsiktig bærekraft</span></th>') in html
+    unit = "(mill. kr)" if lang == "nb" else "(million NOK)"
+    assert f"<h2>{'Netto driftsresultat' if lang == 'nb' else 'Net operating result'} {unit}"\
+        in html
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])

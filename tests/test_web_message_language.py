@@ -297,3 +297,11 @@ def test_a_bad_part_of_the_address_is_said_in_words(ready, tmp_path, lang, path,
     r = client_for(ready, tmp_path).get(path)
     assert r.status_code == 422
     _spoken(r.text, lang, _said(unescape(r.text), said))
+
+
+def test_the_english_alternative_page_says_cost_recovery_in_english(ready, tmp_path):
+    """"selvkost" only inside the plan's own names, which are marked bokmål."""
+    page = client_for(ready, tmp_path, "kari").get(f"{PLAN}alternativ?lang=en").text
+    english = " ".join(text for lang, text in pieces(page)[1] if lang == "en")
+    assert "Fees and charges outside cost recovery" in english
+    assert "selvkost" not in english

@@ -196,8 +196,9 @@ def _history(request: Request, page: Any) -> list[Table]:
                 if y in proj.years and y in ld.plan.period.years else "–" for y in years])
         rows.append([_("Regnskap")] + [millions(actual.get(name, {}).get(y), 1, page.lang)
                                        for y in years])
-        tables.append(Table(f"{_(REALITY_LABELS[name])} (mill. kr)", [_("Handlingsprogram"), *map(
-            str, years)], rows, [False, *[True] * len(years)]))
+        caption = f"{_(REALITY_LABELS[name])} ({_('mill. kr')})"
+        tables.append(Table(caption, [_("Handlingsprogram"), *map(str, years)], rows,
+                            [False, *[True] * len(years)]))
     return tables
 
 
