@@ -305,3 +305,17 @@ def test_the_english_alternative_page_says_cost_recovery_in_english(ready, tmp_p
     english = " ".join(text for lang, text in pieces(page)[1] if lang == "en")
     assert "Fees and charges outside cost recovery" in english
     assert "selvkost" not in english
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("nb", "Ingen rapport for 2018 (årsrapport) med revisjon 9 er registrert for planen"),
+    ("en", "No report for 2018 (annual report) recorded for plan 'baerum-2018-2021' with "
+     "revision 9")])
+def test_publishing_a_report_not_recorded_is_refused_in_the_pages_language(
+        ready, tmp_path, lang, said):
+    okonomi = client_for(ready, tmp_path, "okonomi")
+    token = csrf_of(okonomi.get("/konto").text)
+    r = okonomi.post(f"{PLAN}oppfolging/publiser{QUERY[lang]}", data={
+        "csrf_token": token, "year": "2018", "period": "year", "revision": "9"})
+    assert r.status_code == 404
+    _spoken(r.text, lang, _said(unescape(r.text), said))
