@@ -25,7 +25,6 @@ from muniplan.store.errors import NotFoundError
 from muniplan.store.followup_schema import FollowupReportFileRow, FollowupReportRow
 from muniplan.store.store import Store
 
-
 PERIOD_WORDS = {"T1": "first four-month report", "T2": "second four-month report",
                 "year": "annual report"}
 """A report's period in words for messages (English, as the store's are; bokmål in the
