@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -133,3 +134,24 @@ def test_import_with_a_stale_base_is_refused(capsys, tmp_path, monkeypatch, exam
 
     with Store.from_settings(Settings()) as store:
         assert [v.number for v in store.versions("baerum-2018-2021")] == [1, 2]
+
+
+@pytest.mark.parametrize("lang, argv, said", [
+    ("nb", ["users", "add", "Kari", "--role", "admin", "--password-stdin"],
+     "feil: brukernavn: forventet små bokstaver, sifre, '.', '_' eller '-', 1–64 tegn, "
+     "fant 'Kari'"),
+    ("en", ["users", "add", "Kari", "--role", "admin", "--password-stdin"],
+     "error: username: expected lowercase letters, digits, '.', '_' or '-', 1–64 characters, "
+     "found 'Kari'"),
+    ("nb", ["users", "add-group", "Partiet", "--name", "Partiets gruppe"],
+     "feil: gruppens kortnavn: forventet små bokstaver, sifre"),
+])
+def test_a_bad_account_name_is_refused_whole_in_one_language(capsys, tmp_path, monkeypatch,
+                                                              lang, argv, said):
+    """What a name may hold is said in the language asked for, not left in English."""
+    monkeypatch.setenv("MUNIPLAN_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("MUNIPLAN_DATABASE_URL", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO("et langt nok passord\n"))
+    assert run(["db", "upgrade"], capsys)[0] == 0
+    code, _, err = run(argv, capsys, lang)
+    assert code == 2 and said in " ".join(err.split()), err
