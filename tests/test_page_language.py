@@ -133,3 +133,14 @@ def test_the_municipalitys_name_is_marked_bokmal(public: TestClient, lang: str) 
     html = page(public, PLAN, lang)
     assert '<span class="muni" lang="nb">Bærum kommune</span>' in html
     assert '<p class="lede"><span lang="nb">Bærum kommune</span> (' in html
+
+
+@pytest.mark.parametrize("lang, line", [
+    ("nb", 'Versjon 1 – <span lang="nb">Vedtatt av kommunestyret 6. desember 2017</span>.'),
+    ("en", 'Version 1 (adopted) – <span lang="nb">Vedtatt av kommunestyret 6. desember '
+     '2017</span>.')])
+def test_the_adopted_versions_line_is_said_and_its_official_words_marked(
+        public: TestClient, lang: str, line: str) -> None:
+    """The council's own words stay as written, marked bokmål; an English reader is told in
+    English what they say."""
+    assert line in page(public, PLAN, lang)
