@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 
 NORWEGIAN = frozenset({
     "av", "barn", "blir", "budsjett", "både", "det", "driftsresultat", "eldre", "eller", "enn",
-    "er", "etter", "fra", "gjeld", "har", "hva", "hvor", "ikke", "innbyggere", "innen",
+    "er", "etter", "faste", "fra", "gjeld", "har", "hva", "hvor", "ikke", "innbyggere", "innen",
     "innsparing", "innsparingsbehov", "kan", "kommune", "kommunen", "kroner", "løpende", "med",
     "mellom", "må", "når", "og", "også", "planen", "prosent", "på", "sektor", "sektorer",
     "skal", "som", "tall", "til", "tjenester", "uten", "vil", "være", "å", "år"

@@ -153,10 +153,28 @@ def test_language_switch(client: TestClient) -> None:
     t = text(r.text)
     assert "Overview" in t and "9,400 million NOK" in t
     assert f'href="{PLAN}investeringer?lang=en"' in r.text
+    client.cookies.clear()  # the choice above is remembered; the rest of the module reads bokmål
+    # a browser set up in English is not a reader's choice: bokmål first
     r = client.get(PLAN, headers={"Accept-Language": "en-GB,en;q=0.9"})
-    assert '<html lang="en">' in r.text
-    r = client.get(PLAN, headers={"Accept-Language": "nn-NO,en;q=0.5"})
-    assert '<html lang="nb">' in r.text
+    assert '<html lang="nb">' in r.text and "Oversikt" in text(r.text)
+
+
+def test_the_chosen_language_is_remembered(tmp_path: Path) -> None:
+    """Staff pages, forms and redirects carry no ``?lang``; the reader's choice does."""
+    app = create_app(make_settings(tmp_path), make_store(tmp_path))
+    with TestClient(app) as reader:
+        first = reader.get(PLAN + "?lang=en")
+        assert "lang=en" in first.headers["set-cookie"]
+        assert first.headers["cache-control"] == "private, no-cache"
+        assert '<html lang="en">' in reader.get(PLAN + "investeringer").text
+        assert '<html lang="en">' in reader.get("/logg-inn").text
+        again = reader.get(PLAN + "okonomi?lang=en")
+        assert "set-cookie" not in again.headers  # already held: nothing to set
+        back = reader.get(PLAN + "?lang=nb")
+        assert "lang=nb" in back.headers["set-cookie"]
+        assert '<html lang="nb">' in reader.get("/logg-inn").text
+        reader.cookies.set("lang", "de")
+        assert '<html lang="nb">' in reader.get(PLAN).text  # not a language we have
 
 
 def test_404_pages_say_what_was_missing(client: TestClient) -> None:

@@ -62,8 +62,9 @@ def test_language_and_encoding_are_kept_apart(store, tmp_path):
     app = serving_app(store, tmp_path)
     with TestClient(app) as public:
         nb = public.get(PLAN, headers=BROWSER)
-        en = public.get(PLAN, headers={**BROWSER, "accept-language": "en"})
+        en = public.get(PLAN + "?lang=en", headers={**BROWSER, "accept-encoding": "gzip"})
         en_query = public.get(PLAN + "?lang=en", headers=BROWSER)
+        public.cookies.clear()  # a new reader, who has chosen no language
         plain = public.get(PLAN, headers={"accept-language": "nb", "accept-encoding": "identity"})
         assert cache_of(app).hits == 0
         assert '<html lang="nb"' in nb.text and '<html lang="en"' in en.text

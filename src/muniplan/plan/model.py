@@ -157,7 +157,10 @@ class PriceBasis(_Frozen):
             raise ValueError("a fixed price basis names its year, e.g. 'fixed 2018'")
         return self
 
-    def label(self) -> str:
+    def label(self, lang: str = "nb") -> str:
+        """The price basis in words, in bokmål or (``lang="en"``) English."""
+        if lang == "en":
+            return f"fixed {self.year} kroner" if self.kind == "fixed" else "current kroner"
         return f"faste {self.year}-kroner" if self.kind == "fixed" else "løpende kroner"
 
 

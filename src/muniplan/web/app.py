@@ -27,7 +27,8 @@ from muniplan.web import api_errors
 from muniplan.web.auth import AuthCookies
 from muniplan.web.bad_parameters import validation_messages
 from muniplan.web.chart_widths import WIDTHS
-from muniplan.web.i18n import gettext_for, message_in, request_lang
+from muniplan.web.i18n import gettext_for, message_in, request_language
+from muniplan.web.language_choice import LanguageChoice
 from muniplan.web.official import mark_official, official
 from muniplan.web.page_loader import LoadPages, PageLoader
 from muniplan.web.public_cache import PublicCache
@@ -137,6 +138,9 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api")
 
 
+request_lang = request_language
+
+
 def error_page(request: Request, status: int, messages: list[str]) -> HTMLResponse:
     lang = request_lang(request)
     _ = gettext_for(lang)
@@ -243,4 +247,5 @@ def create_app(settings: Any, store: Any, *, pages_on_first_use: bool = False) -
     app.add_middleware(SecurityHeaders)
     app.add_middleware(PublicCache, ttl=lambda: app.state.web.source.fresh_seconds,
                        forget=lambda: app.state.web.source.forget())
+    app.add_middleware(LanguageChoice)
     return app

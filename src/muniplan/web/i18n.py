@@ -19,6 +19,7 @@ from typing import Any
 from muniplan.translation import translate
 
 LANGUAGES = ("nb", "en")
+LANGUAGE_COOKIE = "lang"
 DEFAULT_LANGUAGE = "nb"
 LOCALE_DIR = Path(__file__).parent / "locale"
 HTML_LANG = {"nb": "nb", "en": "en"}
@@ -63,35 +64,21 @@ def message_in(text: str, lang: str) -> str:
     return said[:1].upper() + said[1:]  # the store's begin in lower case, after "error: "
 
 
-def request_lang(request: Any) -> str:
-    """The page's language: a valid ``?lang=``, else the browser's ``Accept-Language``."""
-    q = request.query_params.get("lang")
-    return negotiate(q if q in LANGUAGES else None, request.headers.get("accept-language"))
+def page_language(query_lang: str | None) -> str:
+    """Bokmål, unless the reader chose English (``?lang=en``, which every link then carries).
 
-
-def negotiate(query_lang: str | None, accept_language: str | None) -> str:
-    """``?lang=`` wins; otherwise the best of ``Accept-Language``; otherwise bokmål.
-
-    Norwegian in any form (no, nb, nn) maps to bokmål, the only Norwegian we have.
+    Not the browser's ``Accept-Language``: the site is the kommune's, in bokmål first for
+    everyone, and a browser's setting is not a reader's choice (most browsers, headless ones
+    included, say English by default); the switch at the top of every page is. One language
+    per URL also lets any cache keep a page by its address alone.
     """
-    if query_lang in LANGUAGES:
-        return query_lang
-    best: tuple[float, str] | None = None
-    for part in (accept_language or "").split(","):
-        tag, _, params = part.strip().partition(";")
-        tag = tag.strip().lower()
-        if not tag:
-            continue
-        q = 1.0
-        for p in params.split(";"):
-            key, _, val = p.strip().partition("=")
-            if key == "q":
-                try:
-                    q = float(val)
-                except ValueError:
-                    q = 0.0
-        primary = tag.split("-")[0]
-        lang = "nb" if primary in ("no", "nb", "nn") else primary
-        if lang in LANGUAGES and q > 0 and (best is None or q > best[0]):
-            best = (q, lang)
-    return best[1] if best else DEFAULT_LANGUAGE
+    return query_lang if query_lang in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def request_language(request: Any) -> str:
+    """The language of the page a request asks for: its ``?lang=``, else the reader's
+    earlier choice (the ``lang`` cookie, :mod:`muniplan.web.language_choice`), else bokmål."""
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    return page_language(request.cookies.get(LANGUAGE_COOKIE))

@@ -32,7 +32,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from muniplan.web.auth.session import SESSION_COOKIE
-from muniplan.web.i18n import negotiate
+from muniplan.web.i18n import page_language
 from muniplan.web.transfer import encoder
 
 MAX_BODY = 4 << 20
@@ -104,8 +104,7 @@ class PublicCache:
     def _key(scope: dict[str, Any], headers: dict[bytes, bytes]) -> tuple[Any, ...]:
         query = scope.get("query_string", b"")
         asked = dict(parse_qsl(query.decode("latin-1"))).get("lang") if query else None
-        lang = negotiate(asked if asked in ("nb", "en") else None,
-                         headers.get(b"accept-language", b"").decode("latin-1"))
+        lang = page_language(asked)
         return (scope["path"], query, lang,
                 encoder(headers.get(b"accept-encoding", b"").decode("latin-1")))
 

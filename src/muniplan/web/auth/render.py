@@ -12,14 +12,12 @@ from fastapi.responses import HTMLResponse
 
 from muniplan.web.auth.csrf import csrf_field
 from muniplan.web.auth.session import current_user
-from muniplan.web.i18n import gettext_for, message_in, negotiate
+from muniplan.web.i18n import gettext_for, message_in, request_language
 
 ROLE_LABELS = {"finance": "Økonomistab", "group": "Politisk gruppe", "admin": "Administrator"}
 
 
-def language(request: Request) -> str:
-    q = request.query_params.get("lang")
-    return negotiate(q if q in ("nb", "en") else None, request.headers.get("accept-language"))
+language = request_language
 
 
 def render(request: Request, template: str, title: str, active: str = "",

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from muniplan.plan.model import Provenance
 from muniplan.web.auth import current_user
 from muniplan.web.charts import Chart
-from muniplan.web.i18n import gettext_for, negotiate
+from muniplan.web.i18n import gettext_for, page_language, request_language
 from muniplan.web.source import BadParameter, Loaded, OutOfRange
 
 Lang = Annotated[Literal["nb", "en"] | None, Query(
@@ -120,7 +120,7 @@ def has_charts(values: Any) -> bool:
 def open_page(request: Request, plan_id: str, lang: str | None, version: int | None,
               to: int | None = None) -> Page:
     """Resolve the URL's plan and version (404 via NotFound) and the reader's language."""
-    chosen = negotiate(lang, request.headers.get("accept-language"))
+    chosen = page_language(lang) if lang is not None else request_language(request)
     state = request.app.state.web
     try:
         viewer = current_user(request)
