@@ -29,7 +29,7 @@ setup: $(VENV)/.synced $(VENV)/.kernels
 
 # the numba kernels compiled into their cache once (half a minute of CPU), again only when
 # a kernel's source changes: no command, page or test then waits for the compilation
-$(VENV)/.kernels: $(VENV)/.synced $(wildcard src/muniplan/engine/finance_kernel.py src/muniplan/demography/kernel.py)
+$(VENV)/.kernels: $(VENV)/.synced $(wildcard src/muniplan/engine/finance_kernel.py src/muniplan/demography/kernel.py src/muniplan/demography/lanes.py)
 	$(BIN)/python -m muniplan.cli.precompile
 	touch $@
 

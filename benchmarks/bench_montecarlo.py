@@ -3,11 +3,13 @@
 Target: under 0.5 s engine time for Bærum on a 2-core machine, within 5× the memory-bandwidth
 floor measured in the same run, with the peak memory reported. The floor is the time to
 stream the bytes the run must write at least once — each draw's population state for every
-year (2 × 106 float64) and its kept finance series — at the copy bandwidth of this machine,
-measured here and now (``numpy.copyto`` of 256 MB, best of 5, read + write counted). In the
-same run the model is also run as a straightforward per-draw Python loop on a sample of
-draws, and the speed ratio is reported. On a shared machine the absolute times move with the
-load; the ratios, measured side by side, move much less.
+year (2 × 106 float64: the run is calibrated, and calibrated runs keep float64 counts; the
+float32 counts of an uncalibrated run would halve this part) and its kept finance series —
+at the copy bandwidth of this machine, measured here and now (``numpy.copyto`` of 256 MB,
+best of 5, read + write counted). In the same run the model is also run as a
+straightforward per-draw Python loop on a sample of draws, and the speed ratio is reported.
+On a shared machine the absolute times move with the load; the ratios, measured side by
+side, move much less.
 
 Run: ``.venv/bin/python benchmarks/bench_montecarlo.py`` (or ``make bench``); with
 ``--population`` only the population stage and its parts.
@@ -20,12 +22,14 @@ import resource
 import sys
 import time
 import tracemalloc
+from dataclasses import replace
 from itertools import pairwise
 
 import numpy as np
 from numba import njit
 from threadpoolctl import threadpool_limits
 
+from muniplan.demography import lanes
 from muniplan.demography.kernel import _exp_into
 from muniplan.engine import finance_fast
 from muniplan.engine.demand import MIGRATION_WINDOW, N_AGES, service_change
@@ -138,9 +142,9 @@ def population_stage(plan, first: int, last: int) -> dict[str, float]:
             wall, cpu = min(wall, time.perf_counter() - t), min(cpu, time.process_time() - c)
         return wall, cpu
 
-    def project(compiled: bool):
+    def project(compiled: bool, counts: str | None = None):
         return project_weighted(model, last, weights, first_year=first, draws=DRAWS, seed=1,
-                                compiled=compiled)
+                                compiled=compiled, lanes=counts)
 
     sums = project(True)
     centre = project_weighted(model, last, groups, first_year=model.base_year, draws=1,
@@ -154,8 +158,13 @@ def population_stage(plan, first: int, last: int) -> dict[str, float]:
     times = {
         "stage": timed(lambda: _population_stage(plan, u, np.random.SeedSequence(1), DRAWS,
                                                  first, last)),
+        "uncalibrated": timed(lambda: _population_stage(
+            plan, replace(u, population_calibrated=False), np.random.SeedSequence(1), DRAWS,
+            first, last)),
         "paths": timed(lambda: draw_paths(model.uncertainty, steps, DRAWS, horizons, 1)),
         "kernel": timed(lambda: project(True)),
+        "single": timed(lambda: project(True, "float32")),
+        "abreast": timed(lambda: project(True, "float64")),
         "numpy": timed(lambda: project(False), repeats=1),
         "calibration": timed(lambda: calibration.factors(sums[:, :, :5], central, years, size)),
         "calibration_numpy": timed(lambda: calibration._factors_numpy(
@@ -291,6 +300,8 @@ def print_population(population: dict[str, float], bandwidth: float) -> None:
           f"{p['kernel_cpu']:.3f} s ({p['kernel_wall']:.3f} s wall), everything after it "
           f"(calibration, users, percentiles) {p['after_cpu']:.3f} s "
           f"({p['after_wall']:.3f} s wall)")
+    print(f"the stage uncalibrated (float32 counts): {p['uncalibrated_wall']:.3f} s wall, "
+          f"{p['uncalibrated_cpu']:.3f} s CPU of all threads")
     print(f"calibration factors, CPU: compiled {p['calibration_cpu']:.3f} s, numpy "
           f"(same-run baseline) {p['calibration_numpy_cpu']:.3f} s = "
           f"{p['calibration_numpy_cpu'] / p['calibration_cpu']:.1f}×")
@@ -299,6 +310,13 @@ def print_population(population: dict[str, float], bandwidth: float) -> None:
           f"{p['numpy_cpu']:.2f} s = {speedup:.1f}×; writing "
           f"its {p['sums_bytes'] / 1e6:.0f} MB of sums at the copy bandwidth takes "
           f"{floor * 1e3:.0f} ms: stage / that floor = {p['stage_wall'] / floor:.0f}×")
+    single_ns = p["single_cpu"] / p["cells"] * 1e9
+    print(f"float32 counts, {lanes.LANES} draws abreast (uncalibrated runs only): "
+          f"{p['single_cpu']:.3f} s CPU ({p['single_wall']:.3f} s wall), {single_ns:.2f} ns a "
+          f"cell = {p['kernel_cpu'] / p['single_cpu']:.2f}× the float64 kernel in this run; "
+          f"same-run baseline, the same loops in float64 (the float64 kernel's sums to the "
+          f"bit): {p['abreast_cpu']:.3f} s CPU = {p['abreast_cpu'] / p['single_cpu']:.2f}× "
+          f"the float32 loops")
     print(f"compute floor: one exp and one division per cell, compiled as the kernel's, "
           f"{floor_ns:.2f} ns a cell on one thread ({p['exp_divide_cpu']:.3f} s CPU for the "
           f"{p['cells'] / 1e6:.1f} M cells); the kernel {cell_ns:.2f} ns a cell CPU = "
@@ -379,6 +397,10 @@ def main() -> dict[str, float]:
         "population_kernel_s": population["kernel_wall"],
         "population_kernel_cpu_s": population["kernel_cpu"],
         "population_numpy_cpu_s": population["numpy_cpu"],
+        "population_float32_cpu_s": population["single_cpu"],
+        "population_stage_uncalibrated_s": population["uncalibrated_wall"],
+        "population_stage_uncalibrated_cpu_s": population["uncalibrated_cpu"],
+        "population_abreast_float64_cpu_s": population["abreast_cpu"],
         "population_speedup": population["numpy_cpu"] / population["kernel_cpu"],
         "population_floor_s": population["sums_bytes"] / bandwidth,
         "finance_threads": finance_fast.THREADS,

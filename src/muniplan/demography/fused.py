@@ -26,7 +26,7 @@ from muniplan.demography.uncertainty import draw_paths
 def project_weighted(model: DemographicModel, to_year: int, weights: np.ndarray, *,
                      first_year: int, draws: int,
                      seed: int | np.random.SeedSequence | None,
-                     compiled: bool | None = None) -> np.ndarray:
+                     compiled: bool | None = None, lanes: str | None = None) -> np.ndarray:
     """``population[:, first_year..to_year] @ weights`` per draw: ``(draw, year, K)``.
 
     ``weights`` is ``(2 · N_AGES, K)`` on the joined sex·age axis (female ages first), as
@@ -36,6 +36,12 @@ def project_weighted(model: DemographicModel, to_year: int, weights: np.ndarray,
     ``compiled`` chooses the numba kernel (:mod:`muniplan.demography.kernel`) or the numpy
     loop; ``None`` takes the kernel when numba is installed. Both give the same sums to
     rounding (the tests hold them to 1e-12 relative).
+
+    ``lanes``: the compiled kernel with 64 draws abreast (:mod:`muniplan.demography.lanes`)
+    and its population counts in ``"float32"`` — the uncalibrated Monte Carlo's draws: the
+    sums stay float64, within 3.6e-7 relative of the float64 kernel's (the base year's
+    equal) — or in ``"float64"``, the float64 kernel's sums to the bit (the tests' and the
+    benchmark's baseline of the same loops). The deterministic projection never asks for it.
     """
     base = model.base_year
     steps = int(to_year) - base
@@ -60,10 +66,18 @@ def project_weighted(model: DemographicModel, to_year: int, weights: np.ndarray,
     if compiled and kernel is None:
         raise RuntimeError("the compiled population kernel needs numba, which is not installed")
     prepared = kernel.prepare(model, horizons, w, alike, blocks) if kernel is not None else None
+    reduce_chunk = kernel.reduce_chunk if kernel is not None else None
+    if lanes is not None and kernel is not None:
+        from muniplan.demography import lanes as abreast
+
+        if lanes not in ("float32", "float64"):
+            raise ValueError(f"lanes must be 'float32' or 'float64', got {lanes!r}")
+        prepared = abreast.prepare(prepared, double=lanes == "float64")
+        reduce_chunk = abreast.reduce_chunk
 
     def run(chunk: slice) -> None:
-        if kernel is not None:
-            kernel.reduce_chunk(prepared, paths.k_shock[chunk], paths.fertility[chunk],
+        if reduce_chunk is not None:
+            reduce_chunk(prepared, paths.k_shock[chunk], paths.fertility[chunk],
                                 paths.migration[chunk], out[chunk], offset)
             return
         _project_chunk(model, horizons, paths.k_shock[chunk], paths.fertility[chunk],

@@ -213,7 +213,13 @@ def _population_stage(plan: Plan, u: FinanceUncertainty, seed: np.random.SeedSeq
     if services is not None:  # each service's weights split by age group: (2·ages, group·S)
         parts += [services * groups[:, g:g + 1] for g in range(k)]
     weights = np.concatenate(parts, axis=1)
-    sums = project_weighted(model, last, weights, first_year=first, draws=draws, seed=seed)
+    # float32 counts only for uncalibrated draws that spread: there their error is about
+    # 1/2 500 of the percentiles' sampling error, while the calibration's ranking lifts it
+    # to 1/14 of it (docs/population.md); draws without spread must equal the deterministic
+    # run, and the calibration's centre below stays float64
+    single = bool(u.population) and u.population_scale > 0 and not u.population_calibrated
+    sums = project_weighted(model, last, weights, first_year=first, draws=draws, seed=seed,
+                            lanes="float32" if single else None)
     calibration = central = None
     size = 0
     if u.population and u.population_calibrated:
