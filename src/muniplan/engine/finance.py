@@ -23,7 +23,7 @@ given the cuts of earlier years (which have built up the funds).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -114,6 +114,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     solving = bool(solve_rows.any())
     price_index = inp.price_index
     price = _b(price_index, d)
+    into = into or {}
+    dest = into.get  # where a series is written: the caller's array, or None for a new one
 
     # --- income --------------------------------------------------------------------------
     pop = _b(pop_ratio, d)
@@ -145,7 +147,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     # --- operating expenses (excluding depreciation) -------------------------------------
     real_cost = _b(_real_index(inp.cost_growth), d)
     sector_nominal = inp.sector_frames_fixed[None, :, :] * (price * real_cost)[:, None, :]
-    services = _b(service_change_fixed, d) * price * real_cost
+    services = np.multiply(_b(service_change_fixed, d) * price, real_cost,
+                           out=dest("service_cost_change"))
     other_fixed = (inp.operating_consequences_fixed + inp.measures_fixed
                    + inp.expense_adjustment_fixed)
     other = other_fixed[None, :] * price
@@ -175,7 +178,6 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     else:
         spent = [price * s for s in spend_many(exe, budgets)]
     cost, vat, grants, sales, loans, net_nonrent, self_nonrent = spent
-    into = into or {}
     new_loans = _filled(into.get("new_loans"), loans, (d, y_count))
     transfer = _filled(into.get("transfer_to_investment"),
                        cost - vat - grants - sales - new_loans, (d, y_count))
@@ -251,7 +253,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
             recovered[name] = recovered.get(name, 0.0) + part
             by_place[int(where)] = by_place.get(int(where), 0.0) + part
             income_by_kind["fees"] = income_by_kind["fees"] + part
-    income = sum(income_by_kind.values())
+    income = _sum(income_by_kind.values(), dest("operating_income"))
 
     other_financial = np.broadcast_to(inp.financial_income[None, :], (d, y_count))
     managed = inp.managed_fund_index
@@ -289,16 +291,15 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     roles = np.array(inp.fund_roles)
 
     # what follows from the loop's balances, for all years at once
-    with np.errstate(invalid="ignore", divide="ignore"):
-        sf_share = np.where(net_nonrent > 0,
-                            (self_nonrent - loans_for_transfer) / net_nonrent, np.nan)
+    sf_share = _share(self_nonrent - loans_for_transfer, net_nonrent,
+                      dest("self_financing_share"))
     moved = (_movements(inp, funds, deficit, accumulated_deficit)
              if kept is None or not set(MOVEMENTS).isdisjoint(kept) else {})
     buffer, reserve = _role_sum(funds, roles == "buffer"), _role_sum(funds, roles == "reserve")
-    all_funds = funds.sum(axis=1)
-    operating_expenses = opex + depreciation
-    gross = income - operating_expenses
-    financial_income = other_financial + fund_return
+    all_funds = funds.sum(axis=1, out=dest("reserve_fund"))
+    operating_expenses = np.add(opex, depreciation, out=dest("operating_expenses"))
+    gross = np.subtract(income, operating_expenses, out=dest("gross_operating_result"))
+    financial_income = np.add(other_financial, fund_return, out=dest("financial_income"))
     series: dict[str, np.ndarray] = {
         "operating_income": income,
         **{f"income_{k}": v for k, v in income_by_kind.items()
@@ -316,7 +317,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         "minimum_instalment": min_instal,
         "instalments": instal,
         "net_operating_result": ndr,
-        "net_operating_result_ratio": ndr / income,
+        "net_operating_result_ratio": np.divide(ndr, income,
+                                                out=dest("net_operating_result_ratio")),
         "investments": cost,
         "investment_budget": np.broadcast_to(budget_cost, (d, y_count)),
         **_made({"investment_carried_forward": lambda: np.broadcast_to(
@@ -329,7 +331,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         "new_loans": new_loans,
         "self_financing_share": sf_share,
         "debt": debt,
-        "debt_ratio": debt / income,
+        "debt_ratio": np.divide(debt, income, out=dest("debt_ratio")),
         "depreciable_assets": assets_end,
         "weighted_useful_life": w_life_end,
         "reserve_fund": all_funds,
@@ -344,7 +346,7 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         "cost_index": real_cost,
         "population_ratio": pop,
     }
-    series["robek_status"] = robek(inp, series)[1].astype(float)
+    series["robek_status"] = _as_float(robek(inp, series)[1], dest("robek_status"))
     # each plan project as spent (the execution rate's mean path), for budsjettskjema 2B /
     # § 5-5 andre ledd: they sum to ``investments`` in the plan years
     long_term = inp.long_term_rows or (False,) * len(inp.investment_ids)
@@ -371,6 +373,35 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     solving = solving or alongside
     return FinanceResult(inp.years, series, savings if solving else None,
                          savings_reason if solving else None, by_place)
+
+
+def _sum(values: Iterable[np.ndarray], out: np.ndarray | None) -> np.ndarray:
+    """``sum(values)``, the same additions in the same order, written into ``out`` if
+    given (a caller keeping the series gets it where it keeps it, not copied there)."""
+    if out is None:
+        return sum(values)
+    total: np.ndarray | int = 0
+    for v in values:
+        total = np.add(total, v, out=out)
+    return out
+
+
+def _share(part: np.ndarray, whole: np.ndarray, out: np.ndarray | None) -> np.ndarray:
+    """``part / whole`` where ``whole`` is positive, else NaN, into ``out`` if given."""
+    positive = whole > 0
+    if out is None:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(positive, part / whole, np.nan)
+    out.fill(np.nan)
+    return np.divide(part, whole, out=out, where=positive)
+
+
+def _as_float(a: np.ndarray, out: np.ndarray | None) -> np.ndarray:
+    """``a`` as float64, into ``out`` if given."""
+    if out is None:
+        return a.astype(float)
+    np.copyto(out, a)
+    return out
 
 
 def _made(makers: dict[str, Callable[[], np.ndarray]], kept: Collection[str] | None
