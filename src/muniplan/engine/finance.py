@@ -263,13 +263,18 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
              "cpi": inp.price_growth,
              "deviation": inp.return_deviation if managed >= 0 else np.zeros((1, y_count)),
              "new_loans": new_loans, "transfer": transfer}
+    fast = use_compiled(compiled, d)
+    plain = not fast and compiled is None and d <= finance_fast.PLAIN_DRAWS
+    # the compiled loop (and its source as plain Python) writes every entry of its
+    # outputs, the fund return's too when there is a managed fund: nothing to fill first
+    whole = (fast or plain) and managed >= 0
     out = _loop_outputs(d, y_count, len(inp.fund_ids), {
-        k: into[name] for k, name in LOOP_SERIES.items() if name in into})
+        k: into[name] for k, name in LOOP_SERIES.items() if name in into}, whole)
     if alongside:
         # the savings need from a second pass of the loop over the same inputs; the
         # series describe the path without it
         solved = _loop_outputs(d, y_count, len(inp.fund_ids),
-                               {"savings": into[""]} if "" in into else {})
+                               {"savings": into[""]} if "" in into else {}, whole)
         passes = [(np.ones(d, dtype=bool), {**flows, "new_loans": new_loans.copy(),
                                             "transfer": transfer.copy()}, solved),
                   (np.zeros(d, dtype=bool), flows, out)]
@@ -277,9 +282,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     else:
         passes = [(solve_rows, flows, out)]
         savings, savings_reason = out["savings"], out["reason"]
-    if use_compiled(compiled, d):
+    if fast:
         run_loop(inp, rules, passes, threads)
-    elif compiled is None and d <= finance_fast.PLAIN_DRAWS:
+    elif plain:
         run_loop(inp, rules, passes, 1, kernel=finance_fast.plain_kernel())
     else:
         for rows, pass_flows, pass_out in passes:
@@ -451,20 +456,23 @@ def _filled(into: np.ndarray | None, value: np.ndarray, shape: tuple[int, int]) 
     return into
 
 
-def _loop_outputs(d: int, y: int, f: int, into: dict[str, np.ndarray] | None = None
-                  ) -> dict[str, np.ndarray]:
+def _loop_outputs(d: int, y: int, f: int, into: dict[str, np.ndarray] | None = None,
+                  whole: bool = False) -> dict[str, np.ndarray]:
     """The arrays the yearly loop fills, ``(D, Y)`` (``funds`` ``(D, F, Y)``); those in
-    ``into`` are written there (and zeroed where the loop may leave them)."""
+    ``into`` are written there. Unless the loop writes every entry (``whole``), those it
+    may leave are set first (zeros, the savings need's reason ``FEASIBLE``)."""
+    fresh = np.empty if whole else np.zeros
     out = {k: np.empty((d, y)) for k in ("debt", "instal", "min_instal", "interest", "ndr",
                                           "deficit", "accumulated")}
-    out.update({k: np.zeros((d, y)) for k in ("fund_return", "return_budgeted",
-                                              "loans_for_transfer", "savings")})
+    out.update({k: fresh((d, y)) for k in ("fund_return", "return_budgeted",
+                                           "loans_for_transfer", "savings")})
     for k, a in (into or {}).items():
-        if k in ("fund_return", "savings"):
+        if k in ("fund_return", "savings") and not whole:
             a.fill(0.0)
         out[k] = a
     out["funds"] = np.empty((d, f, y))
-    out["reason"] = np.full((d, y), FEASIBLE)
+    out["reason"] = (np.empty((d, y), dtype=np.asarray(FEASIBLE).dtype) if whole
+                     else np.full((d, y), FEASIBLE))
     return out
 
 
