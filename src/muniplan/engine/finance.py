@@ -140,19 +140,25 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     netted = {k: share * income_by_kind[k] for k, share in inp.netted_share.items() if share}
     if inp.fee_factor.size:
         income_by_kind["fees"] = income_by_kind["fees"] * inp.fee_factor
-    if not np.all(inp.income_shock == 1.0):  # a stress test's shortfall on all income
+    unshocked = bool(np.all(inp.income_shock == 1.0))
+    if not unshocked:  # a stress test's shortfall on all income
         income_by_kind = {k: v * shock for k, v in income_by_kind.items()}
         equalisation = equalisation * shock
 
     # --- operating expenses (excluding depreciation) -------------------------------------
     real_cost = _b(_real_index(inp.cost_growth), d)
-    sector_nominal = inp.sector_frames_fixed[None, :, :] * (price * real_cost)[:, None, :]
+    cost_index = price * real_cost
+    by_sector = kept is None or any(f"expenses_{sid}" in kept for sid in inp.sector_ids)
+    sector_nominal = (inp.sector_frames_fixed[None, :, :] * cost_index[:, None, :]
+                      if by_sector else None)
     services = np.multiply(_b(service_change_fixed, d) * price, real_cost,
                            out=dest("service_cost_change"))
     other_fixed = (inp.operating_consequences_fixed + inp.measures_fixed
                    + inp.expense_adjustment_fixed)
     other = other_fixed[None, :] * price
-    opex = sector_nominal.sum(axis=1) + services + other + sum(netted.values(), 0.0)
+    frames = (sector_nominal.sum(axis=1) if sector_nominal is not None
+              else _frames_sum(inp.sector_frames_fixed, cost_index))
+    opex = frames + services + other + sum(netted.values(), 0.0)
 
     # --- investments and financing ------------------------------------------------------
     # Financing is linear in each project's cost with per-project shares, and the price
@@ -249,7 +255,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
             mask = ((inp.cost_recovery == code) & (place == where))[:, None]
             book_prev = np.concatenate([np.zeros((d, 1)), book(completed * mask)[:, :-1]],
                                        axis=1)
-            part = (capital(rate_p * mask) + rate * book_prev) * shock
+            part = capital(rate_p * mask) + rate * book_prev
+            if not unshocked:  # times 1.0 changes no bit
+                part = part * shock
             recovered[name] = recovered.get(name, 0.0) + part
             by_place[int(where)] = by_place.get(int(where), 0.0) + part
             income_by_kind["fees"] = income_by_kind["fees"] + part
@@ -310,7 +318,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         **{f"income_{k}": v for k, v in income_by_kind.items()
            if inp.income_base[k] or np.any(v != 0)},
         "operating_expenses": operating_expenses,
-        **{f"expenses_{sid}": sector_nominal[:, s, :] for s, sid in enumerate(inp.sector_ids)},
+        **{f"expenses_{sid}": sector_nominal[:, s, :] for s, sid in enumerate(inp.sector_ids)
+           if sector_nominal is not None},
         "service_cost_change": services,
         **_made({"operating_consequences":
                  lambda: inp.operating_consequences_fixed[None, :] * price,
@@ -378,6 +387,18 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     solving = solving or alongside
     return FinanceResult(inp.years, series, savings if solving else None,
                          savings_reason if solving else None, by_place)
+
+
+def _frames_sum(frames: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``Σ_s frames[s] × index`` ``(D, Y)``, the sectors added one after the other as
+    numpy's sum over the sectors of ``frames[None] × index[:, None]`` adds them (the same
+    figures), without that ``(D, S, Y)`` array, which only the sectors' own series need."""
+    if not len(frames):
+        return np.zeros(np.broadcast_shapes(frames.shape[1:], index.shape))
+    total = frames[0] * index
+    for row in frames[1:]:
+        total += row * index
+    return total
 
 
 def _sum(values: Iterable[np.ndarray], out: np.ndarray | None) -> np.ndarray:
