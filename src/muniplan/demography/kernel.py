@@ -13,7 +13,8 @@ the compiler can vectorise each loop (four float64 a time with AVX2):
   ``exp(drift·h·b_x)·mx_x`` — the same for every draw of a step, computed once per run —
   times ``exp(k·b_x)``, the draw's shock;
 * that ``exp`` is :func:`_exp_into`, a branch-free range reduction and polynomial, because
-  ``math.exp`` is a libm call the compiler cannot vectorise (numba here has no SVML);
+  ``math.exp`` is a libm call the compiler cannot vectorise (numba here has no SVML); when
+  no age's ``k·b`` needs the reduction, the polynomial alone (:func:`_exp_small`);
 * ``error_model="numpy"``: numba's default tests every divisor for zero to raise
   ``ZeroDivisionError``, and that branch keeps the survival loop scalar (its denominators
   are never below 1);
