@@ -6,14 +6,11 @@ example. Run: ``.venv/bin/python benchmarks/bench_report.py`` (or ``python -m be
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 import time
 
 from muniplan.engine.projection import project
 from muniplan.plan.load import EXAMPLES_DIR, load_files, read_folder
-from muniplan.report.document import build_html, build_pdf
+from muniplan.report.document import build_html, laid_out_pdf
 from muniplan.report.excel import export_workbook, import_workbook
 from muniplan.report.fdp import fdp_zip
 
@@ -29,21 +26,20 @@ def _best(fn, repeat: int) -> tuple[float, object]:
     return best, out
 
 
+def _pdf_and_pages(plan, proj) -> tuple[bytes, int]:
+    """The PDF and its page count from WeasyPrint's own layout: no PDF reader (pdfinfo) is
+    needed, which a machine without poppler lacked, so the count used to print as '?'."""
+    doc = laid_out_pdf(plan, proj)
+    return doc.write_pdf(), len(doc.pages)
+
+
 def main() -> None:
     files = read_folder(EXAMPLE)
     plan = load_files(files, origin=str(EXAMPLE))
     proj = project(plan)
     t, html = _best(lambda: build_html(plan, proj), 3)
     print(f"html build: {t:.2f} s, {len(html):,} bytes")
-    t, pdf = _best(lambda: build_pdf(plan, proj), 1)
-    pages = "?"
-    if shutil.which("pdfinfo"):
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
-            fh.write(pdf)
-            fh.flush()
-            info = subprocess.run(["pdfinfo", fh.name], capture_output=True, text=True).stdout
-            pages = next((ln.split()[-1] for ln in info.splitlines()
-                          if ln.startswith("Pages:")), "?")
+    t, (pdf, pages) = _best(lambda: _pdf_and_pages(plan, proj), 1)
     print(f"pdf build: {t:.2f} s, {len(pdf):,} bytes, {pages} pages")
     t, xlsx = _best(lambda: export_workbook(plan, proj, files), 3)
     print(f"excel export: {t:.2f} s, {len(xlsx):,} bytes")

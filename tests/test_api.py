@@ -27,6 +27,7 @@ from muniplan.plan.load import load_files
 from muniplan.report.data import plan_to_dict, projection_to_dict
 from muniplan.store import Store
 from muniplan.store.process import Process
+from muniplan.web import api_errors
 from muniplan.web.api import api_router
 
 PLAN_ID = "baerum-2018-2021"
@@ -36,6 +37,7 @@ BASE = f"/api/plans/{PLAN_ID}"
 def make_app(store: Store) -> FastAPI:
     app = FastAPI(title="muniplan API test")
     app.include_router(api_router(store), prefix="/api")
+    api_errors.install(app)
     return app
 
 

@@ -14,6 +14,8 @@ Patch operations (one case may list several under ``changes``; each names its ``
 ``delete_line: TEXT``     the one line containing TEXT is removed
 ``content: TEXT``         the whole file replaced
 ``delete: true``          the file removed
+``encode: CODEC``         the file saved again in another encoding (``utf-16-le``: no mark)
+``zip: true``             the file replaced by a zip archive (a workbook saved as .csv)
 
 ``expect``: ``file`` (the path relative to the plan folder), ``line`` (a number) or
 ``line_at`` (text on exactly one line of the patched file: its line), ``field`` (the field
@@ -25,6 +27,7 @@ from __future__ import annotations
 import copy
 import re
 import shutil
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +53,13 @@ def _apply(folder: Path, change: dict[str, Any]) -> None:
         return
     if "content" in change:
         path.write_text(change["content"], encoding="utf-8")
+        return
+    if "encode" in change:
+        path.write_bytes(path.read_text(encoding="utf-8").encode(change["encode"]))
+        return
+    if change.get("zip"):
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("xl/workbook.xml", "<workbook/>")
         return
     text = path.read_text(encoding="utf-8")
     if "replace" in change:

@@ -29,6 +29,7 @@ def _commands() -> list[tuple[list[str], object]]:
 
 
 COMMANDS = _commands()
+DECIMALS = re.compile(r"(\[(standard|default): |<=)\d+\.\d+(?=[\]\s])")
 
 
 def _help(words: list[str], lang: str, capsys: pytest.CaptureFixture[str],
@@ -58,6 +59,9 @@ def test_every_help_page_reads_well_at_80_columns(lang: str,
         problems += [f"{name}: {m.group(0)}" for m in TYPE_NAMES.finditer(text)]
         problems += [f"{name}: wider than 80: {ln!r}" for ln in lines if len(ln) > 80]
         problems += [f"{name}: cut: {ln.strip()!r}" for ln in lines if CUT.search(ln)]
+        # a number in a default or a range in the other language's decimals ('1.0' in
+        # bokmål), or a float's '.0' where a whole number is meant
+        problems += [f"{name}: number {m.group(0)!r}" for m in DECIMALS.finditer(text)]
         for param in getattr(command, "params", ()):
             descriptor = getattr(param, "type_descriptor", None)
             for choice in (descriptor.choices or ()) if descriptor and descriptor.is_choice \

@@ -136,6 +136,12 @@ BROKEN = {
     "missing-file": lambda tmp: (lambda f: ((f / "investments.csv").unlink(), f)[1])(
         copy(tmp, "nofile")),
     "rule-limit-percent": patched("plan.yaml", "limit: 0.04", "limit: 4"),
+    "cost-after-horizon": patched("investments.csv", ",2020,2021,cost_recovery",
+                                  ",2020,2045,cost_recovery"),
+    "duplicate-key": patched("plan.yaml", "horizon: 2040\n", "horizon: 2040\nhorizon: 2050\n"),
+    "csv-not-text": lambda tmp: (lambda f: ((f / "sectors.csv").write_bytes(
+        (f / "sectors.csv").read_text(encoding="utf-8").encode("utf-16-le")), f)[1])(
+        copy(tmp, "utf16")),
 }
 
 

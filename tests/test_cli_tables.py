@@ -3,10 +3,12 @@ Norwegian Excel."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from muniplan.cli import main
-from muniplan.cli.tables import column_blocks
+from muniplan.cli.tables import column_blocks, wrap_id
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -81,3 +83,72 @@ def test_a_sectors_row_is_named_by_the_plan(capsys, lang: str) -> None:
     assert code == 0
     assert "Miljø," in out  # the name may wrap in a narrow table
     assert "miljo" not in out
+
+
+def _labels(out: str) -> str:
+    """The label column read down, its wrapped lines joined (the first 28 characters of
+    every line: 26 for the label and the table's padding)."""
+    return " ".join(" ".join(ln[:28].strip() for ln in out.splitlines()).split())
+
+
+def test_a_code_is_shown_as_the_engine_gives_it(capsys, monkeypatch) -> None:
+    """ROBEK breaks in 2036–2040 (the checks say so); the row 'ROBEK-kriterium oppfylt
+    (1 = ja)' must then read 1 in those years, not the 0 a million-kroner format made."""
+    monkeypatch.setenv("COLUMNS", "250")
+    code, out, _ = run(["project", "--years", "all"], capsys)
+    assert code == 0
+    assert "ROBEK (kommuneloven 1992 § 60 nr. 1)" in out and "brutt i 2036–2040" in out
+    cells = [c for ln in out.splitlines() if ln.strip().startswith("ROBEK-kriterium")
+             for c in ln.split()[3:]]
+    assert cells == ["0"] * 18 + ["1"] * 5
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("nb", ("Brukere, Barnehage (personer)", "(år)", "(indeks)")),
+    ("en", ("(persons)", "(years)", "(index)")),
+])
+def test_a_row_not_in_kroner_says_its_unit(capsys, monkeypatch, lang, words) -> None:
+    """Under a title 'mill. løpende kr', 7 488 children in kindergarten or a useful life of
+    39,7 years must say what they count."""
+    monkeypatch.setenv("COLUMNS", "250")
+    code, out, _ = run(["project", "--lang", lang], capsys)
+    assert code == 0
+    labels = _labels(out)
+    for word in words:
+        assert word in labels, word
+    assert "39,737" not in out and "39.737" not in out
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_monte_carlo_tables_cut_no_number_and_name_the_rules(capsys, lang) -> None:
+    """With --draws the fans and the breach probabilities fit 80 columns whole (they were
+    cut to '105,0…'), and a rule is named as in the checks, not by its id (R1, robek)."""
+    code, out, _ = run(["project", "--draws", "200", "--seed", "1", "--summary",
+                        "--lang", lang], capsys)
+    assert code == 0
+    assert "…" not in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    rules = out[out.index("Sannsynlighet" if lang == "nb" else "Probability"):]
+    for rule_id in ("R1", "R2", "R3", "R4", "balanse", "robek"):
+        assert not re.search(rf"^\s+{rule_id}\s+(\d+ %|–)", rules, re.M), rule_id
+    assert "Netto driftsresultat minst" in rules  # the plan's own name, in both languages
+
+
+def test_wrap_id_breaks_after_hyphens() -> None:
+    assert wrap_id("avtjerna-framskyndet", 15) == "avtjerna-\nframskyndet"
+    assert wrap_id("rente-pluss-2", 15) == "rente-pluss-2"
+    assert wrap_id("rente-pluss-2", 8) == "rente-\npluss-2"
+    assert wrap_id("investeringstakt", 10) == "investeringstakt"  # the table folds it
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_scenario_id_wraps_at_its_hyphens(capsys, lang) -> None:
+    """At 80 columns 'avtjerna-framskyndet' showed as 'avtjerna-framsk' over 'yndet'."""
+    code, out, _ = run(["scenarios", "--lang", lang], capsys)
+    assert code == 0
+    firsts = [ln[:18].strip() for ln in out.splitlines()]
+    for head, tail in (("avtjerna-", "framskyndet"), ("effektive-", "tjenester"),
+                       ("utsatte-", "investeringer")):
+        i = firsts.index(head)
+        assert firsts[i + 1].startswith(tail), (head, firsts[i + 1])
+    assert "rente-pluss-2" in firsts

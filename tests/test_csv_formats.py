@@ -30,6 +30,8 @@ VARIANTS = {
     "libreoffice-no": (";", "utf-8", "\n", True, " ", True, False),
     "comma-bom-crlf": (",", "utf-8-sig", "\r\n", False, "", False, True),
     "tab-separated": ("\t", "utf-8", "\n", True, "", True, False),
+    # Excel's «Unicode-tekst»: UTF-16 with its byte-order mark, tab-separated
+    "excel-unicode-text": ("\t", "utf-16", "\r\n", True, "", False, False),
 }
 
 
@@ -105,3 +107,16 @@ def test_unknown_column_is_a_warning_with_a_guess(tmp_path: Path, capsys) -> Non
     assert exc.value.code == 0
     assert ("investments.csv:1: ukjent kolonne 'sourse', blir ikke lest (mente du 'source'?)"
             in err)
+
+
+def test_norwegian_excel_booleans_are_read(tmp_path: Path, original) -> None:
+    """A Norwegian Excel saves TRUE and FALSE as SANN and USANN in its CSV; the workbook
+    import read them already, the CSV reader refused them."""
+    folder = tmp_path / "sann"
+    shutil.copytree(EXAMPLE, folder)
+    path = folder / "investments.csv"
+    text = path.read_text(encoding="utf-8")
+    assert ",false," in text and ",true," in text
+    path.write_text(text.replace(",false,", ",USANN,").replace(",true,", ", SANN ,"),
+                    encoding="utf-8")
+    assert load_plan(folder).model_dump() == original

@@ -85,7 +85,28 @@ def test_cli_record_and_publish(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     code, out = run("followup-reports", PLAN_ID)
     assert code == 0 and "published" in out and "annual" in out
     code, out = run("followup-publish", PLAN_ID, "--year", "2018", "--period", "T1")
-    assert code == 2 and "no report 2018 T1" in out and "Traceback" not in out
+    assert code == 2 and "no report for 2018 (first four-month report)" in out
+    assert "Traceback" not in out
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("nb", "feil: ingen rapport for 2018 (årsrapport) er registrert for planen "
+     "'baerum-2018-2021' (registrer den med `muniplan followup-record`)"),
+    ("en", "error: no report for 2018 (annual report) recorded for plan 'baerum-2018-2021' "
+     "(record it with `muniplan followup-record`)")])
+def test_a_report_not_recorded_is_said_whole_in_one_language(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        lang: str, said: str) -> None:
+    """The period in words ("annual report", not ``year``), and the whole message in the
+    language asked for, not its first words alone."""
+    monkeypatch.setenv("MUNIPLAN_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("MUNIPLAN_DATABASE_URL", raising=False)
+    for argv in (["db", "upgrade"], ["import", "--status", "adopted"],
+                 ["followup-publish", PLAN_ID, "--year", "2018", "--period", "year"]):
+        with pytest.raises(SystemExit) as exc:
+            main(["--lang", lang, *argv])
+    assert exc.value.code == 2
+    assert said in " ".join(capsys.readouterr().err.split())
 
 
 def test_tertial_report_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

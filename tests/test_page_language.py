@@ -88,3 +88,59 @@ def test_the_checks_catch_what_they_should() -> None:
     assert internal_names('<html lang="nb"><td>klimafond_samlet</td></html>')
     assert internal_names('<html lang="nb"><p>se docs/domain.md</p></html>')
     assert not internal_names('<html lang="nb"><script>var a_b = 1;</script></html>')
+
+
+PLAN = "/plan/baerum-2018-2021/"
+
+
+@pytest.mark.parametrize("lang, words", [("nb", ("Befolkning", "Dødelighet", "Fruktbarhet")),
+                                         ("en", ("Population", "Mortality", "Fertility"))])
+def test_the_population_credits_are_marked_and_their_files_named_in_words(
+        public: TestClient, lang: str, words: tuple[str, ...]) -> None:
+    """The credits are Norwegian (marked so on an English page), the publishers' notes
+    English; the data files are named by what they hold, not ``population.csv``."""
+    html = page(public, f"{PLAN}kilder", lang)
+    assert '<dd lang="nb">Befolkningstall: Statistisk sentralbyrå (SSB)' in html
+    assert all(f"<dt>{w}</dt>" in html for w in words), words
+    assert ".csv" not in html.partition('id="fig-population"')[2].partition("</section>")[0]
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+@pytest.mark.parametrize("path, credit", [
+    ("", '<span lang="nb">Befolkningstall: Statistisk sentralbyrå (SSB), tabell 07459, NLOD '
+     '2.0. Dødelighet'),
+    ("kommuner", '<span lang="nb">Befolkningstall: Statistisk sentralbyrå (SSB), tabell '
+     '07459, NLOD 2.0, omregnet til 2024-grenser')])
+def test_the_data_credits_under_a_page_are_marked_bokmal(public: TestClient, lang: str,
+                                                         path: str, credit: str) -> None:
+    assert credit in page(public, f"{PLAN}{path}", lang)
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_history_marks_each_plans_title_bokmal(public: TestClient, lang: str) -> None:
+    html = page(public, f"{PLAN}historikk", lang)
+    assert ('<th scope="row"><span lang="nb">Handlingsprogram 2018–2021: Rigge kommunen for '
+            'langsiktig bærekraft</span></th>') in html
+    unit = "(mill. kr)" if lang == "nb" else "(million NOK)"
+    assert f"<h2>{'Netto driftsresultat' if lang == 'nb' else 'Net operating result'} {unit}"\
+        in html
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_municipalitys_name_is_marked_bokmal(public: TestClient, lang: str) -> None:
+    """"Bærum kommune" is the municipality's official name, in the header of every page and
+    at the start of the overview."""
+    html = page(public, PLAN, lang)
+    assert '<span class="muni" lang="nb">Bærum kommune</span>' in html
+    assert '<p class="lede"><span lang="nb">Bærum kommune</span> (' in html
+
+
+@pytest.mark.parametrize("lang, line", [
+    ("nb", 'Versjon 1 – <span lang="nb">Vedtatt av kommunestyret 6. desember 2017</span>.'),
+    ("en", 'Version 1 (adopted) – <span lang="nb">Vedtatt av kommunestyret 6. desember '
+     '2017</span>.')])
+def test_the_adopted_versions_line_is_said_and_its_official_words_marked(
+        public: TestClient, lang: str, line: str) -> None:
+    """The council's own words stay as written, marked bokmål; an English reader is told in
+    English what they say."""
+    assert line in page(public, PLAN, lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
@@ -87,6 +88,21 @@ def test_publish_from_the_command_line(capsys, tmp_path, monkeypatch):
     assert code == 2 and "no version 7" in err
 
 
+@pytest.mark.parametrize("lang, said", [
+    ("nb", "versjon 1 er lagret som et forslag; fasen 'adopted' krever en vedtatt versjon"),
+    ("en", "version 1 is stored as a proposal; the stage 'adopted' needs an adopted version")])
+def test_a_stage_the_version_cannot_take_is_refused_in_words(capsys, tmp_path, monkeypatch,
+                                                             lang, said):
+    """The refusal says what the version is in words, not the database's 'proposal'."""
+    monkeypatch.setenv("MUNIPLAN_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("MUNIPLAN_DATABASE_URL", raising=False)
+    assert run(["db", "upgrade"], capsys)[0] == 0
+    assert run(["import", "--status", "proposal"], capsys)[0] == 0
+    code, _, err = run(["publish", "baerum-2018-2021", "1", "--stage", "adopted"], capsys, lang)
+    assert code == 2 and said in " ".join(err.split()), err
+    assert "'proposal'" not in err
+
+
 def test_every_process_message_has_english():
     web = Path(__file__).resolve().parents[1] / "src" / "muniplan" / "web"
     files = [*(web / "templates" / "process").glob("*.html"), *(web / "auth").glob("*.py"),
@@ -118,3 +134,24 @@ def test_import_with_a_stale_base_is_refused(capsys, tmp_path, monkeypatch, exam
 
     with Store.from_settings(Settings()) as store:
         assert [v.number for v in store.versions("baerum-2018-2021")] == [1, 2]
+
+
+@pytest.mark.parametrize("lang, argv, said", [
+    ("nb", ["users", "add", "Kari", "--role", "admin", "--password-stdin"],
+     "feil: brukernavn: forventet små bokstaver, sifre, '.', '_' eller '-', 1–64 tegn, "
+     "fant 'Kari'"),
+    ("en", ["users", "add", "Kari", "--role", "admin", "--password-stdin"],
+     "error: username: expected lowercase letters, digits, '.', '_' or '-', 1–64 characters, "
+     "found 'Kari'"),
+    ("nb", ["users", "add-group", "Partiet", "--name", "Partiets gruppe"],
+     "feil: gruppens kortnavn: forventet små bokstaver, sifre"),
+])
+def test_a_bad_account_name_is_refused_whole_in_one_language(capsys, tmp_path, monkeypatch,
+                                                              lang, argv, said):
+    """What a name may hold is said in the language asked for, not left in English."""
+    monkeypatch.setenv("MUNIPLAN_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("MUNIPLAN_DATABASE_URL", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO("et langt nok passord\n"))
+    assert run(["db", "upgrade"], capsys)[0] == 0
+    code, _, err = run(argv, capsys, lang)
+    assert code == 2 and said in " ".join(err.split()), err

@@ -81,6 +81,12 @@ def test_english_labels(run):
         assert heading in text, heading
 
 
+def test_the_adoption_line_is_marked_bokmal_in_english(run):
+    """The council's own words of adoption are an official text: quoted, marked bokmål."""
+    page = build_html(*run, lang="en")
+    assert '<span lang="nb">Vedtatt av kommunestyret' in page
+
+
 def test_2018_regime_document_has_the_regulation_overviews(run):
     plan, _ = run
     p2 = plan.model_copy(update={"law_regime": "2018"})

@@ -207,6 +207,31 @@ def test_headers_are_norwegian_and_no_cell_holds_yaml(workbook):
                 assert not (isinstance(v, str) and "[yaml]" in v), ws.title
 
 
+def test_no_header_is_a_plan_files_key(workbook):
+    """A header is a word for the finance officer (``programområde``), never the YAML key
+    (``program_area``) it stands for."""
+    *_, data = workbook
+    wb = load_workbook(io.BytesIO(data))
+    for ws in wb:
+        if ws.sheet_state == "visible":
+            head = [c.value for c in ws[1] if isinstance(c.value, str)]
+            assert not [h for h in head if "_" in h], ws.title
+    assert "programområde" in [c.value for c in wb["Langsiktige investeringer"][1]]
+
+
+def test_a_workbook_with_the_former_english_header_still_imports(workbook):
+    plan, _, data = workbook
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb["Langsiktige investeringer"]
+    for c in ws[1]:
+        if c.value == "programområde":
+            c.value = "program_area"
+    buf = io.BytesIO()
+    wb.save(buf)
+    back = load_files(import_workbook(buf.getvalue()))
+    assert back.long_term_investments == plan.long_term_investments
+
+
 def test_the_projection_is_in_the_plans_unit(workbook):
     plan, proj, data = workbook
     assert plan.amount_scale == 1000
@@ -221,6 +246,9 @@ def test_the_projection_is_in_the_plans_unit(workbook):
         else:
             assert list(row[4:4 + len(values)]) == values, name
     assert by_id["operating_income"][4] == 10_439_000  # Sum driftsinntekter 2018, 1000 kr
+    # the price basis names its year where the kroner are fixed
+    assert by_id["savings_need_fixed"][3] == "faste 2018-kr"
+    assert by_id["savings_need"][3] == "løpende kr"
 
 
 def test_import_refuses_a_folder_with_files_without_force(workbook, tmp_path, capsys):

@@ -57,3 +57,23 @@ def test_zip(run):
     z = zipfile.ZipFile(io.BytesIO(fdp_zip(*run)))
     assert sorted(z.namelist()) == ["datapackage.json", "investments.csv",
                                     "operating-frames.csv", "projection.csv"]
+
+
+def test_every_file_speaks_one_vocabulary(run, tmp_path):
+    """A machine reader joining the files meets one word for the price basis (the
+    projection's ``fixed``/``nominal``), English field descriptions, and is told whether a
+    frame is gross or net (Bærum's frames are gross, not the 'net' the package once said)."""
+    path = export_package(*run, tmp_path / "fdp")
+    out = path.parent
+    for name in ("operating-frames.csv", "investments.csv", "projection.csv"):
+        rows = list(csv.DictReader((out / name).open(encoding="utf-8")))
+        assert {r["price_basis"] for r in rows} <= {"fixed", "nominal", ""}, name
+    frames = list(csv.DictReader((out / "operating-frames.csv").open(encoding="utf-8")))
+    assert {r["frame_basis"] for r in frames} == {"gross"}
+    desc = json.loads(path.read_text(encoding="utf-8"))
+    fields = [f for r in desc["resources"] for f in r["schema"]["fields"]]
+    amount = next(f for f in desc["resources"][0]["schema"]["fields"] if f["name"] == "amount")
+    assert "Net operating frame" not in amount["description"]
+    assert "fixed: kroner of 2018" in amount["description"]
+    norwegian_only = {"Sektor", "Programområde", "Programområdenummer", "Prosjekt", "Formål"}
+    assert not [f["name"] for f in fields if f["description"] in norwegian_only]

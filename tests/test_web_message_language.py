@@ -6,10 +6,11 @@ the real app on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from auth_helpers import csrf_of
-from page_language import wrong_language
+from page_language import pieces, wrong_language
 from process_helpers import PLAN, PLAN_ID, alternative_form, client_for, flashes, proposal_store
 from store_fixtures import (  # noqa: F401
     fresh_postgres_fixture,
@@ -231,3 +232,90 @@ def test_the_comparison_marks_the_plans_own_names(ready, tmp_path, lang):
     assert r.status_code == 200 and f'<html lang="{lang}"' in r.text
     assert '<span lang="nb">Netto driftsresultat minst 4 % av driftsinntektene</span>' in r.text
     assert wrong_language(r.text) == []
+
+
+@pytest.mark.parametrize("lang, said, internal", [
+    ("nb", "Å publisere er ikke mulig for et spørsmål som er trukket, i din rolle", "publish"),
+    ("en", "Publishing is not possible for a question that is withdrawn, in your role",
+     "trukket")])
+def test_a_refused_step_on_a_question_is_said_in_words(ready, tmp_path, lang, said, internal):
+    """The action and the status in the page's words, not the form's ``publish`` nor the
+    other language's status."""
+    okonomi = _asked(ready, tmp_path)
+    kari = client_for(ready, tmp_path, "kari")
+    withdrawn = kari.post(f"{PLAN}sporsmal/1", follow_redirects=False, data={
+        "csrf_token": csrf_of(kari.get(f"{PLAN}sporsmal").text), "revision": "1",
+        "action": "withdraw"})
+    assert withdrawn.status_code == 303
+    r = okonomi.post(f"{PLAN}sporsmal/1{QUERY[lang]}",
+                     data={"csrf_token": csrf_of(okonomi.get(f"{PLAN}sporsmal").text),
+                           "revision": "2", "action": "publish"})
+    assert r.status_code == 403
+    message = _said(r.text, said)
+    _spoken(r.text, lang, message)
+    assert internal not in message and "«" not in message
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("nb", "Hva som skal gjøres med spørsmålet: forventet å ta saken, svare, publisere"),
+    ("en", "What to do with the question: expected taking the case, answering, publishing")])
+def test_an_unknown_step_on_a_question_is_refused_in_words(ready, tmp_path, lang, said):
+    okonomi = _asked(ready, tmp_path)
+    r = okonomi.post(f"{PLAN}sporsmal/1{QUERY[lang]}",
+                     data={"csrf_token": csrf_of(okonomi.get(f"{PLAN}sporsmal").text),
+                           "revision": "1", "action": "slett"})
+    assert r.status_code == 422
+    _spoken(r.text, lang, _said(r.text, said))
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_question_names_its_topic_and_group_not_their_ids(ready, tmp_path, lang):
+    kari = client_for(ready, tmp_path, "kari")
+    kari.post(f"{PLAN}sporsmal", data={"csrf_token": csrf_of(kari.get(f"{PLAN}sporsmal").text),
+                                       "text": "Hvorfor øker rammen?",
+                                       "topic": "sector:barn-og-unge"})
+    page = kari.get(f"{PLAN}sporsmal{QUERY[lang]}").text
+    about = "Gjelder:" if lang == "nb" else "About:"
+    assert f'{about} <span lang="nb">Barn og unge</span>' in page
+    assert '(<span lang="nb">Arbeiderpartiets gruppe</span>)' in page
+    assert '<p lang="nb">Hvorfor øker rammen?</p>' in page  # the group's own words
+    shown = " ".join(text for _lang, text in pieces(page)[1])
+    assert "barn-og-unge" not in shown and "(ap)" not in shown
+    assert wrong_language(page) == []
+
+
+@pytest.mark.parametrize("lang, path, said", [
+    ("nb", f"{PLAN}oppfolging/2018/T9", "Perioden i adressen: må være en av 'T1', 'T2', "
+     "'year' (fikk «T9»)."),
+    ("en", f"{PLAN}oppfolging/2018/T9?lang=en", "The period in the address: must be one of "
+     "'T1', 'T2', 'year' (got «T9»)."),
+    ("nb", f"{PLAN}oppfolging/aar/T1", "Året i adressen: må være et heltall (fikk «aar»)."),
+    ("en", f"{PLAN}sammenlign?v=1&v=x&lang=en", "Parameter «v»: must be a whole number"),
+])
+def test_a_bad_part_of_the_address_is_said_in_words(ready, tmp_path, lang, path, said):
+    """A path has no parameter names the reader sees: «period» is said as what it is."""
+    r = client_for(ready, tmp_path).get(path)
+    assert r.status_code == 422
+    _spoken(r.text, lang, _said(unescape(r.text), said))
+
+
+def test_the_english_alternative_page_says_cost_recovery_in_english(ready, tmp_path):
+    """"selvkost" only inside the plan's own names, which are marked bokmål."""
+    page = client_for(ready, tmp_path, "kari").get(f"{PLAN}alternativ?lang=en").text
+    english = " ".join(text for lang, text in pieces(page)[1] if lang == "en")
+    assert "Fees and charges outside cost recovery" in english
+    assert "selvkost" not in english
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("nb", "Ingen rapport for 2018 (årsrapport) med revisjon 9 er registrert for planen"),
+    ("en", "No report for 2018 (annual report) recorded for plan 'baerum-2018-2021' with "
+     "revision 9")])
+def test_publishing_a_report_not_recorded_is_refused_in_the_pages_language(
+        ready, tmp_path, lang, said):
+    okonomi = client_for(ready, tmp_path, "okonomi")
+    token = csrf_of(okonomi.get("/konto").text)
+    r = okonomi.post(f"{PLAN}oppfolging/publiser{QUERY[lang]}", data={
+        "csrf_token": token, "year": "2018", "period": "year", "revision": "9"})
+    assert r.status_code == 404
+    _spoken(r.text, lang, _said(unescape(r.text), said))

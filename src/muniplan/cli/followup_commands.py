@@ -19,6 +19,7 @@ from typing import Any
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from muniplan.cli import i18n
@@ -73,11 +74,12 @@ def followup_command(
     period: Period = typer.Option(Period.year, "--period", help=PERIOD_HELP),
     fmt: Format = typer.Option(Format.table, "--format", help="table, json or csv."),
     actuals: Path = typer.Option(None, "--actuals", help=ACTUALS_HELP, show_default=False),
-    threshold_percent: float = typer.Option(1.0, "--threshold-percent", min=0, max=100,
+    # the defaults shown as whole numbers: '1.0' would be English in the bokmål help
+    threshold_percent: float = typer.Option(1, "--threshold-percent", min=0, max=100,
                                             help="Flag deviations of at least this % of "
                                             "the budget."),
-    threshold_amount: float = typer.Option(10.0, "--threshold-mill", min=0, max=1e6,
-                                           help="… or of at least this many mill. kr."),
+    threshold_amount: float = typer.Option(10, "--threshold-mill", min=0, max=1_000_000,
+                                           help="… or of at least this many million kroner."),
     out: Path = typer.Option(None, "--out", "-o", help="Write the report as a document "
                              "into this folder instead."),
     pdf: bool = typer.Option(False, "--pdf", help="With --out: also the PDF (A4)."),
@@ -197,7 +199,7 @@ def _followup_table(p, f) -> None:
             t.add_row(s.name, value)
         console.print(t)
     for a in f.assumptions:
-        print_wrapped(f"[dim]{_('Forutsetning:')}[/] [dim]{a}[/]")
+        print_wrapped(f"[dim]{_('Forutsetning:')}[/] [dim]{escape(_(a))}[/]")
 
 
 def import_accounts(

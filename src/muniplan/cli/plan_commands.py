@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +25,7 @@ from muniplan.cli.common import (
     working,
 )
 from muniplan.cli.i18n import _, count, current
-from muniplan.cli.tables import column_blocks, write_csv
+from muniplan.cli.tables import EDGES, PADDING, column_blocks, wrap_id, write_csv
 
 if TYPE_CHECKING:  # the engine, the models and numpy load inside the commands that use them
     from muniplan.engine.projection import Projection
@@ -259,28 +259,24 @@ def _print_fans(proj: Projection) -> None:
     idx = [years.index(y) for y in shown]
     q = proj.quantiles(["net_operating_result_ratio", "debt_ratio", "reserve_fund"])
     lang = current()
-    t = Table(title=_("Usikkerhet: {0} trekninger, frø {1} (persentiler; mill. kr)").format(
-        proj.provenance["draws"], proj.provenance["seed"]), box=box.SIMPLE_HEAD)
-    t.add_column("", no_wrap=True)
-    for y in shown:
-        t.add_column(str(y), justify="right", no_wrap=True)
-    for name in ("net_operating_result_ratio", "debt_ratio", "reserve_fund", "savings_need"):
-        for k in ("0.05", "0.5", "0.95"):
-            t.add_row(f"{_(short_label(name, proj, lang))} p{round(float(k) * 100)}",
-                      *(figure(name, q[k][name][i], lang, decimals=0) for i in idx))
-    console.print(t)
-    t = Table(title=_("Sannsynlighet for brudd på handlingsreglene"), box=box.SIMPLE_HEAD)
-    t.add_column(_("Regel"), no_wrap=True)
-    for y in shown:
-        t.add_column(str(y), justify="right")
-    for rule, p in (proj.breach_probability or {}).items():
-        t.add_row(rule, *(percent(float(p[i]), 0, lang) for i in idx))
-    console.print(t)
+    rows = [(f"{_(short_label(name, proj, lang))} p{round(float(k) * 100)}",
+             [figure(name, q[k][name][i], lang, decimals=0) for i in idx])
+            for name in ("net_operating_result_ratio", "debt_ratio", "reserve_fund",
+                         "savings_need") for k in ("0.05", "0.5", "0.95")]
+    _print_years(proj, shown, rows, False, lambda span: _(
+        "Usikkerhet: {0} trekninger, frø {1} (persentiler; mill. løpende kr)").format(
+        proj.provenance["draws"], proj.provenance["seed"]))
+    # a rule by its name, as the checks above give it, not by the plan file's id (R1)
+    names = {c.rule: _(c.name) for c in proj.checks}
+    rows = [(names.get(rule, rule), [percent(float(p[i]), 0, lang) for i in idx])
+            for rule, p in (proj.breach_probability or {}).items()]
+    _print_years(proj, shown, rows, False,
+                 lambda span: _("Sannsynlighet for brudd på handlingsreglene"), _("Regel"))
     for prob in (0.8, 0.95):
         need = proj.savings_need_at(prob)
         console.print(
-            _("Innsparingsbehov som holder alle regler med {0} % sannsynlighet (mill. kr): "
-              "{1}").format(round(prob * 100), "; ".join(
+            _("Innsparingsbehov som holder alle regler med {0} % sannsynlighet (mill. løpende "
+              "kr): {1}").format(round(prob * 100), "; ".join(
                 f"{y}: {millions(float(need[years.index(y)]), 0, lang)}" for y in shown))
         )
 
@@ -314,18 +310,28 @@ def _shown_years(proj: Projection) -> list[int]:
 
 def _print_table(proj: Projection, names: tuple[str, ...], all_years: bool = False) -> None:
     """The series by year, in as many blocks of years as the width needs: no number cut."""
-    from muniplan.report.formatting import figure, short_label
+    from muniplan.report.formatting import figure, short_label, unit_suffix
 
     years = list(proj.years)
     shown = years if all_years else _shown_years(proj)
     idx = [years.index(y) for y in shown]
     lang = current()
-    rows = [(_(short_label(n, proj, lang)),
+    rows = [(_(short_label(n, proj, lang)) + unit_suffix(n, lang),
              [figure(n, float(proj.series[n][i]), lang, decimals=0) for i in idx])
             for n in names if n in proj.series]
     rows.append((_("Innsparingsbehov"), [_need(proj, i) for i in idx]))
+    _print_years(proj, shown, rows, all_years,
+                 lambda span: _("{0}: framskrivning {1} (mill. løpende kr)").format(
+                     proj.municipality["name"], span))
+
+
+def _print_years(proj: Projection, shown: list[int], rows: list[tuple[str, list[str]]],
+                 all_years: bool, title: Callable[[str], str], head: str = "") -> None:
+    """Rows of cells by year, in as many blocks of years as the width needs: no number cut
+    (rich would cut a cell that does not fit to "105,0…")."""
+    years = list(proj.years)
     # a long label wraps onto a second line rather than pushing the years out of the width
-    label_width = min(LABEL_WIDTH, max(len(label) for label, _cells in rows))
+    label_width = min(LABEL_WIDTH, max(len(label) for label, _cells in [(head, []), *rows]))
     widths = [max(len(str(y)), *(len(cells[j]) for _label, cells in rows))
               for j, y in enumerate(shown)]
     blocks = column_blocks(label_width, widths, console.width)
@@ -342,9 +348,8 @@ def _print_table(proj: Projection, names: tuple[str, ...], all_years: bool = Fal
         blocks = [[keep[i] for i in b] for b in blocks]
     for block in blocks:
         span = f"{shown[block[0]]}–{shown[block[-1]]}" if len(block) > 1 else str(shown[block[0]])
-        t = Table(title=_("{0}: framskrivning {1} (mill. løpende kr)").format(
-            proj.municipality["name"], span), box=box.SIMPLE_HEAD)
-        t.add_column("", min_width=label_width, max_width=label_width)
+        t = Table(title=title(span), box=box.SIMPLE_HEAD)
+        t.add_column(head, min_width=label_width, max_width=label_width)
         for j in block:
             t.add_column(str(shown[j]), justify="right", no_wrap=True)
         for label, cells in rows:
@@ -471,14 +476,11 @@ def scenarios_command(
     lang = current()
     t = Table(title=_("Scenarier for {0} (innsparingsbehov i mill. løpende kr)").format(p.title),
               box=box.SIMPLE_HEAD)
-    t.add_column(_("Scenario"), overflow="fold", min_width=12)
     heads = [*(_("Behov {0}").format(y) for y in marks),
              _("NDR % {0}").format(years[-1]), _("Gjeldsgrad {0}").format(years[-1]),
              _("Første brudd")]
-    for head in heads:
-        # a figure never wraps; the heading takes two lines, its year (last word) the second
-        t.add_column("\n".join(head.rsplit(" ", 1)), justify="right", no_wrap=True)
     base = results[0].projection.savings_need
+    rows = []
     for r in results:
         need = r.projection.savings_need
         cells = []
@@ -489,10 +491,24 @@ def scenarios_command(
                          + ("" if r.id == "plan" else f"\n({'+' if diff >= 0 else ''}"
                             f"{millions(float(diff), 0, lang)})"))
         first = r.first_breach()
-        t.add_row(r.id, *cells,
-                  percent(float(r.projection.series["net_operating_result_ratio"][-1]), 1, lang),
-                  percent(float(r.projection.series["debt_ratio"][-1]), 0, lang),
-                  str(first) if first else "–")
+        rows.append((r.id, [
+            *cells, percent(float(r.projection.series["net_operating_result_ratio"][-1]), 1,
+                            lang),
+            percent(float(r.projection.series["debt_ratio"][-1]), 0, lang),
+            str(first) if first else "–"]))
+    # the scenario column gets what the figures leave; an id wraps at its hyphens
+    # ('avtjerna-' over 'framskyndet'), not inside a word ('avtjerna-framsk' / 'yndet')
+    widths = [max(*map(len, h.rsplit(" ", 1)), *(len(ln) for _id, c in rows
+                                                 for ln in c[j].split("\n")))
+              for j, h in enumerate(heads)]
+    # each figure column and its divider, the edges and padding at both ends of the row
+    id_width = max(12, console.width - sum(w + PADDING for w in widths) - 2 * EDGES)
+    t.add_column(_("Scenario"), overflow="fold", min_width=12, max_width=id_width)
+    for head in heads:
+        # a figure never wraps; the heading takes two lines, its year (last word) the second
+        t.add_column("\n".join(head.rsplit(" ", 1)), justify="right", no_wrap=True)
+    for rid, cells in rows:
+        t.add_row(wrap_id(rid, id_width), *cells)
     console.print(t)
     for r in results[1:]:
         console.print(f"[b]{r.id}[/]: {r.name}")

@@ -9,6 +9,7 @@ byte-order mark, which is what makes Excel read the file as UTF-8 and the number
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections.abc import Sequence
 
@@ -28,6 +29,18 @@ def column_blocks(label_width: int, widths: Sequence[int], total: int) -> list[l
         blocks[-1].append(i)
         used += w + PADDING
     return blocks
+
+
+def wrap_id(text: str, width: int) -> str:
+    """An id in lines of at most ``width``, broken after its hyphens where it can be; a part
+    longer than the line is left to the table to fold."""
+    lines: list[str] = []
+    for part in re.split(r"(?<=-)", text):
+        if lines and len(lines[-1]) + len(part) <= width:
+            lines[-1] += part
+        else:
+            lines.append(part)
+    return "\n".join(lines)
 
 
 def csv_cell(value: object, sep: str) -> object:

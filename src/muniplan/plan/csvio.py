@@ -30,7 +30,21 @@ _SUM = re.compile(r"^\s*(sum|summer|totalt?|i alt)\b", re.IGNORECASE)
 
 def decode(data: bytes, file: str) -> str:
     """Text from UTF-8 (with or without a byte-order mark) or, failing that, Windows-1252,
-    the two encodings Excel saves CSV in on Norwegian machines."""
+    the two encodings Excel saves CSV in on Norwegian machines; UTF-16 with its byte-order
+    mark too (Excel's «Unicode-tekst»). A workbook or UTF-16 without a mark is refused by
+    name: decoded as Windows-1252 it would give a header of stray bytes, not a clue."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    if data[:4] == b"PK\x03\x04":
+        raise PlanError("an Excel workbook (or another zip file), not CSV", file=file,
+                        expected="a text file saved as CSV (UTF-8 or Windows-1252)")
+    if b"\x00" in data[:4096]:
+        raise PlanError("not a text file: it holds NUL bytes (UTF-16 without a byte-order "
+                        "mark, or a binary file)", file=file,
+                        expected="a text file saved as CSV (UTF-8 or Windows-1252)")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

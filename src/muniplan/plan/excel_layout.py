@@ -57,6 +57,7 @@ FIELD_LABELS = {
     "unit_cost": "enhetskostnad", "share_of_frame": "andel av rammen", "groups": "grupper",
     "coverage": "dekning", "ages.0": "fra alder", "ages.1": "til alder",
     "baseline": "utgangsverdi", "baseline_year": "utgangsår", "service": "tjeneste",
+    "program_area": "programområde",
 }
 """Norwegian headers of the record sheets; a field not listed keeps its name."""
 

@@ -264,12 +264,14 @@ class _Book:
         """The engine's labelled series; amounts in the folder's unit, as every other
         sheet."""
         head = ["serie", "navn", "enhet", "prisgrunnlag", *map(str, years)]
+        # fixed kroner are the first projection year's: the cell says which year
+        bases = {**BASIS_NB, "fixed": f"faste {years[0]}-kr"}
         body = []
         for name, text, unit, basis, values in rows:
             if unit == "kr" and scale != 1:
                 values = [None if v is None else v / scale for v in values]
             body.append([name, text, UNIT_NB[scale] if unit == "kr" else _unit_nb(unit),
-                         BASIS_NB.get(basis or "", ""), *values])
+                         bases.get(basis or "", ""), *values])
         ws = self.sheet("Framskrivning", head, body)
         for i, (_, _, unit, _, _) in enumerate(rows, start=2):
             fmt = {"kr": MONEY_FORMAT, "ratio": PERCENT_FORMAT, "persons": COUNT_FORMAT,

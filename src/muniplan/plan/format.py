@@ -27,7 +27,7 @@ KIND_TEXT = {
     "money": "amount in the folder's `amount_scale`",
     "whole": "whole number",
     "fraction": "fraction (0.2, never 20)",
-    "bool": "`true` or `false` (also `ja`/`nei`)",
+    "bool": "`true` or `false` (also `ja`/`nei`, `SANN`/`USANN`)",
     "choice": "one of the listed values",
     "number": "number",
     "ids": "ids separated by `;`",

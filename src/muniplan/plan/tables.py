@@ -183,13 +183,15 @@ class TableReader:
         return value
 
     def boolean(self, line: int, field: str, text: str) -> bool:
-        t = text.lower()
-        if t in ("true", "yes", "ja", "1"):
+        # SANN/USANN: a Norwegian Excel writes TRUE and FALSE so in the CSV it saves (the
+        # workbook import reads them too)
+        t = text.strip().lower()
+        if t in ("true", "yes", "ja", "sann", "1"):
             return True
-        if t in ("false", "no", "nei", "0"):
+        if t in ("false", "no", "nei", "usann", "0"):
             return False
         raise PlanError("not true or false", file=self.file, line=line, field=field,
-                        expected="true or false", found=text)
+                        expected="true or false (also ja/nei, SANN/USANN)", found=text)
 
     PARSERS: dict[str, Callable[[TableReader, int, str, str], Any]] = {
         "money": amount, "whole": whole, "fraction": fraction, "bool": boolean,

@@ -58,11 +58,12 @@ def _load(text: str, file: str, loader_class: Any) -> tuple[Any, dict[Path_, int
     finally:
         loader.dispose()
     lines: dict[Path_, int] = {(): node.start_mark.line + 1}
-    _walk(node, (), lines, yaml.SafeLoader(""))
+    _walk(node, (), lines, yaml.SafeLoader(""), file)
     return data, lines
 
 
-def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], loader: yaml.SafeLoader) -> None:
+def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], loader: yaml.SafeLoader,
+          file: str) -> None:
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             try:
@@ -72,13 +73,20 @@ def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], loader: yaml.Sa
             if isinstance(key, list | dict):
                 continue
             sub = (*path, key)
-            lines[sub] = key_node.start_mark.line + 1
-            _walk(value_node, sub, lines, loader)
+            line = key_node.start_mark.line + 1
+            if sub in lines:
+                # YAML keeps the last of two equal keys without a word: a line copied and
+                # changed (horizon: 2040, then horizon: 2050) would pass with either value
+                raise PlanError("the key is given twice", file=file, line=line,
+                                field=dotted(sub), expected=f"each key once (first on line "
+                                f"{lines[sub]})", found=str(key))
+            lines[sub] = line
+            _walk(value_node, sub, lines, loader, file)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
             sub = (*path, i)
             lines[sub] = item.start_mark.line + 1
-            _walk(item, sub, lines, loader)
+            _walk(item, sub, lines, loader, file)
 
 
 def line_of(lines: dict[Path_, int], path: Path_) -> int | None:

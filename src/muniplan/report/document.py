@@ -26,7 +26,7 @@ from muniplan.plan.errors import MuniplanError
 from muniplan.plan.model import CATEGORY_LABELS, RATIO_INDICATORS, Plan
 from muniplan.report import charts
 from muniplan.report.answers import PublishedAnswer, answers_block
-from muniplan.report.formatting import label, millions, percent, thousands
+from muniplan.report.formatting import label, millions, percent, plain, thousands
 from muniplan.report.overview_inputs import overviews, plan_years
 from muniplan.report.provenance import appendix_tables
 from muniplan.report.tables import (
@@ -225,8 +225,9 @@ def _priorities(plan: Plan, lang: str) -> list[Section]:
         if a.targets:
             ty = sorted({y for tg in a.targets for y in tg.values})
             rows = [[tg.name, tg.unit,
-                     "" if tg.baseline is None else f"{tg.baseline:g} ({tg.baseline_year})",
-                     *(f"{tg.values[y]:g}".replace(".", ",") if y in tg.values else ""
+                     "" if tg.baseline is None else
+                     f"{plain(tg.baseline, lang)} ({tg.baseline_year})",
+                     *(plain(tg.values[y], lang) if y in tg.values else ""
                        for y in ty)] for tg in a.targets]
             sec.table(simple(f"mal-{a.id}", t("Mål", "Targets", lang),
                              [t("Mål", "Target", lang), t("Enhet", "Unit", lang),
@@ -234,6 +235,31 @@ def _priorities(plan: Plan, lang: str) -> list[Section]:
                              numeric_from=2))
         out.append(sec)
     return out
+
+
+def _million_kroner(kroner: float, lang: str) -> str:
+    """``350 mill. kr`` in bokmål, ``NOK 350 million`` in English."""
+    amount = millions(kroner, 0, lang)
+    return t(f"{amount} mill. kr", f"NOK {amount} million", lang)
+
+
+def _shared_services(plan: Plan, sector: str, services: list[Any], lang: str) -> list[str]:
+    """A service that spans several sectors is shown whole under each of them (the
+    projection does not split it by sector), so the reader is told, lest the sectors' tables
+    be added up and the service counted twice."""
+    home = {a.id: s.name for s in plan.sectors for a in s.program_areas}
+    own = next(s.name for s in plan.sectors if s.id == sector)
+    notes = []
+    for v in services:
+        others = sorted({home[a] for a in v.program_areas if a in home} - {own})
+        if others:
+            names = ", ".join(others)
+            notes.append(t(f"{v.name} gjelder også {names}; beløpet er hele tjenestens "
+                           "demografikostnad og står under hver av sektorene (ikke summer dem).",
+                           f"{v.name} also covers {names}; the amount is the whole "
+                           "service's demographic cost and is shown under each of the "
+                           "sectors (do not add them up).", lang))
+    return notes
 
 
 def _sectors(plan: Plan, proj: Projection, lang: str) -> list[Section]:
@@ -253,11 +279,12 @@ def _sectors(plan: Plan, proj: Projection, lang: str) -> list[Section]:
                                "Demographic cost (change from the first plan year)", lang),
                              [t("Tjeneste", "Service", lang), *map(str, long_years)], rows,
                              unit=unit_nominal(lang), numeric_from=1,
-                             notes=[ROUNDING_NOTE[lang]]))
+                             notes=[*_shared_services(plan, s.id, svc, lang),
+                                    ROUNDING_NOTE[lang]]))
         inv = [i for i in plan.investments if i.sector == s.id]
         if inv:
             sec.p(t("Investeringer i sektoren: ", "Investments in the sector: ", lang)
-                  + "; ".join(f"{i.name} ({millions(i.total_cost, 0, lang)} mill. kr, "
+                  + "; ".join(f"{i.name} ({_million_kroner(i.total_cost, lang)}, "
                               f"{t('ferdig', 'completed', lang)} {i.completion_year})"
                               for i in inv) + ".")
         out.append(sec)
@@ -271,7 +298,7 @@ def _investments(plan: Plan, proj: Projection, lang: str) -> Section:
     sec.p(t(f"Investeringsprogrammet er på {millions(total, 0, lang)} mill. kr i "
             f"{years[0]}–{years[-1]} ({plan.price_basis.label()}).",
             f"The investment programme is NOK {millions(total, 0, lang)} million in "
-            f"{years[0]}–{years[-1]}.", lang))
+            f"{years[0]}–{years[-1]} ({plan.price_basis.label('en')}).", lang))
     rows, chart_rows = [], []
     for cat, cat_label in CATEGORY_LABELS.items():
         items = [i for i in plan.investments if i.category == cat]
@@ -447,7 +474,7 @@ def build_document(plan: Plan, projection: Projection, lang: str = "nb",
         "adopted": plan.adopted,
         "regime": t(f"Kommuneloven {plan.law_regime}", f"Local Government Act {plan.law_regime}",
                     lang),
-        "price_basis": plan.price_basis.label(),
+        "price_basis": plan.price_basis.label(lang),
         "generated": t(f"Laget med muniplan {__version__}; plan {plan.digest[:12]}",
                        f"Made with muniplan {__version__}; plan {plan.digest[:12]}", lang),
         "parts": [_part1(plan, projection, lang), part2, appendix],
@@ -497,8 +524,14 @@ def pdf_engine() -> Any:
 def build_pdf(plan: Plan, projection: Projection, lang: str = "nb",
               answers: Sequence[PublishedAnswer] | None = None) -> bytes:
     """The document as an A4 PDF with page numbers and a table of contents (WeasyPrint)."""
-    HTML = pdf_engine()
-
-    html = build_html(plan, projection, lang, answers)
-    pdf: bytes = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    pdf: bytes = laid_out_pdf(plan, projection, lang, answers).write_pdf()
     return pdf
+
+
+def laid_out_pdf(plan: Plan, projection: Projection, lang: str = "nb",
+                 answers: Sequence[PublishedAnswer] | None = None) -> Any:
+    """The document laid out in pages (a WeasyPrint ``Document``), before it is written:
+    its ``pages`` say how long it is without a PDF reader (the benchmark prints them)."""
+    HTML = pdf_engine()
+    html = build_html(plan, projection, lang, answers)
+    return HTML(string=html, base_url=str(TEMPLATES)).render()

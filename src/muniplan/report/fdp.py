@@ -35,6 +35,13 @@ def _phase(plan: Plan, year: int) -> str:
     return "projected"
 
 
+def _price_basis(plan: Plan) -> tuple[str, str]:
+    """The plan's price basis as the projection's word (``fixed``/``nominal``) and a text."""
+    if plan.price_basis.kind == "fixed":
+        return "fixed", f"fixed: kroner of {plan.price_basis.year}"
+    return "nominal", "nominal: current kroner"
+
+
 def _field(name: str, type_: str, description: str) -> dict[str, Any]:
     return {"name": name, "type": type_, "description": description}
 
@@ -61,15 +68,18 @@ def package_files(plan: Plan, projection: Projection, scenario: str = "basis"
                   ) -> dict[str, str]:
     """The package's files in memory: datapackage.json and three CSV resources."""
     period = f"{plan.period.first}-{plan.period.last}"
-    price = plan.price_basis.label()
+    # one vocabulary for the price basis in every file of the package (the projection's
+    # nominal | fixed), the year said in the field's description
+    price, price_text = _price_basis(plan)
     frames = []
     for s in plan.sectors:
         for a in s.program_areas:
+            gross = "net" if a.frame_basis == "netto" else "gross"
             for y, v in sorted(a.operating_frame.items()):
                 frames.append([period, scenario, _phase(plan, y), y, s.id, s.name, a.id,
-                               a.number or "", a.name, v, price])
+                               a.number or "", a.name, v, gross, price])
     frame_head = [*COMMON, "sector_id", "sector", "program_area_id", "program_area_number",
-                  "program_area", "amount", "price_basis"]
+                  "program_area", "amount", "frame_basis", "price_basis"]
     inv = []
     for i in plan.investments:
         for y, v in sorted(i.cost.items()):
@@ -115,12 +125,17 @@ def package_files(plan: Plan, projection: Projection, scenario: str = "basis"
         resource("operating-frames", "operating-frames.csv",
                  "Driftsrammer per sektor og programområde (budsjett)",
                  [*c, _field("sector_id", "string", "Sector id"),
-                  _field("sector", "string", "Sektor"),
+                  _field("sector", "string", "Sector (sektor), its name in the plan"),
                   _field("program_area_id", "string", "Programme area id"),
-                  _field("program_area_number", "string", "Programområdenummer"),
-                  _field("program_area", "string", "Programområde"),
-                  _field("amount", "integer", f"Net operating frame, NOK ({price})"),
-                  _field("price_basis", "string", "Price basis of the amount")],
+                  _field("program_area_number", "string",
+                         "Programme area number (programområde nr.) in the plan"),
+                  _field("program_area", "string",
+                         "Programme area (programområde), its name in the plan"),
+                  _field("amount", "integer", f"Operating frame, NOK ({price_text}); gross "
+                         "or net of the area's own fees and refunds as frame_basis says"),
+                  _field("frame_basis", "string", "gross (brutto: the area's operating "
+                         "expenses) or net (netto: less its own fees and refunds)"),
+                  _field("price_basis", "string", f"Price basis of the amount: {price_text}")],
                  "amount", "expenditure",
                  {**time_dims,
                   "administrative": {"attributes": {
@@ -130,13 +145,13 @@ def package_files(plan: Plan, projection: Projection, scenario: str = "basis"
                       "classificationType": "administrative"}}),
         resource("investments", "investments.csv", "Investeringsprosjekter per år (budsjett)",
                  [*c, _field("project_id", "string", "Project id"),
-                  _field("project", "string", "Prosjekt"),
+                  _field("project", "string", "Project (prosjekt), its name in the plan"),
                   _field("category", "string", "Category id"),
-                  _field("category_label", "string", "Formål"),
+                  _field("category_label", "string", "Category (formål), Norwegian label"),
                   _field("sector_id", "string", "Sector id"),
                   _field("completion_year", "integer", "Year the project is completed"),
-                  _field("amount", "integer", f"Investment cost, NOK ({price})"),
-                  _field("price_basis", "string", "Price basis of the amount")],
+                  _field("amount", "integer", f"Investment cost, NOK ({price_text})"),
+                  _field("price_basis", "string", f"Price basis of the amount: {price_text}")],
                  "amount", "expenditure",
                  {**time_dims,
                   "project": {"attributes": {"project": {"source": "project_id"}},

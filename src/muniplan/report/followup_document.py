@@ -22,6 +22,7 @@ from muniplan.report.followup import (
 )
 from muniplan.report.formatting import number, percent
 from muniplan.report.tables import Row, Table, simple, t
+from muniplan.translation import translate
 
 
 def build_followup_document(plan: Plan, f: FollowUp, lang: str = "nb") -> dict[str, Any]:
@@ -35,7 +36,7 @@ def build_followup_document(plan: Plan, f: FollowUp, lang: str = "nb") -> dict[s
         "status": t("Oppfølgingsrapport", "Follow-up report", lang), "adopted": None,
         "regime": t(f"Kommuneloven {plan.law_regime}", f"Local Government Act "
                     f"{plan.law_regime}", lang),
-        "price_basis": f.price_basis,
+        "price_basis": t(f.price_basis, f"current {f.year} kroner", lang),
         "generated": t(f"Laget med muniplan {__version__}; plan {plan.digest[:12]}",
                        f"Made with muniplan {__version__}; plan {plan.digest[:12]}", lang),
         "parts": parts, "toc_title": t("Innhold", "Contents", lang),
@@ -113,9 +114,11 @@ def _assumptions(f: FollowUp, lang: str) -> Section:
     sec = Section("forutsetninger", "4", t("Forutsetninger og kilder",
                                            "Assumptions and sources", lang))
     bases = sorted({ln.prognosis_basis for ln in f.lines if ln.level == "program_area"})
-    sec.p(t("Prognosegrunnlag: ", "Basis of the prognosis: ", lang)
-          + ", ".join(BASIS_LABELS.get(b, b) for b in bases))
-    sec.items([*f.assumptions, *(t("Kilde: ", "Source: ", lang) + s for s in f.sources)])
+    # the follow-up's own words are bokmål; an English report gives them from the catalogue
+    sec.p(t("Prognosegrunnlag: ", "Basis of the forecast: ", lang)
+          + ", ".join(translate(BASIS_LABELS.get(b, b), lang) for b in bases))
+    sec.items([*(translate(a, lang) for a in f.assumptions),
+               *(t("Kilde: ", "Source: ", lang) + s for s in f.sources)])
     return sec
 
 

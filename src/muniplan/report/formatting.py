@@ -86,6 +86,15 @@ def number(x: float | None, decimals: int = 0, lang: str = "nb") -> str:
     return ("−" if q < 0 else "") + out
 
 
+def plain(x: float | None, lang: str = "nb") -> str:
+    """A figure as written, with no fixed decimals (a target: ``16 000``, ``2,5``), but in
+    the language's digit groups and decimal mark, as every other number of the page."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    _, _, frac = f"{float(x):.6f}".rstrip("0").partition(".")
+    return number(x, min(len(frac), 6), lang)
+
+
 def millions(kroner: float | None, decimals: int = 1, lang: str = "nb") -> str:
     """Kroner shown in millions: ``1 234,5``."""
     if kroner is None or (isinstance(kroner, float) and math.isnan(kroner)):
@@ -107,12 +116,28 @@ def percent(fraction: float | None, decimals: int = 1, lang: str = "nb") -> str:
 
 
 def figure(name: str, x: float | None, lang: str = "nb", decimals: int = 1) -> str:
-    """A series value in its natural unit: percent, index, or million kroner."""
+    """A series value in its natural unit: percent, index, years, persons, a code, or
+    million kroner. A code (``robek_status``: 1 = yes) is shown as it is: in millions it
+    would read 0 in the very years the engine says 1."""
     unit = spec(name).unit
     if unit == "ratio":
         return percent(x, 1, lang)
-    if unit in ("index", "years"):
+    if unit == "index":
         return number(x, 3, lang)
-    if unit == "persons":
+    if unit == "years":
+        return number(x, 1, lang)
+    if unit in ("persons", "code"):
         return number(x, 0, lang)
     return millions(x, decimals, lang)
+
+
+UNIT_SUFFIXES = {"persons": (" (personer)", " (persons)"), "years": (" (år)", " (years)"),
+                 "index": (" (indeks)", " (index)")}
+"""What a table row says of its unit when the table's title (mill. kr) does not hold it."""
+
+
+def unit_suffix(name: str, lang: str = "nb") -> str:
+    """`` (personer)`` for a series counted in persons, and so on; empty for kroner, a
+    ratio (its cells carry %), or a code (its label says what 1 means)."""
+    nb, en = UNIT_SUFFIXES.get(spec(name).unit, ("", ""))
+    return nb if lang == "nb" else en

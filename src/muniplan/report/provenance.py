@@ -12,8 +12,37 @@ from typing import Any
 
 from muniplan.engine.kinds import SHARES
 from muniplan.plan.model import RATIO_INDICATORS, Plan
-from muniplan.report.formatting import number, percent, thousands
+from muniplan.report.formatting import number, percent, plain, thousands
 from muniplan.report.tables import Row, Table, t
+
+ASSUMPTION_LABELS: dict[str, tuple[str, str]] = {
+    "wage_growth": ("Årslønnsvekst", "Annual wage growth"),
+    "price_growth": ("Prisvekst", "Price growth"),
+    "deflator_wage_weight": ("Lønnsandel i den kommunale deflatoren",
+                             "Wage share of the municipal deflator"),
+    "interest_rate": ("Rentenivå på lånegjelden", "Interest rate on the debt"),
+    "tax_growth": ("Realvekst i skatt per innbygger", "Real growth in tax per inhabitant"),
+    "block_grant_growth": ("Realvekst i rammetilskudd per innbygger",
+                           "Real growth in block grant per inhabitant"),
+    "fee_growth": ("Realvekst i brukerbetalinger per innbygger",
+                   "Real growth in fees per inhabitant"),
+    "other_income_growth": ("Realvekst i andre inntekter per innbygger",
+                            "Real growth in other income per inhabitant"),
+    "population_index": ("Befolkningsindeks", "Population index"),
+    "financial_income": ("Andre finansinntekter", "Other financial income"),
+    "cost_growth": ("Underliggende utgiftsvekst", "Underlying cost growth"),
+    "investment_execution_rate": ("Gjennomføringsgrad for investeringer",
+                                  "Execution rate of investments"),
+}
+"""The assumptions' names for a reader: the appendix is read by politicians and auditors,
+who should not meet the plan file's keys."""
+
+OPERATORS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
+
+
+def _assumption_label(name: str, unit: str, lang: str) -> str:
+    nb, en = ASSUMPTION_LABELS.get(name, (name.replace("_", " "),) * 2)
+    return t(nb, en, lang) + (t(" (1000 kr)", " (NOK 1000)", lang) if unit == "kroner" else "")
 
 
 def _series_value(values: dict[int, float], unit: str, lang: str) -> str:
@@ -50,7 +79,8 @@ def figure_rows(plan: Plan, lang: str) -> list[Row]:
     group("Forutsetninger", "Assumptions")
     for name, series in plan.assumptions:
         if series is not None:
-            add(name.replace("_", " "), _series_value(series.values, series.unit, lang), series)
+            add(_assumption_label(name, series.unit, lang),
+                _series_value(series.values, series.unit, lang), series)
     group("Inntekter i basisåret (1000 kr)", "Income in the base year (NOK 1000)")
     for item in plan.income:
         add(item.name, thousands(item.amount, lang), item)
@@ -89,13 +119,14 @@ def figure_rows(plan: Plan, lang: str) -> list[Row]:
     if targets:
         group("Mål", "Targets")
         for tg in targets:
-            add(tg.name, "; ".join(f"{y}: {v:g}" for y, v in sorted(tg.values.items())), tg)
+            add(f"{tg.name} ({tg.unit})" if tg.unit else tg.name,
+                "; ".join(f"{y}: {plain(v, lang)}" for y, v in sorted(tg.values.items())), tg)
     if plan.rules:
         group("Handlingsregler", "Fiscal rules")
         for r in plan.rules:
             lim = percent(r.limit, 1, lang) if r.indicator in RATIO_INDICATORS else \
                 thousands(r.limit, lang)
-            add(r.name, f"{r.operator} {lim}", r)
+            add(r.name, f"{OPERATORS[r.operator]} {lim}", r)
     if plan.services:
         group("Tjenester (demografikostnader)", "Services (demographic cost)")
         for v in plan.services:
@@ -133,7 +164,7 @@ def appendix_tables(plan: Plan, lang: str) -> list[Table]:
         rows=kind_rows, numeric_from=99, small=True,
         widths=["20%", "8%", "22%", "50%"],
         notes=[t("Framskrivingen følger rammer og inntektsarter, ikke art i regnskapet; "
-                 "fordelingen på art gjøres med disse andelene (muniplan/engine/kinds.py).",
+                 "fordelingen på art gjøres med disse andelene.",
                  "The projection follows frames and income kinds, not accounting kinds; the "
-                 "split by kind uses these shares (muniplan/engine/kinds.py).", lang)])
+                 "split by kind uses these shares.", lang)])
     return [sources, figures, kinds_table]

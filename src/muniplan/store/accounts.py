@@ -179,7 +179,7 @@ class Accounts:
 
     # --- groups ---------------------------------------------------------------------------
     def add_group(self, group_id: str, name: str, actor: UserRecord | str) -> GroupRecord:
-        check_name(group_id, "group id")
+        check_name(group_id, "the group's short name")
         if not name.strip():
             raise AccountError("group name: expected a name, found nothing")
         with self.store._write() as s:

@@ -25,6 +25,11 @@ from muniplan.store.errors import NotFoundError
 from muniplan.store.followup_schema import FollowupReportFileRow, FollowupReportRow
 from muniplan.store.store import Store
 
+PERIOD_WORDS = {"T1": "first four-month report", "T2": "second four-month report",
+                "year": "annual report"}
+"""A report's period in words for messages (English, as the store's are; bokmål in the
+catalogue): ``year`` alone reads as a word of the sentence, not as the period."""
+
 
 @dataclass(frozen=True)
 class ReportRecord:
@@ -97,7 +102,8 @@ def publish_report(store: Store, plan_id: str, year: int, period: str,
         row = session.scalars(stmt.order_by(FollowupReportRow.number.desc()).limit(1)
                               .with_for_update()).first()
         if row is None:
-            raise NotFoundError(f"no report {year} {period} recorded for plan {plan_id!r}"
+            raise NotFoundError(f"no report for {year} ({PERIOD_WORDS.get(period, period)}) "
+                                f"recorded for plan {plan_id!r}"
                                 + (f" with revision {number}" if number else "")
                                 + " (record it with `muniplan followup-record`)",
                                 plan_id=plan_id, number=number)

@@ -41,6 +41,11 @@ STAGE_LABELS = {"draft": "utkast", "proposal": "forslag", "alternative": "altern
                 "recommendation": "innstilling", "adopted": "vedtatt",
                 "revised": "revidert (budsjettendring)"}
 PUBLIC_BY_STAGE = ("adopted", "revised")
+STATUS_WORDS = {"draft": "a draft", "proposal": "a proposal",
+                "alternative": "an alternative budget", "adopted": "an adopted version"}
+"""A stored status in words, for messages (in English as the store's are; bokmål in the
+catalogue), so a refusal does not show the database's ``'proposal'``."""
+
 CURRENT_STAGES = ("adopted", "revised")
 FALLBACK_STAGES = ("recommendation", "proposal")
 
@@ -226,8 +231,9 @@ class Process:
                 raise NotFoundError(f"plan {plan_id!r} has no version {number}",
                                     plan_id=plan_id, number=number)
             if STAGE_STATUS[stage] != row.status:
-                raise StoreError(f"version {number} is stored as {row.status!r}; stage "
-                                 f"{stage!r} needs {STAGE_STATUS[stage]!r}")
+                raise StoreError(f"version {number} is stored as {STATUS_WORDS[row.status]}; "
+                                 f"the stage {stage!r} needs "
+                                 f"{STATUS_WORDS[STAGE_STATUS[stage]]}")
             p = s.get(VersionProcessRow, row.id)
             if p is None:
                 s.add(VersionProcessRow(version_id=row.id, stage=stage))

@@ -23,6 +23,12 @@ from muniplan.store.process_schema import TOPIC_KINDS, QuestionRow, UserRow
 MAX_TEXT = 5000
 STATUS_LABELS = {"asked": "stilt", "assigned": "tildelt", "answered": "besvart",
                  "published": "publisert", "withdrawn": "trukket"}
+# A refusal names the action and the status in words, in English as the store's messages
+# are (the catalogues say them in bokmål): a reader never sees ``publish`` or ``answered``.
+ACTION_WORDS = {"assign": "taking the case", "answer": "answering", "publish": "publishing",
+                "withdraw": "withdrawing"}
+STATUS_WORDS = {"asked": "asked", "assigned": "assigned to someone",
+                "answered": "answered", "published": "published", "withdrawn": "withdrawn"}
 
 
 @dataclass(frozen=True)
@@ -144,6 +150,9 @@ def _apply(row: QuestionRow, user: UserRecord, action: str, answer: str | None,
         row.answer, row.answered_by, row.answered_at, row.status = text, user.id, now, "answered"
     elif action == "publish" and staff and row.status == "answered":
         row.status, row.published_at = "published", now
+    elif action not in ACTION_WORDS:
+        raise StoreError("what to do with the question: expected taking the case, answering, "
+                         "publishing or withdrawing")
     else:
-        raise NotAllowed(f"«{action}» is not possible for a question that is "
-                         f"{STATUS_LABELS[row.status]}, in your role")
+        raise NotAllowed(f"{ACTION_WORDS[action]} is not possible for a question that is "
+                         f"{STATUS_WORDS[row.status]}, in your role")

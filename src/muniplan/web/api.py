@@ -6,7 +6,8 @@ and :func:`~muniplan.report.data.projection_to_dict`) plus a ``version`` object 
 stored version it came from, so a figure reads the same wherever it is shown.
 
 Parameters are strict and bounded (the OpenAPI schema says how), a wrong one is a 422 that
-names it, and anything missing is a 404 whose ``detail`` says what was not found. A stored
+names it, and anything missing is a 404 whose ``detail`` says what was not found; each error
+also has a ``message`` in the language asked for (:mod:`muniplan.web.api_errors`). A stored
 version never changes, so loaded plans and projections are kept in small LRU caches keyed
 by (plan id, version number[, last year]); only "which version is current" asks the
 database on each request.
@@ -51,9 +52,12 @@ T = TypeVar("T")
 
 
 class ErrorOut(BaseModel):
-    """What was not found, or what went wrong."""
+    """What was not found, or what went wrong: ``detail`` for programs (as the store says
+    it, the same in every language), ``message`` for people, in the language asked for
+    (``?lang=en`` or ``Accept-Language``; bokmål by default)."""
 
     detail: str
+    message: str
 
 
 class MunicipalityOut(BaseModel):

@@ -18,16 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import (
-    http_exception_handler,
-    request_validation_exception_handler,
-)
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from muniplan.web import api_errors
 from muniplan.web.auth import AuthCookies
+from muniplan.web.bad_parameters import validation_messages
 from muniplan.web.chart_widths import WIDTHS
 from muniplan.web.i18n import gettext_for, message_in, request_language
 from muniplan.web.language_choice import LanguageChoice
@@ -146,8 +144,8 @@ request_lang = request_language
 def error_page(request: Request, status: int, messages: list[str]) -> HTMLResponse:
     lang = request_lang(request)
     _ = gettext_for(lang)
-    titles = {403: _("Ingen tilgang"), 404: _("Siden finnes ikke"), 422: _("Ugyldig adresse"),
-              500: _("Noe gikk galt")}
+    titles = {403: _("Ingen tilgang"), 404: _("Siden finnes ikke"), 405: _("Siden finnes ikke"),
+              422: _("Ugyldig adresse"), 500: _("Noe gikk galt")}
     if request.method == "POST" and status in (409, 422):  # a refused form, not a bad address
         titles[status] = _("Ikke lagret")
     env = request.app.state.web.templates
@@ -155,35 +153,6 @@ def error_page(request: Request, status: int, messages: list[str]) -> HTMLRespon
         _=_, lang=lang, status=status, title=titles.get(status, _("Feil")),
         messages=[message_in(m, lang) for m in messages])
     return HTMLResponse(html, status_code=status)
-
-
-def _validation_messages(exc: RequestValidationError, _: Any) -> list[str]:
-    out = []
-    for err in exc.errors():
-        loc = [str(x) for x in err.get("loc", ()) if x not in ("query", "path")]
-        name = ".".join(loc) or "?"
-        found = str(err.get("input", ""))[:80]
-        out.append(_("Parameteren «{name}»: {msg} (fikk «{found}»).").format(
-            name=name, msg=_expected(err, _), found=found))
-    return out
-
-
-def _expected(err: Any, _: Any) -> str:
-    """What the parameter must be, in the page's language (pydantic's own text is English)."""
-    ctx = err.get("ctx") or {}
-    kind = err.get("type", "")
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return _("må være et heltall")
-    if kind == "greater_than_equal":
-        return _("må være minst {limit}").format(limit=ctx.get("ge"))
-    if kind == "less_than_equal":
-        return _("må være høyst {limit}").format(limit=ctx.get("le"))
-    if kind == "literal_error":
-        return _("må være en av {choices}").format(
-            choices=str(ctx.get("expected", "")).replace(" or ", ", "))
-    if kind == "missing":
-        return _("mangler")
-    return _("har en verdi som ikke kan brukes")
 
 
 def _mount_api(app: FastAPI, store: Any) -> None:
@@ -225,7 +194,7 @@ def create_app(settings: Any, store: Any, *, pages_on_first_use: bool = False) -
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _is_api(request):
-            return await http_exception_handler(request, exc)
+            return api_errors.http_error(request, exc)
         detail = exc.detail if isinstance(exc.detail, str) else None
         _ = gettext_for(request_lang(request))
         default = _("Finner ingenting på adressen {path}.").format(path=request.url.path)
@@ -245,8 +214,8 @@ def create_app(settings: Any, store: Any, *, pages_on_first_use: bool = False) -
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         if _is_api(request):
-            return await request_validation_exception_handler(request, exc)
-        return error_page(request, 422, _validation_messages(
+            return api_errors.validation_error(request, exc)
+        return error_page(request, 422, validation_messages(
             exc, gettext_for(request_lang(request))))
 
     @app.get("/", include_in_schema=False)

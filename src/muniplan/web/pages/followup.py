@@ -33,6 +33,7 @@ from muniplan.report.formatting import millions
 from muniplan.web.auth import Viewer, csrf_field, require_role, verify_csrf
 from muniplan.web.chart_widths import drawings
 from muniplan.web.charts import Chart, Table, _base
+from muniplan.web.official import official
 from muniplan.web.pages.common import Lang, Version, open_page
 from muniplan.web.source import NotFound
 
@@ -190,13 +191,14 @@ def _history(request: Request, page: Any) -> list[Table]:
         rows = []
         for ld in plans:
             proj = ld.projection
-            rows.append([ld.plan.title] + [
+            rows.append([official(ld.plan.title)] + [  # each rolling's own title
                 millions(float(proj.series[name][proj.year_index(y)]), 1, page.lang)
                 if y in proj.years and y in ld.plan.period.years else "–" for y in years])
         rows.append([_("Regnskap")] + [millions(actual.get(name, {}).get(y), 1, page.lang)
                                        for y in years])
-        tables.append(Table(f"{_(REALITY_LABELS[name])} (mill. kr)", [_("Handlingsprogram"), *map(
-            str, years)], rows, [False, *[True] * len(years)]))
+        caption = f"{_(REALITY_LABELS[name])} ({_('mill. kr')})"
+        tables.append(Table(caption, [_("Handlingsprogram"), *map(str, years)], rows,
+                            [False, *[True] * len(years)]))
     return tables
 
 

@@ -47,7 +47,9 @@ def national(request: Request, plan_id: str, lang: Lang = None, version: Version
     base = plan.base_year
     last = to if to is not None else min(base + HORIZON, plan.horizon)
     if not base < last <= base + 30:
-        raise BadParameter("to", f"to must be after {base} and at most {base + 30}")
+        raise BadParameter("to", page._("«to» må være et år etter {base} og høyst {last}, "
+                                        "fikk {found}.").format(base=base, last=base + 30,
+                                                                found=last))
     if base > 2018 or base < 2006:
         return _render(page, summary=None, rows=[], sort=None, order=None, own=None,
                        county=None, sort_url=None)

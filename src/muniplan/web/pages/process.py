@@ -85,7 +85,13 @@ def overview(request: Request, user: UserRecord = Depends(
                       "official": official[-1] if official else None,
                       "alternatives": [v for v in seen if v.stage == "alternative"]})
     return render(request, "process/overview.html", _("Prosessen"), active="process",
-                  plans=plans, stage_labels=STAGE_LABELS)
+                  plans=plans, stage_labels=STAGE_LABELS, group_names=_group_names(request))
+
+
+def _group_names(request: Request) -> dict[str, str]:
+    """Each political group's name by its short id: a page names the group as it is
+    called ("Arbeiderpartiets gruppe"), not by the id its accounts are filed under."""
+    return {g.id: g.name for g in accounts(request).groups()}
 
 
 # --- alternatives ---------------------------------------------------------------------------
@@ -289,7 +295,18 @@ def questions_page(request: Request, plan_id: str) -> Response:
     qs = Questions(_store(request)).list(plan_id, user)
     return render(request, "process/questions.html", _("Spørsmål og svar"),
                   active="process", plan=plan, questions=qs, status_labels=STATUS_LABELS,
+                  topic_names=_topic_names(plan), group_names=_group_names(request),
                   today=date.today().isoformat())
+
+
+def _topic_names(plan: Plan) -> dict[str, str]:
+    """What a question may be about, by the form's ``kind:id``: the plan's own name of the
+    sector, program area or investment, which the page shows instead of the id."""
+    names = {f"investment:{inv.id}": inv.name for inv in plan.investments}
+    for sector in plan.sectors:
+        names[f"sector:{sector.id}"] = sector.name
+        names.update({f"program_area:{a.id}": a.name for a in sector.program_areas})
+    return names
 
 
 @router.post("/plan/{plan_id}/sporsmal", include_in_schema=False,
