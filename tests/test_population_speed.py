@@ -67,6 +67,8 @@ def test_the_kernel_with_its_exp_equals_the_kernel_with_libm(baerum) -> None:
     w = np.random.default_rng(4).random((2 * N_AGES, 6))
     alike, blocks = _blocks(w)
     p = kernel.prepare(model, horizons, w, alike, blocks)
+    short = np.abs(paths.k_shock) * p.b_max <= kernel._SMALL
+    assert short.any() and not short.all()  # both of the polynomial's paths are compared
     outs = []
     for polynomial in (True, False):
         out = np.zeros((64, steps + 1, w.shape[1]))
