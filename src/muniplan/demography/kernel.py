@@ -156,33 +156,33 @@ def _a0(m: float, male: bool) -> float:
 
 
 @njit(cache=True, nogil=True, fastmath={"contract"})
-def _exp_into(k, b, poly, scale, bits):
-    """``exp(k·b[x]) = poly[x]·scale[x]`` for every ``x``, in loops without branches.
+def _exp_into(k, b, trend, out):
+    """``out[x] = exp(k·b[x])·trend[x]`` for every ``x``, in one loop without branches.
 
     ``k·b = n·ln 2 + r`` with ``n`` the nearest integer to ``k·b / ln 2`` (found by adding
     1.5·2**52, which leaves ``n`` in the low bits of the sum) and ``|r| ≤ ln 2 / 2``
     (Cody–Waite: ``ln 2`` in two parts so ``n·ln 2`` loses nothing); ``exp(r)`` by the
-    polynomial :data:`_EXP_POLY` (:func:`_poly`), and ``2**n`` built from its bits
-    (``bits`` is ``scale`` seen as int64). Within 1 ulp of libm's ``exp``.
+    polynomial :data:`_EXP_POLY` (:func:`_poly`), and ``2**n`` built from the sum's bits
+    (scalar views, which the compiler turns into vector bit casts: the loop stays one loop,
+    where arrays seen both ways needed three, 9 % slower). ``exp(k·b)`` within 1 ulp of
+    libm's; the product with ``trend`` rounded as ``(exp·2**n)·trend``.
     Needs ``|k·b| ≤ 700``; the caller checks.
     """
     for x in range(b.shape[0]):
         t = k * b[x]
         y = t * _LOG2E + _SHIFTER
         n = y - _SHIFTER
-        poly[x] = _poly((t - n * _LN2_HI) - n * _LN2_LO)
-        scale[x] = y
-    for x in range(b.shape[0]):
-        bits[x] = (bits[x] - _SHIFTER_BITS + 1023) << 52
+        scale = np.int64((np.float64(y).view(np.int64) - _SHIFTER_BITS + 1023) << 52)
+        out[x] = _poly((t - n * _LN2_HI) - n * _LN2_LO) * scale.view(np.float64) * trend[x]
 
 
 @njit(cache=True, nogil=True, fastmath={"contract"})
-def _exp_small(k, b, poly):
-    """``exp(k·b[x]) = poly[x]`` when ``|k·b[x]| ≤`` :data:`_SMALL` for every ``x``: the
-    polynomial alone, bit for bit :func:`_exp_into`'s ``poly·scale`` there (its ``r`` is
-    ``k·b`` and its scale 1), in five operations fewer a value and no second loop."""
+def _exp_small(k, b, trend, out):
+    """:func:`_exp_into` when ``|k·b[x]| ≤`` :data:`_SMALL` for every ``x``: the polynomial
+    alone, the same bits (there ``r`` is ``k·b`` and ``2**n`` is 1), in five operations fewer
+    a value."""
     for x in range(b.shape[0]):
-        poly[x] = _poly(k * b[x])
+        out[x] = _poly(k * b[x]) * trend[x]
 
 
 @njit(cache=True, nogil=True, fastmath={"contract"}, inline="always")
@@ -211,9 +211,6 @@ def _reduce(base, b, trend, k_shock, fert_dev, mig_dev, profile, net, half_asfr,
     cur = np.empty((2, N_AGES))
     nxt = np.empty((2, N_AGES))
     mx = np.empty(N_AGES)
-    poly = np.empty(N_AGES)
-    scale = np.empty(N_AGES)
-    bits = scale.view(np.int64)
     s_birth = np.empty(2)
     b_max = np.abs(b).max()
     small = _SMALL / b_max if b_max > 0.0 else np.inf
@@ -230,19 +227,13 @@ def _reduce(base, b, trend, k_shock, fert_dev, mig_dev, profile, net, half_asfr,
             mig_level = mig_dev[d, j]
             for s in range(2):
                 k = k_shock[d, j, s]
-                if polynomial and abs(k) <= small:
-                    _exp_small(k, b[s], poly)
+                if not polynomial:
                     for x in range(N_AGES):
-                        mx[x] = poly[x] * trend[j, s, x]
+                        mx[x] = math.exp(k * b[s, x]) * trend[j, s, x]
+                elif abs(k) <= small:
+                    _exp_small(k, b[s], trend[j, s], mx)
                 else:
-                    if polynomial:
-                        _exp_into(k, b[s], poly, scale, bits)
-                    else:
-                        for x in range(N_AGES):
-                            poly[x] = math.exp(k * b[s, x])
-                            scale[x] = 1.0
-                    for x in range(N_AGES):
-                        mx[x] = poly[x] * scale[x] * trend[j, s, x]
+                    _exp_into(k, b[s], trend[j, s], mx)
                 # survival ratios (1 - a_x m_x) / (1 + (1 - a_{x+1}) m_{x+1}), a = 0.5 from
                 # age 1 and Andreev-Kingkade's at age 0
                 a0 = _a0(mx[0], s == 1)
