@@ -1,7 +1,7 @@
 """Running the engine's compiled kernels once, so that their machine code is in numba's cache
 before anyone waits for it.
 
-Why: the first call of a numba kernel on a machine compiles it (about half a minute of CPU
+Why: the first call of a numba kernel on a machine compiles it (up to a minute of CPU
 for the finance loop and the population kernel together); every later process loads the
 cached code in a fraction of a second. Doing that first call at install (``make setup``)
 keeps the compilation out of the first Monte Carlo a reader asks for and out of the test

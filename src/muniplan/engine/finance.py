@@ -23,7 +23,7 @@ given the cuts of earlier years (which have built up the funds).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,8 +75,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
                      rules: Sequence[Rule] = (), *, solve_savings: bool | np.ndarray = False,
                      draws: int | None = None, compiled: bool | None = None,
                      alongside: bool = False, kept: Collection[str] | None = None,
-                     mean_execution: np.ndarray | None = None, threads: int | None = None
-                     ) -> FinanceResult:
+                     mean_execution: np.ndarray | None = None, threads: int | None = None,
+                     into: dict[str, np.ndarray] | None = None) -> FinanceResult:
     """Project the finances.
 
     ``pop_ratio`` ``(D|1, Y)``: total population over the base year's (income per
@@ -98,6 +98,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     ``mean_execution`` ``(1, Y)``: the execution rate whose path the asset register follows,
     if not the mean of ``inp``'s (a caller projecting some of a run's draws gives the mean
     of all of them).
+    ``into``: C-contiguous ``(D, Y)`` arrays by series name (and ``""`` for the savings
+    need) where the year loop writes those series itself, so a caller collecting the
+    series of many parts copies them once less (:func:`finance_stage.project_parts`).
     """
     y_count = len(inp.years)
     shapes = [pop_ratio.shape[0], service_change_fixed.shape[0], inp.wage_growth.shape[0],
@@ -109,7 +112,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     d = draws or max(shapes)
     solve_rows = np.broadcast_to(np.asarray(solve_savings, dtype=bool), (d,))
     solving = bool(solve_rows.any())
-    price = _b(inp.price_index, d)
+    price_index = inp.price_index
+    price = _b(price_index, d)
 
     # --- income --------------------------------------------------------------------------
     pop = _b(pop_ratio, d)
@@ -163,14 +167,21 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     nonrent = ~inp.rentable
     weights = (np.ones(len(c_budget)), inp.vat_share, inp.grant_share, inp.sale_share,
                loan_share, net_share * nonrent, (net_share - loan_share) * nonrent)
-    cost, vat, grants, sales, loans, net_nonrent, self_nonrent = (
-        price * s for s in spend_many(exe, np.stack([w @ c_budget for w in weights])))
-    new_loans = np.array(np.broadcast_to(loans, (d, y_count)))
-    transfer = np.array(np.broadcast_to(cost - vat - grants - sales - new_loans, (d, y_count)))
+    budgets = np.stack([w @ c_budget for w in weights])
+    if exe is not None and exe.matrix is None and use_compiled(compiled, d):
+        # the same recursion and products compiled, in one pass (numpy's went through a
+        # (year, path, draw) array read back crosswise)
+        spent = list(finance_fast.spend_priced(exe.rate, budgets, price_index))
+    else:
+        spent = [price * s for s in spend_many(exe, budgets)]
+    cost, vat, grants, sales, loans, net_nonrent, self_nonrent = spent
+    into = into or {}
+    new_loans = _filled(into.get("new_loans"), loans, (d, y_count))
+    transfer = _filled(into.get("transfer_to_investment"),
+                       cost - vat - grants - sales - new_loans, (d, y_count))
     net_nonrent = np.broadcast_to(net_nonrent, (d, y_count))
     self_nonrent = np.broadcast_to(self_nonrent, (d, y_count))
     budget_cost = price * c_budget.sum(axis=0)
-    carry = np.broadcast_to(np.cumsum(budget_cost - cost, axis=-1), (d, y_count))
 
     # --- depreciation and depreciable assets ---------------------------------------------
     # the asset register follows the spending on the mean execution path
@@ -250,11 +261,13 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
              "cpi": inp.price_growth,
              "deviation": inp.return_deviation if managed >= 0 else np.zeros((1, y_count)),
              "new_loans": new_loans, "transfer": transfer}
-    out = _loop_outputs(d, y_count, len(inp.fund_ids))
+    out = _loop_outputs(d, y_count, len(inp.fund_ids), {
+        k: into[name] for k, name in LOOP_SERIES.items() if name in into})
     if alongside:
         # the savings need from a second pass of the loop over the same inputs; the
         # series describe the path without it
-        solved = _loop_outputs(d, y_count, len(inp.fund_ids))
+        solved = _loop_outputs(d, y_count, len(inp.fund_ids),
+                               {"savings": into[""]} if "" in into else {})
         passes = [(np.ones(d, dtype=bool), {**flows, "new_loans": new_loans.copy(),
                                             "transfer": transfer.copy()}, solved),
                   (np.zeros(d, dtype=bool), flows, out)]
@@ -293,8 +306,9 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         "operating_expenses": operating_expenses,
         **{f"expenses_{sid}": sector_nominal[:, s, :] for s, sid in enumerate(inp.sector_ids)},
         "service_cost_change": services,
-        "operating_consequences": inp.operating_consequences_fixed[None, :] * price,
-        "measures_outside_frames": inp.measures_fixed[None, :] * price,
+        **_made({"operating_consequences":
+                 lambda: inp.operating_consequences_fixed[None, :] * price,
+                 "measures_outside_frames": lambda: inp.measures_fixed[None, :] * price}, kept),
         "depreciation": depreciation,
         "gross_operating_result": gross,
         "financial_income": financial_income,
@@ -305,7 +319,8 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
         "net_operating_result_ratio": ndr / income,
         "investments": cost,
         "investment_budget": np.broadcast_to(budget_cost, (d, y_count)),
-        "investment_carried_forward": carry,
+        **_made({"investment_carried_forward": lambda: np.broadcast_to(
+            np.cumsum(budget_cost - cost, axis=-1), (d, y_count))}, kept),
         "vat_compensation": vat,
         "grants": grants,
         "sales": sales,
@@ -349,12 +364,20 @@ def project_finances(inp: FinanceInputs, pop_ratio: np.ndarray, service_change_f
     if managed >= 0:
         series["fund_return"] = fund_return
         series["fund_return_budgeted"] = return_budgeted
-        series["fund_return_deviation"] = fund_return - return_budgeted
+        series.update(_made({"fund_return_deviation": lambda: fund_return - return_budgeted},
+                            kept))
     if solving and not alongside:
         series["savings"] = savings
     solving = solving or alongside
     return FinanceResult(inp.years, series, savings if solving else None,
                          savings_reason if solving else None, by_place)
+
+
+def _made(makers: dict[str, Callable[[], np.ndarray]], kept: Collection[str] | None
+          ) -> dict[str, np.ndarray]:
+    """The series of ``makers`` that the caller keeps (all when ``kept`` is None): these are
+    read by no rule, and a Monte Carlo keeps none of them."""
+    return {k: make() for k, make in makers.items() if kept is None or k in kept}
 
 
 def _role_sum(funds: np.ndarray, chosen: np.ndarray) -> np.ndarray:
@@ -383,12 +406,32 @@ def _movements(inp: FinanceInputs, funds: np.ndarray, deficit: np.ndarray,
                                 acc_before + deficit - accumulated), strict=True))
 
 
-def _loop_outputs(d: int, y: int, f: int) -> dict[str, np.ndarray]:
-    """The arrays the yearly loop fills, ``(D, Y)`` (``funds`` ``(D, F, Y)``)."""
+LOOP_SERIES = {"debt": "debt", "instal": "instalments", "interest": "interest",
+               "ndr": "net_operating_result", "deficit": "deficit",
+               "accumulated": "accumulated_deficit", "fund_return": "fund_return"}
+"""The year loop's outputs that are series of their own, by the series' names."""
+
+
+def _filled(into: np.ndarray | None, value: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """``value`` spread to ``shape`` in a new array, or written into ``into``."""
+    if into is None:
+        return np.array(np.broadcast_to(value, shape))
+    np.copyto(into, value)
+    return into
+
+
+def _loop_outputs(d: int, y: int, f: int, into: dict[str, np.ndarray] | None = None
+                  ) -> dict[str, np.ndarray]:
+    """The arrays the yearly loop fills, ``(D, Y)`` (``funds`` ``(D, F, Y)``); those in
+    ``into`` are written there (and zeroed where the loop may leave them)."""
     out = {k: np.empty((d, y)) for k in ("debt", "instal", "min_instal", "interest", "ndr",
                                           "deficit", "accumulated")}
     out.update({k: np.zeros((d, y)) for k in ("fund_return", "return_budgeted",
                                               "loans_for_transfer", "savings")})
+    for k, a in (into or {}).items():
+        if k in ("fund_return", "savings"):
+            a.fill(0.0)
+        out[k] = a
     out["funds"] = np.empty((d, f, y))
     out["reason"] = np.full((d, y), FEASIBLE)
     return out

@@ -200,6 +200,13 @@ def run_loop(inp: FinanceInputs, rules: Sequence[Rule], passes: Sequence[Pass],
     for_each_slice(run, d, THREADS if threads is None else threads)
 
 
+def spend_priced(rate: np.ndarray, budgets: np.ndarray, price: np.ndarray) -> np.ndarray:
+    """``(K, D, Y)``: each budget path of ``budgets`` ``(K, Y)`` as spent under the
+    execution rates ``rate`` ``(D, Y)``, times the price index ``(D|1, Y)`` — the compiled
+    :func:`execution.spend_many` and the product after it, the same figures."""
+    return _kernel().spend_priced(_rows(rate), _rows(budgets), _rows(price))
+
+
 def _part(a: np.ndarray, s: slice) -> np.ndarray:
     """The draws ``s`` of an input by draw; a single row is every draw's."""
     return a[s] if a.shape[0] > 1 else a

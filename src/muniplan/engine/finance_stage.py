@@ -18,7 +18,6 @@ over all the draws (``tests/test_finance_stage.py``).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
@@ -81,22 +80,26 @@ def project_parts(inp: FinanceInputs, pop_ratio: np.ndarray, service_change: np.
     mean_execution = (None if inp.execution_rate is None
                       else np.atleast_2d(inp.execution_rate).mean(axis=0, keepdims=True))
     y = len(inp.years)
-    block: dict[str, np.ndarray] = {}
-    lock = threading.Lock()
+    # one block for every kept series and the savings need; the year loop writes its
+    # series there itself, the rest are copied in (a series the plan has not is left out:
+    # its untouched pages cost nothing)
+    names = [*kept, ""]
+    block = dict(zip(names, np.empty((len(names), draws, y)), strict=True))
+    made: set[str] = set()
 
     def run(s: slice) -> None:
+        into = {k: v[s] for k, v in block.items()}
         res = project_finances(part_inputs(inp, s, draws), _rows(pop_ratio, s, draws),
                                _rows(service_change, s, draws), rules,
                                draws=s.stop - s.start, alongside=True, kept=kept,
-                               mean_execution=mean_execution, threads=1)
-        names = [k for k in kept if k in res.series]
-        with lock:
-            if not block:  # one block for every kept series and the savings need
-                whole = np.empty((len(names) + 1, draws, y))
-                block.update(zip([*names, ""], whole, strict=True))
-        for k in names:
-            block[k][s] = res.series[k]
-        block[""][s] = res.savings_need
+                               mean_execution=mean_execution, threads=1, into=into)
+        for k in kept:
+            if k in res.series:
+                made.add(k)
+                if res.series[k] is not into[k]:  # not written there by the loop
+                    into[k][...] = res.series[k]
+        if res.savings_need is not into[""]:
+            into[""][...] = res.savings_need
 
     pieces = parts(draws)
     n = min(len(pieces), finance_fast.THREADS if threads is None else threads)
@@ -107,4 +110,4 @@ def project_parts(inp: FinanceInputs, pop_ratio: np.ndarray, service_change: np.
         with ThreadPoolExecutor(max_workers=n) as pool:
             list(pool.map(run, pieces))
     savings = block.pop("")
-    return block, savings
+    return {k: v for k, v in block.items() if k in made}, savings
