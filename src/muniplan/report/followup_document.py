@@ -32,6 +32,9 @@ def build_followup_document(plan: Plan, f: FollowUp, lang: str = "nb") -> dict[s
                                      _statuses(f, lang), _assumptions(f, lang)])]
     return {
         "lang": lang, "title": title, "municipality": plan.municipality.name,
+        # the page header: the plan on one side, the report (the part's title) on the other
+        "running_title": t(f"Handlingsprogram {plan.period.first}–{plan.period.last}",
+                           f"Action programme {plan.period.first}–{plan.period.last}", lang),
         "period": f"{plan.period.first}–{plan.period.last}",
         "status": t("Oppfølgingsrapport", "Follow-up report", lang), "adopted": None,
         "regime": t(f"Kommuneloven {plan.law_regime}", f"Local Government Act "
