@@ -2,14 +2,15 @@
 
 The workbook mirrors the *folder* (the canonical format), one table per sheet, amounts in
 the folder's own scale (usually 1000 kr): Plan (the scalars of plan.yaml), Forutsetninger
-(the assumptions by year, by their Norwegian names; the key in a hidden last column), one sheet per list in plan.yaml (Kilder, Inntekter, Fond,
-Strategier, Handlingsregler, Tjenester with Aldersgrupper), Sektorer and Investeringer (the
-CSV files, headers from ``plan.format``), Satsingsområder, Tiltak and Mål (priorities.yaml)
-and Framskrivning (the projection, read only, in the folder's unit). Headers are Norwegian,
-fields with a fixed set of values have drop-downs, numbers show as ``2 292 660`` and
-``3,0 %`` in a Norwegian Excel or LibreOffice, and no cell holds YAML. Files the sheets do
-not model (population statistics, scenarios.yaml, SOURCES.md) travel as text in hidden
-sheets; a hidden ``_layout`` sheet says which sheet holds what.
+(the assumptions by year, named in Norwegian; the plan.yaml key in a hidden last column),
+one sheet per list in plan.yaml (Kilder, Inntekter, Fond, Strategier, Handlingsregler,
+Tjenester with Aldersgrupper), Sektorer and Investeringer (the CSV files, headers from
+``plan.format``), Satsingsområder, Tiltak and Mål (priorities.yaml) and Framskrivning (the
+projection, read only, in the folder's unit). Headers are Norwegian, fields with a fixed set
+of values have drop-downs, numbers show as ``2 292 660`` and ``3,0 %`` in a Norwegian Excel
+or LibreOffice, and no cell holds YAML. Files the sheets do not model (population
+statistics, scenarios.yaml, SOURCES.md) travel as text in hidden sheets; a hidden
+``_layout`` sheet says which sheet holds what.
 """
 
 from __future__ import annotations

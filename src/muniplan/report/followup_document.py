@@ -21,6 +21,7 @@ from muniplan.report.followup import (
     status_label,
 )
 from muniplan.report.formatting import number, percent
+from muniplan.report.plan_texts import mark_bokmaal, plan_texts
 from muniplan.report.tables import Row, Table, simple, t
 from muniplan.translation import translate
 
@@ -128,7 +129,8 @@ def _assumptions(f: FollowUp, lang: str) -> Section:
 def build_followup_html(plan: Plan, f: FollowUp, lang: str = "nb") -> str:
     doc = build_followup_document(plan, f, lang)
     css = (TEMPLATES / "handlingsprogram.css").read_text(encoding="utf-8")
-    return _env().get_template("handlingsprogram.html.j2").render(doc=doc, css=css)
+    html = _env().get_template("handlingsprogram.html.j2").render(doc=doc, css=css)
+    return html if lang == "nb" else mark_bokmaal(html, plan_texts(plan))
 
 
 def build_followup_pdf(plan: Plan, f: FollowUp, lang: str = "nb") -> bytes:
