@@ -93,16 +93,15 @@ def _exp_and_divide(b, k_shock, out):
     vectorised exp) and one division — over the same cells as the kernel: what the kernel's
     time per cell is compared with, to show how far it is from its compute floor."""
     n = b.shape[1]
-    poly = np.empty(n)
-    scale = np.empty(n)
-    bits = scale.view(np.int64)
+    ones = np.ones(n)
+    rate = np.empty(n)
     total = 0.0
     for d in range(k_shock.shape[0]):
         for j in range(k_shock.shape[1]):
             for s in range(2):
-                _exp_into(k_shock[d, j, s], b[s], poly, scale, bits)
+                _exp_into(k_shock[d, j, s], b[s], ones, rate)
                 for x in range(n - 1):
-                    out[x] = poly[x] * scale[x] / (poly[x + 1] * 0.5 + 1.0)
+                    out[x] = rate[x] / (rate[x + 1] * 0.5 + 1.0)
                 total += out[j % (n - 1)]
     return total
 

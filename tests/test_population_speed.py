@@ -5,6 +5,8 @@ a stable sort, ties included."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -22,11 +24,41 @@ def test_the_vectorised_exp_is_within_one_ulp_of_libm() -> None:
     rng = np.random.default_rng(1)
     for t in (rng.uniform(-700.0, 700.0, 200_000), rng.uniform(-1.0, 1.0, 200_000),
               np.array([0.0, -0.0, 1e-300, -1e-300, 0.5 * np.log(2), 700.0, -700.0])):
-        poly, scale = np.empty(t.size), np.empty(t.size)
-        kernel._exp_into(1.0, t, poly, scale, scale.view(np.int64))
-        got, want = poly * scale, np.exp(t)
+        got = np.empty(t.size)
+        kernel._exp_into(1.0, t, np.ones(t.size), got)
+        want = np.exp(t)
         assert np.all(np.abs(got - want) <= np.spacing(want)), t[np.argmax(np.abs(got - want))]
-    assert poly[0] * scale[0] == 1.0  # exp(0) exactly: zero spread gives the central run
+    assert got[0] == 1.0  # exp(0) exactly: zero spread gives the central run
+
+
+def _ulps(got: np.ndarray, t: np.ndarray) -> float:
+    """The largest error of ``got`` against ``math.exp`` (correctly rounded but for rare
+    cases, so an error of 1 ulp is the most a faithful exp may show), in units of the last
+    place."""
+    want = np.array([math.exp(v) for v in t])
+    return float(np.max(np.abs(got - want) / np.spacing(want)))
+
+
+def test_the_polynomial_exp_is_within_one_ulp_of_libm_over_its_whole_range() -> None:
+    """A dense grid and random arguments over ``|t| ≤ 700`` (every reduced argument ``r``
+    and every scale ``2**n``), and a dense grid over the reduced range itself, where the
+    polynomial alone is the result."""
+    rng = np.random.default_rng(5)
+    reduced = np.linspace(-0.3466, 0.3466, 300_001)
+    for t in (np.linspace(-700.0, 700.0, 600_001), rng.uniform(-700.0, 700.0, 300_000),
+              rng.uniform(-2.0, 2.0, 300_000), reduced,
+              (reduced[:, None] + np.log(2) * np.arange(-8, 9)).ravel()[::7]):
+        got = np.empty(t.size)
+        kernel._exp_into(1.0, t, np.ones(t.size), got)
+        assert _ulps(got, t) <= 1.0
+    small = np.linspace(-kernel._SMALL, kernel._SMALL, 200_001)
+    trend = np.random.default_rng(6).uniform(1e-4, 1.0, small.size)
+    full, alone = np.empty(small.size), np.empty(small.size)
+    kernel._exp_into(1.0, small, trend, full)
+    kernel._exp_small(1.0, small, trend, alone)
+    np.testing.assert_array_equal(alone, full)  # the short path: the same bits
+    kernel._exp_small(1.0, small, np.ones(small.size), alone)
+    assert _ulps(alone, small) <= 1.0
 
 
 def test_the_kernel_with_its_exp_equals_the_kernel_with_libm(baerum) -> None:
@@ -37,6 +69,8 @@ def test_the_kernel_with_its_exp_equals_the_kernel_with_libm(baerum) -> None:
     w = np.random.default_rng(4).random((2 * N_AGES, 6))
     alike, blocks = _blocks(w)
     p = kernel.prepare(model, horizons, w, alike, blocks)
+    short = np.abs(paths.k_shock) * p.b_max <= kernel._SMALL
+    assert short.any() and not short.all()  # both of the polynomial's paths are compared
     outs = []
     for polynomial in (True, False):
         out = np.zeros((64, steps + 1, w.shape[1]))

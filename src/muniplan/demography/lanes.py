@@ -1,7 +1,7 @@
 """The Monte Carlo's population stage in float32, :data:`LANES` draws abreast.
 
 Why: the float64 kernel (:mod:`muniplan.demography.kernel`) runs one draw at a time with
-the ages in the vector lanes; its exp needs a degree-13 polynomial to be exact in float64,
+the ages in the vector lanes; its exp needs a degree-11 polynomial to be exact in float64,
 its division takes four lanes, and the births' sum over the fertile ages and the weighted
 sums are sequential additions the compiler cannot spread over lanes without changing their
 order. Here the lanes hold :data:`LANES` draws instead: every loop is the same arithmetic
@@ -39,8 +39,9 @@ from muniplan.demography.kernel import _LN2_LO as _LN2_LO_64
 from muniplan.demography.kernel import _LOG2E as _LOG2E_64
 from muniplan.demography.kernel import _SHIFTER as _SHIFTER_64
 from muniplan.demography.kernel import _SHIFTER_BITS as _SHIFTER_BITS_64
-from muniplan.demography.kernel import _TAYLOR, Prepared
+from muniplan.demography.kernel import Prepared
 from muniplan.demography.kernel import _a0 as _a0_double
+from muniplan.demography.kernel import _poly as _poly_double
 from muniplan.demography.lifetable import N_AGES
 
 LANES = 64
@@ -248,7 +249,6 @@ def _exp_double(kk, b, htrend, h, scale, bits):
     """``h[x, l] = exp(kk[l]·b[x]) · htrend[x]`` in float64, operation for operation the
     float64 kernel's :func:`muniplan.demography.kernel._exp_into` and its rate
     ``poly·scale·trend`` (halved exactly), so its counts are that kernel's to the bit."""
-    c = _TAYLOR
     lanes = h.shape[1]
     for x in range(N_AGES):
         bx = b[x]
@@ -256,20 +256,7 @@ def _exp_double(kk, b, htrend, h, scale, bits):
             t = kk[lane] * bx
             y = t * _LOG2E_64 + _SHIFTER_64
             n = y - _SHIFTER_64
-            r = (t - n * _LN2_HI_64) - n * _LN2_LO_64
-            q = c[13] * r + c[12]
-            q = q * r + c[11]
-            q = q * r + c[10]
-            q = q * r + c[9]
-            q = q * r + c[8]
-            q = q * r + c[7]
-            q = q * r + c[6]
-            q = q * r + c[5]
-            q = q * r + c[4]
-            q = q * r + c[3]
-            q = q * r + c[2]
-            q = q * r + c[1]
-            h[x, lane] = q * r + c[0]
+            h[x, lane] = _poly_double((t - n * _LN2_HI_64) - n * _LN2_LO_64)
             scale[x, lane] = y
     for x in range(N_AGES):
         for lane in range(lanes):
