@@ -152,3 +152,25 @@ def test_a_scenario_id_wraps_at_its_hyphens(capsys, lang) -> None:
         i = firsts.index(head)
         assert firsts[i + 1].startswith(tail), (head, firsts[i + 1])
     assert "rente-pluss-2" in firsts
+
+
+@pytest.mark.parametrize(("lang", "role", "own", "managed"), [
+    ("nb", "Bufferfond", "Fond, Bufferfond", "Fond, Forvaltningsfond"),
+    ("en", "Buffer fund", "Fund, Bufferfond", "Fund, Forvaltningsfond")])
+def test_a_fund_alone_in_its_role_is_shown_once(capsys, lang, role, own, managed) -> None:
+    """Bærum's buffer fund is the whole buffer role: one figure, one row (not also as the
+    fund's own series under a second name); a fund outside the roles keeps its row."""
+    code, out, _ = run(["project", "--lang", lang], capsys)
+    assert code == 0
+    labels = [line[:28].strip() for line in out.splitlines()]
+    assert role in labels and managed in labels
+    assert own not in labels
+
+
+def test_funds_sharing_a_role_keep_their_own_rows() -> None:
+    from muniplan.report.formatting import distinct_series
+
+    names = ("buffer_fund", "liquidity_reserve", "fund_a", "fund_b", "fund_c", "fund_d")
+    funds = [("a", "buffer"), ("b", "buffer"), ("c", "reserve"), ("d", "managed")]
+    assert distinct_series(names, funds) == (
+        "buffer_fund", "liquidity_reserve", "fund_a", "fund_b", "fund_d")

@@ -92,7 +92,7 @@ def test_amounts_show_norwegian_thousands(shown):
 
 def test_fractions_show_per_cent_with_a_decimal_comma(shown):
     sheets, _ = shown
-    assert _cell(sheets, "Forutsetninger", "wage_growth", "2018") == "3,0 %"
+    assert _cell(sheets, "Forutsetninger", "Årslønnsvekst", "2018") == "3,0 %"
     assert _cell(sheets, "Investeringer", "emma-hjorth-barneskole", "momskomp.") == "20,0 %"
 
 

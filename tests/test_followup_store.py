@@ -121,3 +121,23 @@ def test_tertial_report_document(tmp_path: Path, capsys: pytest.CaptureFixture[s
     text = subprocess.run(["pdftotext", str(tmp_path / "oppfolging-2018-T2.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     assert "2. tertial 2018" in text and "Status per sektor og programområde" in text
+
+
+@pytest.mark.parametrize(("lang", "report", "plan"), [
+    ("nb", "2. tertial 2018", "Handlingsprogram 2018–2021"),
+    ("en", "2nd four-month report 2018", "Action programme 2018–2021")])
+def test_the_report_pages_are_headed_by_the_report_and_the_plan(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, report: str,
+        plan: str) -> None:
+    """A page's header names the report on one side and the plan it follows up on the
+    other, never the report's title twice."""
+    require_pdf_engine()
+    with pytest.raises(SystemExit) as exc:
+        main(["followup", "--year", "2018", "--period", "T2", "--actuals", str(ACTUALS),
+              "--out", str(tmp_path), "--pdf", "--lang", lang])
+    assert exc.value.code == 0, capsys.readouterr().err
+    text = subprocess.run(["pdftotext", "-layout", "-f", "3", "-l", "3",
+                           str(tmp_path / "oppfolging-2018-T2.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    header = next(line for line in text.splitlines() if line.strip())
+    assert header.split() == [*report.split(), *plan.split()], header

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from page_language import NORWEGIAN, pieces, words, wrong_language
 from pdf_helpers import require_pdf_engine
 
 from muniplan.cli import app
@@ -202,3 +203,23 @@ def test_report_renders_under_the_other_law(tmp_path) -> None:
     html = (tmp_path / "doc" / "handlingsprogram.html").read_text(encoding="utf-8")
     assert "§ 5-4" in html and "§ 5-5" in html and "§ 5-6" in html
     assert "Budsjettskjema 1A" not in html
+
+
+def test_the_plans_own_words_are_marked_bokmal_in_english(run):
+    """An English document quotes the plan's names (title, sectors, programme areas, projects,
+    priority areas) and reasons in bokmål, each marked ``lang="nb"`` so a screen reader
+    reads it as Norwegian; no Norwegian sentence is left unmarked. ("kroner" is the
+    currency's English name too: "fixed kroner are 2018 kroner" is English.)"""
+    plan, _ = run
+    page = build_html(*run, lang="en")
+    unmarked = [w for w in wrong_language(page)
+                if len({x for x in words(w) if x in NORWEGIAN} - {"kroner"}) >= 2]
+    assert unmarked == []
+    marked = {text.strip() for lang, text in pieces(page)[1] if lang == "nb"}
+    area = plan.sectors[0].program_areas[0].name
+    assert {plan.title, plan.sectors[0].name, area, plan.investments[0].name,
+            plan.priority_areas[0].name} <= marked
+
+
+def test_a_bokmal_document_marks_nothing(run):
+    assert '<span lang="nb">' not in build_html(*run, lang="nb").split("</header>", 1)[1]

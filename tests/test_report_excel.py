@@ -167,7 +167,7 @@ def test_formats_show_norwegian_thousands_and_per_cent(workbook):
             for r in rules.iter_rows(min_row=2)}
     assert "0.0## %" in fmts.values() and "#,##0" in fmts.values()  # ratios and a fund
     growth = next(r for r in wb["Forutsetninger"].iter_rows(min_row=2)
-                  if r[0].value == "wage_growth")
+                  if r[0].value == "Årslønnsvekst")
     assert growth[3].number_format == "0.0## %"
 
 
@@ -306,3 +306,37 @@ def test_every_bad_cell_is_reported_with_its_norwegian_header(workbook):
     year = _column(load_workbook(io.BytesIO(data))["Sektorer"], "2020")
     assert found == [("Sektorer", f"{year}2", "2020"), ("Investeringer", "G3", "levetid")]
     assert str(exc.value).count("\n") == 1
+
+
+def test_assumptions_are_named_in_norwegian_and_read_back_by_their_key(workbook):
+    """The finance officer reads ``Årslønnsvekst``, not ``wage_growth``; the key stays in a
+    hidden last column so the import finds the assumption again."""
+    plan, _, data = workbook
+    ws = load_workbook(io.BytesIO(data))["Forutsetninger"]
+    names = [r[0].value for r in ws.iter_rows(min_row=2)]
+    assert "Årslønnsvekst" in names and "Rentenivå på lånegjelden" in names
+    assert not [n for n in names if "_" in n], names
+    last = get_column_letter(ws.max_column)
+    assert ws[f"{last}1"].value == "id" and ws.column_dimensions[last].hidden
+    assert "wage_growth" in [c.value for c in ws[last]]
+    assert load_files(import_workbook(data)).assumptions == plan.assumptions
+
+
+@pytest.mark.parametrize("name", ["wage_growth", "Årslønnsvekst", "annual wage growth"])
+def test_a_workbook_naming_assumptions_by_key_or_name_without_the_id_column_imports(
+        workbook, name):
+    """A workbook from before the id column (keys in the first column), or a row a person
+    typed by its name, still imports to the same plan."""
+    plan, _, data = workbook
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb["Forutsetninger"]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "Årslønnsvekst")
+    row[0].value = name
+    keys = {r[0].row: r[-1].value for r in ws.iter_rows(min_row=2)}
+    ws.delete_cols(ws.max_column)
+    for r in ws.iter_rows(min_row=2):
+        if r[0].row != row[0].row:
+            r[0].value = keys[r[0].row]
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert load_files(import_workbook(buf.getvalue())).assumptions == plan.assumptions

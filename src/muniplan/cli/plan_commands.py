@@ -243,9 +243,11 @@ def project_command(
     if format is ProjectFormat.xlsx:
         _write_xlsx(p, proj, out)
         return
-    from muniplan.report.formatting import SUMMARY_SERIES
+    from muniplan.report.formatting import SUMMARY_SERIES, distinct_series
 
-    _print_table(proj, SUMMARY_SERIES if summary else tuple(proj.series), years == "all")
+    names = SUMMARY_SERIES if summary else distinct_series(
+        tuple(proj.series), [(f.id, f.role) for f in p.opening.funds])
+    _print_table(proj, names, years == "all")
     _print_checks(proj)
     if proj.samples is not None:
         _print_fans(proj)

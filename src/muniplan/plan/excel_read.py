@@ -22,6 +22,7 @@ import yaml
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from muniplan.plan.assumption_labels import assumption_key
 from muniplan.plan.errors import PlanError, PlanErrors, Problems, each
 from muniplan.plan.excel_layout import (
     CSV_SHEETS,
@@ -226,11 +227,12 @@ def _read_assumptions(r: _Reader, sheet: str, lists: set[str]) -> dict[str, Any]
             r.problems.add(r.err("missing required cell", sheet, row, 1, field="navn",
                                  expected="the assumption's name, as exported"))
             continue
+        key = _assumption_key(head, vals)
         before = len(r.problems.found)
         cells: dict[str, Any] = {}
         values: dict[int, Any] = {}
         for j, (h, v) in enumerate(zip(head, vals, strict=True), start=1):
-            if j == 1:
+            if j == 1 or h == "id":
                 continue
             if YEAR.match(h):
                 n = r.number(sheet, row, j, h, v)
@@ -244,8 +246,17 @@ def _read_assumptions(r: _Reader, sheet: str, lists: set[str]) -> dict[str, Any]
                                  field=str(name),
                                  expected="a value in at least one year column"))
             continue
-        out[str(name)] = {**unflatten(cells, lists), "values": values}
+        out[key] = {**unflatten(cells, lists), "values": values}
     return out
+
+
+def _assumption_key(head: list[str], vals: list[Any]) -> str:
+    """The plan.yaml key of a Forutsetninger row: its (hidden) id cell, else its name read
+    back as a key (a row a person added by name, or a workbook from before the id column,
+    whose first column held the key)."""
+    if "id" in head and vals[head.index("id")]:
+        return str(vals[head.index("id")]).strip()
+    return assumption_key(str(vals[0]))
 
 
 def _read_records(r: _Reader, sheet: str, lists: set[str], year_field: str | None = None,
@@ -424,7 +435,8 @@ def _plan_cell(r: _Reader, field: str) -> tuple[str, str] | None:
         if field.startswith("assumptions."):
             _, name, *rest = field.split(".")
             head, body = r.table("Forutsetninger")
-            row = next((n for n, vals in body if vals and vals[0] == name), None)
+            row = next((n for n, vals in body if vals and _assumption_key(head, vals) == name),
+                       None)
             want = rest[-1] if rest else ""
             col = head.index(want) + 1 if want in head else 1
             return ("Forutsetninger", f"{get_column_letter(col)}{row}") if row else None

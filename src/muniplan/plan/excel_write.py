@@ -2,14 +2,15 @@
 
 The workbook mirrors the *folder* (the canonical format), one table per sheet, amounts in
 the folder's own scale (usually 1000 kr): Plan (the scalars of plan.yaml), Forutsetninger
-(the assumptions by year), one sheet per list in plan.yaml (Kilder, Inntekter, Fond,
-Strategier, Handlingsregler, Tjenester with Aldersgrupper), Sektorer and Investeringer (the
-CSV files, headers from ``plan.format``), Satsingsområder, Tiltak and Mål (priorities.yaml)
-and Framskrivning (the projection, read only, in the folder's unit). Headers are Norwegian,
-fields with a fixed set of values have drop-downs, numbers show as ``2 292 660`` and
-``3,0 %`` in a Norwegian Excel or LibreOffice, and no cell holds YAML. Files the sheets do
-not model (population statistics, scenarios.yaml, SOURCES.md) travel as text in hidden
-sheets; a hidden ``_layout`` sheet says which sheet holds what.
+(the assumptions by year, named in Norwegian; the plan.yaml key in a hidden last column),
+one sheet per list in plan.yaml (Kilder, Inntekter, Fond, Strategier, Handlingsregler,
+Tjenester with Aldersgrupper), Sektorer and Investeringer (the CSV files, headers from
+``plan.format``), Satsingsområder, Tiltak and Mål (priorities.yaml) and Framskrivning (the
+projection, read only, in the folder's unit). Headers are Norwegian, fields with a fixed set
+of values have drop-downs, numbers show as ``2 292 660`` and ``3,0 %`` in a Norwegian Excel
+or LibreOffice, and no cell holds YAML. Files the sheets do not model (population
+statistics, scenarios.yaml, SOURCES.md) travel as text in hidden sheets; a hidden
+``_layout`` sheet says which sheet holds what.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from muniplan.plan.assumption_labels import ASSUMPTION_LABELS
 from muniplan.plan.excel_layout import (
     CHILD_SHEETS,
     CHOICES,
@@ -151,18 +153,20 @@ class _Book:
                         for y in (s.get("values") or {})})
         rows: list[dict[str, Any]] = []
         lists: set[str] = set()
-        for name, s in assumptions.items():
-            cells: dict[str, Any] = {"navn": name}
+        for key, s in assumptions.items():
+            cells: dict[str, Any] = {"navn": ASSUMPTION_LABELS.get(key, (key,))[0], "id": key}
             flatten({k: v for k, v in s.items() if k != "values"}, "", cells, lists)
             cells.update({str(y): v for y, v in (s.get("values") or {}).items()})
             rows.append(cells)
         fixed = ["navn", "unit", "extend"]
         extra = sorted({k for r in rows for k in r} - set(fixed) - {str(y) for y in years}
-                       - {"source", "assumption"})
-        fields = [*fixed, *map(str, years), "source", "assumption", *extra]
+                       - {"source", "assumption", "id"})
+        fields = [*fixed, *map(str, years), "source", "assumption", *extra, "id"]
         ws = self.sheet("Forutsetninger", [header_labels("")
                                            .get(f, f) for f in fields],
                         [[r.get(f) for f in fields] for r in rows])
+        # the key the import reads back: kept, but out of the finance officer's sight
+        ws.column_dimensions[get_column_letter(len(fields))].hidden = True
         for i, r in enumerate(rows, start=2):
             fmt = series_format(r.get("unit"))
             for j, f in enumerate(fields, start=1):

@@ -20,6 +20,7 @@ import numpy as np
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from muniplan import __version__
+from muniplan.engine.kinds import SHARES
 from muniplan.engine.projection import Projection
 from muniplan.engine.rules import BALANCE_RULE, ROBEK_RULE
 from muniplan.plan.errors import MuniplanError
@@ -28,6 +29,7 @@ from muniplan.report import charts
 from muniplan.report.answers import PublishedAnswer, answers_block
 from muniplan.report.formatting import label, millions, percent, plain, thousands
 from muniplan.report.overview_inputs import overviews, plan_years
+from muniplan.report.plan_texts import mark_bokmaal, plan_texts
 from muniplan.report.provenance import appendix_tables
 from muniplan.report.tables import (
     ROUNDING_NOTE,
@@ -45,6 +47,7 @@ from muniplan.report.tables import (
     unit_fixed,
     unit_nominal,
 )
+from muniplan.translation import translate
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATUS = {"planned": ("Planlagt", "Planned"), "started": ("Startet", "Started"),
@@ -185,7 +188,7 @@ def _rules_table(plan: Plan, proj: Projection, lang: str) -> Table:
         rows.append(cells)
     for rule in (BALANCE_RULE, ROBEK_RULE):
         mine = [c for c in proj.checks if c.rule == rule]
-        cells = [mine[0].name]
+        cells = [translate(mine[0].name, lang)]  # the engine's words, not the plan's
         for y in years:
             c = next(c for c in mine if c.year == y)
             v = percent(c.value, 1, lang) if c.unit == "ratio" else thousands(c.value, lang)
@@ -498,7 +501,11 @@ def build_html(plan: Plan, projection: Projection, lang: str = "nb",
     """The document as one self-contained HTML page (CSS inline, charts as inline SVG)."""
     doc = build_document(plan, projection, lang, answers)
     css = (TEMPLATES / "handlingsprogram.css").read_text(encoding="utf-8")
-    return _env().get_template("handlingsprogram.html.j2").render(doc=doc, css=css)
+    html = _env().get_template("handlingsprogram.html.j2").render(doc=doc, css=css)
+    if lang == "nb":
+        return html
+    # the plan's words and the reasons behind the split by kind are quoted as written
+    return mark_bokmaal(html, [*plan_texts(plan), *(sh.reason for sh in SHARES)])
 
 
 class PdfUnavailable(MuniplanError):

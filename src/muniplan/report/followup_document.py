@@ -21,6 +21,7 @@ from muniplan.report.followup import (
     status_label,
 )
 from muniplan.report.formatting import number, percent
+from muniplan.report.plan_texts import mark_bokmaal, plan_texts
 from muniplan.report.tables import Row, Table, simple, t
 from muniplan.translation import translate
 
@@ -32,6 +33,9 @@ def build_followup_document(plan: Plan, f: FollowUp, lang: str = "nb") -> dict[s
                                      _statuses(f, lang), _assumptions(f, lang)])]
     return {
         "lang": lang, "title": title, "municipality": plan.municipality.name,
+        # the page header: the plan on one side, the report (the part's title) on the other
+        "running_title": t(f"Handlingsprogram {plan.period.first}–{plan.period.last}",
+                           f"Action programme {plan.period.first}–{plan.period.last}", lang),
         "period": f"{plan.period.first}–{plan.period.last}",
         "status": t("Oppfølgingsrapport", "Follow-up report", lang), "adopted": None,
         "regime": t(f"Kommuneloven {plan.law_regime}", f"Local Government Act "
@@ -125,7 +129,8 @@ def _assumptions(f: FollowUp, lang: str) -> Section:
 def build_followup_html(plan: Plan, f: FollowUp, lang: str = "nb") -> str:
     doc = build_followup_document(plan, f, lang)
     css = (TEMPLATES / "handlingsprogram.css").read_text(encoding="utf-8")
-    return _env().get_template("handlingsprogram.html.j2").render(doc=doc, css=css)
+    html = _env().get_template("handlingsprogram.html.j2").render(doc=doc, css=css)
+    return html if lang == "nb" else mark_bokmaal(html, plan_texts(plan))
 
 
 def build_followup_pdf(plan: Plan, f: FollowUp, lang: str = "nb") -> bytes:

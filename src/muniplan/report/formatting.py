@@ -7,6 +7,7 @@ used by the CLI, the web pages and the documents alike.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from muniplan.engine.registry import spec
@@ -50,6 +51,21 @@ SUMMARY_SERIES = (
     "interest", "instalments", "net_operating_result", "net_operating_result_ratio",
     "demographic_cost", "investments", "new_loans", "debt", "debt_ratio", "reserve_fund",
 )
+
+ROLE_SERIES = {"buffer": "buffer_fund", "reserve": "liquidity_reserve"}
+"""The engine's series of a fund role: the sum of the plan's funds holding it."""
+
+
+def distinct_series(names: Sequence[str], funds: Sequence[tuple[str, str]]) -> tuple[str, ...]:
+    """``names`` without a fund's own series (``fund_<id>``) where that fund alone holds the
+    buffer or reserve role: then it is the role's series, the same figure, and a reader
+    would see it twice under two names (``Bufferfond`` and ``Fond, Bufferfond``).
+    ``funds`` are the plan's funds as (id, role)."""
+    roles = [role for _, role in funds]
+    same = {f"fund_{fid}" for fid, role in funds
+            if role in ROLE_SERIES and roles.count(role) == 1 and ROLE_SERIES[role] in names}
+    return tuple(n for n in names if n not in same)
+
 
 def label(name: str, lang: str = "nb") -> str:
     """The Norwegian (or English) label of a series, from the engine's registry; a family

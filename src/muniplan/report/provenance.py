@@ -11,31 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from muniplan.engine.kinds import SHARES
+from muniplan.plan.assumption_labels import ASSUMPTION_LABELS
 from muniplan.plan.model import RATIO_INDICATORS, Plan
 from muniplan.report.formatting import number, percent, plain, thousands
 from muniplan.report.tables import Row, Table, t
-
-ASSUMPTION_LABELS: dict[str, tuple[str, str]] = {
-    "wage_growth": ("Årslønnsvekst", "Annual wage growth"),
-    "price_growth": ("Prisvekst", "Price growth"),
-    "deflator_wage_weight": ("Lønnsandel i den kommunale deflatoren",
-                             "Wage share of the municipal deflator"),
-    "interest_rate": ("Rentenivå på lånegjelden", "Interest rate on the debt"),
-    "tax_growth": ("Realvekst i skatt per innbygger", "Real growth in tax per inhabitant"),
-    "block_grant_growth": ("Realvekst i rammetilskudd per innbygger",
-                           "Real growth in block grant per inhabitant"),
-    "fee_growth": ("Realvekst i brukerbetalinger per innbygger",
-                   "Real growth in fees per inhabitant"),
-    "other_income_growth": ("Realvekst i andre inntekter per innbygger",
-                            "Real growth in other income per inhabitant"),
-    "population_index": ("Befolkningsindeks", "Population index"),
-    "financial_income": ("Andre finansinntekter", "Other financial income"),
-    "cost_growth": ("Underliggende utgiftsvekst", "Underlying cost growth"),
-    "investment_execution_rate": ("Gjennomføringsgrad for investeringer",
-                                  "Execution rate of investments"),
-}
-"""The assumptions' names for a reader: the appendix is read by politicians and auditors,
-who should not meet the plan file's keys."""
 
 OPERATORS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
 
