@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from web_helpers import make_store
 
+from muniplan.store import migrate
 from muniplan.web.pages.downloads import PDF_LIBRARIES, _loads, available
 
 PROBE = """
@@ -135,3 +137,33 @@ def test_a_warm_up_stopped_before_the_server_answers_never_starts(monkeypatch) -
         probe.listen()
         time.sleep(5 * serving.Warming.POLL_SECONDS)
     assert warming.process is None
+
+
+def test_the_shipped_head_is_read_once_whoever_asks(monkeypatch) -> None:
+    """A server's first readers arrive together, each on its own thread, and each store read
+    asks for the head: parsing the migration files from several threads at once fails in
+    CPython 3.11 ("AST constructor recursion depth mismatch"), so it is read once, under a
+    lock, and kept."""
+    reads = []
+    real = migrate._read_head
+
+    def counted() -> str | None:
+        reads.append(1)
+        return real()
+
+    monkeypatch.setattr(migrate, "_read_head", counted)
+    monkeypatch.setattr(migrate, "_HEAD", [])
+    gate = threading.Barrier(16)
+    heads: list[str | None] = []
+
+    def ask() -> None:
+        gate.wait()
+        heads.append(migrate.head())
+
+    threads = [threading.Thread(target=ask) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(reads) == 1
+    assert len(heads) == 16 and set(heads) == {migrate.alembic_head()}

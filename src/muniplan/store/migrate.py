@@ -16,6 +16,7 @@ then read and edit the generated file in ``migrations/versions`` (name it ``NNNN
 from __future__ import annotations
 
 import ast
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +44,22 @@ def config(connection: Connection | None = None) -> Config:
     return cfg
 
 
+_HEAD_LOCK = threading.Lock()
+_HEAD: list[str | None] = []
+
+
 def head() -> str | None:
+    """The newest migrations this code ships, as one comparable string: read once a
+    process, under a lock. The files do not change while it runs, and ``ast.parse`` from
+    several threads at once fails in CPython 3.11 ("AST constructor recursion depth
+    mismatch"), which is what a server's first readers arriving together did."""
+    with _HEAD_LOCK:
+        if not _HEAD:
+            _HEAD.append(_read_head())
+        return _HEAD[0]
+
+
+def _read_head() -> str | None:
     """The newest migrations this code ships, as one comparable string.
 
     Parts of the store (plans, accounts, follow-up, citizens) each have their own line of
