@@ -280,16 +280,27 @@ def _join(state, alike, joined, year):
 @njit(cache=True, nogil=True)
 def _store(joined, blocks, packed, columns, acc, out):
     """``out[year, k] = joined[:, year] · w[:, k]`` for all of a draw's years at once (the
-    padding years of ``joined`` are zero and not written out).
+    padding years of ``joined`` are zero and not written out)."""
+    accumulate(joined, blocks, packed, acc)
+    for c in range(columns.shape[0]):
+        k = columns[c]
+        for y in range(out.shape[0]):
+            out[y, k] = acc[c, y]
 
-    Over each block of columns sharing rows, ``acc[column, years] += x[r, years] · w[r,
-    column]``: the loop over years is independent work the compiler vectorises. Four rows
-    are added to the running sum a pass, ``acc += (x₀w₀ + x₁w₁) + (x₂w₂ + x₃w₃)``, so each
-    sum is read and written a quarter as often (the kernel 7 % quicker, 2.67 against 2.89 ns
-    a cell); the sums then differ from row-by-row addition by a rounding or two of float64
-    (1e-15 relative measured)."""
+
+@njit(cache=True, nogil=True)
+def accumulate(joined, blocks, packed, acc):
+    """``acc[column, i] = joined[:, i] · w[:, column]`` for every ``i`` of the second axis
+    at once: a draw's years here, 64 draws abreast in :mod:`muniplan.demography.lanes`.
+
+    Over each block of columns sharing rows, ``acc[column, i] += x[r, i] · w[r, column]``:
+    the loop over ``i`` is independent work the compiler vectorises. Four rows are added to
+    the running sum a pass, ``acc += (x₀w₀ + x₁w₁) + (x₂w₂ + x₃w₃)``, so each sum is read and
+    written a quarter as often (the kernel 7 % quicker, 2.67 against 2.89 ns a cell); the
+    sums then differ from row-by-row addition by a rounding or two of float64 (1e-15
+    relative measured)."""
     acc[:, :] = 0.0
-    years = joined.shape[1]
+    inner = joined.shape[1]
     for i in range(blocks.shape[0]):
         lo, hi, c0, c1, at = blocks[i, 0], blocks[i, 1], blocks[i, 2], blocks[i, 3], blocks[i, 4]
         width = c1 - c0
@@ -300,7 +311,7 @@ def _store(joined, blocks, packed, columns, acc, out):
             for c in range(width):
                 w0, w1 = packed[base + c], packed[base + width + c]
                 w2, w3 = packed[base + 2 * width + c], packed[base + 3 * width + c]
-                for y in range(years):
+                for y in range(inner):
                     acc[c0 + c, y] += ((joined[r, y] * w0 + joined[r + 1, y] * w1)
                                        + (joined[r + 2, y] * w2 + joined[r + 3, y] * w3))
             rest += 4
@@ -308,12 +319,8 @@ def _store(joined, blocks, packed, columns, acc, out):
             base = at + (r - lo) * width
             for c in range(width):
                 wv = packed[base + c]
-                for y in range(years):
+                for y in range(inner):
                     acc[c0 + c, y] += joined[r, y] * wv
-    for c in range(columns.shape[0]):
-        k = columns[c]
-        for y in range(out.shape[0]):
-            out[y, k] = acc[c, y]
 
 
 @njit(cache=True, nogil=True)
