@@ -238,3 +238,15 @@ def test_sustainability_names_the_laws_checks_in_words_not_ids(client: TestClien
     assert robek in t
     assert "<strong>R1</strong>" in html
     assert not re.search(r"<strong>(robek|balanse)</strong>|\b(robek|balanse): ", html)
+
+
+@pytest.mark.parametrize(("lang", "unit"), [("nb", "mill. kr (løpende)"),
+                                            ("en", "NOK million (current)")])
+def test_the_fan_of_an_amount_says_its_unit(client: TestClient, lang: str, unit: str) -> None:
+    """A fan of kroner (the reserve funds, the savings need) names its unit in its text
+    alternative and its table, as a fan of ratios shows its per cent sign."""
+    html = client.get(PLAN + "baerekraft", params={"lang": lang}).text
+    alts = re.findall(r'alt="([^"]*)"', html)
+    money = [a for a in alts if "Disposisjonsfond" in a or "Reserve funds" in a]
+    assert money and all(unit in a for a in money), money
+    assert unit in text(html)

@@ -101,6 +101,8 @@ def fan(name: str, plan: Plan, risk: Risk, lang: str, _: Gettext) -> Chart:
     spec = _base(values, lang)
     spec["layer"] = layers
     lab = label(name, lang)
+    if name not in RATIOS:  # amounts: the unit with the name, in the text and the table
+        lab = _("{label}, mill. kr (løpende)").format(label=lab)
     alt = _("Viftediagram: {label} fra {first} til {last} i {draws} trekninger. I {last} "
             "ligger 90 % av trekningene mellom {low} og {high}, medianen er {mid}; "
             "framskrivingen med planens forutsetninger gir {plan}.").format(
