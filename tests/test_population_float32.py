@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from test_population_kernel import _weights  # with a zero column, as there
 
 from muniplan.demography import estimate
 from muniplan.demography.calibrated import reduce_sums
@@ -38,18 +39,6 @@ def _both(model, weights, **kw):
     single = project_weighted(model, to_year, weights, lanes="float32", **args)
     double = project_weighted(model, to_year, weights, compiled=True, **args)
     return single, double
-
-
-def _weights(rng: np.random.Generator, alike: bool) -> np.ndarray:
-    spans = [(0, 5), (6, 15), (16, 66), (67, 79), (80, 105)]
-    ages = np.zeros((N_AGES, 2 * len(spans)))
-    for g, (lo, hi) in enumerate(spans):
-        ages[lo:hi + 1, g] = 1.0
-        ages[lo:hi + 1, len(spans) + g] = rng.random(hi - lo + 1)
-    w = np.concatenate([ages, ages])
-    if not alike:
-        w[N_AGES:] *= rng.random(w[N_AGES:].shape)
-    return w
 
 
 @pytest.mark.parametrize("alike", [True, False])

@@ -83,6 +83,12 @@ def _asked(ready, tmp_path):
     return client_for(ready, tmp_path, "okonomi")
 
 
+def _step(okonomi, lang, **fields):
+    """The finance staff's client posts a step on question 1, the page asked in ``lang``."""
+    token = csrf_of(okonomi.get(f"{PLAN}sporsmal").text)
+    return okonomi.post(f"{PLAN}sporsmal/1{QUERY[lang]}", data={"csrf_token": token, **fields})
+
+
 @pytest.mark.parametrize("lang, said", [
     ("nb", "Spørsmålet ble endret av en annen etter at du åpnet det; ingenting er lagret"),
     ("en", "The question was changed by someone else since you opened it; nothing was saved")])
@@ -165,9 +171,7 @@ def test_the_administrators_form_errors_speak_the_pages_language(ready, tmp_path
     ("en", "Due date: expected a date (YYYY-MM-DD), found «i morgen».")])
 def test_a_bad_due_date_is_refused_in_the_pages_language(ready, tmp_path, lang, said):
     okonomi = _asked(ready, tmp_path)
-    r = okonomi.post(f"{PLAN}sporsmal/1{QUERY[lang]}",
-                     data={"csrf_token": csrf_of(okonomi.get(f"{PLAN}sporsmal").text),
-                           "revision": "1", "action": "assign", "due": "i morgen"})
+    r = _step(okonomi, lang, revision="1", action="assign", due="i morgen")
     assert r.status_code == 422
     _spoken(r.text, lang, _said(r.text, said))
 
@@ -247,9 +251,7 @@ def test_a_refused_step_on_a_question_is_said_in_words(ready, tmp_path, lang, sa
         "csrf_token": csrf_of(kari.get(f"{PLAN}sporsmal").text), "revision": "1",
         "action": "withdraw"})
     assert withdrawn.status_code == 303
-    r = okonomi.post(f"{PLAN}sporsmal/1{QUERY[lang]}",
-                     data={"csrf_token": csrf_of(okonomi.get(f"{PLAN}sporsmal").text),
-                           "revision": "2", "action": "publish"})
+    r = _step(okonomi, lang, revision="2", action="publish")
     assert r.status_code == 403
     message = _said(r.text, said)
     _spoken(r.text, lang, message)
@@ -261,9 +263,7 @@ def test_a_refused_step_on_a_question_is_said_in_words(ready, tmp_path, lang, sa
     ("en", "What to do with the question: expected taking the case, answering, publishing")])
 def test_an_unknown_step_on_a_question_is_refused_in_words(ready, tmp_path, lang, said):
     okonomi = _asked(ready, tmp_path)
-    r = okonomi.post(f"{PLAN}sporsmal/1{QUERY[lang]}",
-                     data={"csrf_token": csrf_of(okonomi.get(f"{PLAN}sporsmal").text),
-                           "revision": "1", "action": "slett"})
+    r = _step(okonomi, lang, revision="1", action="slett")
     assert r.status_code == 422
     _spoken(r.text, lang, _said(r.text, said))
 
